@@ -1,0 +1,34 @@
+# quotecheck: every target sets up its own virtual environment on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench sync lint clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+## Run the bot's main job: the chat bot when a token is configured, else the console on the bundled corpus.
+run: $(STAMP)
+	$(BIN)/quotecheck run
+
+## Run the whole test suite (SQLite, PostgreSQL when reachable, end-to-end through the local Discord server).
+test: $(STAMP)
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+## Print the extraction, matching and load benchmarks.
+bench: $(STAMP)
+	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/matching.py
+	@test ! -f bench/load.py || $(BIN)/python bench/load.py
+
+## Register the slash commands with Discord (needs a token).
+sync: $(STAMP)
+	$(BIN)/quotecheck sync
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,144 @@
+"""Settings: `config/quotecheck.toml`, overridden by `QUOTECHECK_*` environment variables, overridden by options."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = PROJECT_ROOT / "config" / "quotecheck.toml"
+DEFAULT_SQLITE = PROJECT_ROOT / "data" / "quotecheck.sqlite"
+
+
+@dataclass(frozen=True)
+class MatchingSettings:
+    unverified_below: float = 72.0
+    candidates: int = 200
+    query_terms: int = 16
+    max_term_share: float = 0.05
+    alternatives: int = 3
+
+
+@dataclass(frozen=True)
+class DiscordSettings:
+    token: str = ""
+    token_file: str = ""
+    api_base: str = ""
+    gateway_url: str = ""
+    moderator_role: str = ""
+    lookup_cooldown: float = 3.0
+    lookup_rate: int = 3
+    shard_count: int = 0
+    shard_ids: tuple[int, ...] = ()
+
+    def resolved_token(self) -> str:
+        """The token from the settings, else from `token_file`; empty when neither is set."""
+        if self.token:
+            return self.token.strip()
+        if self.token_file:
+            return Path(self.token_file).expanduser().read_text(encoding="utf-8").strip()
+        return ""
+
+
+@dataclass(frozen=True)
+class JobSettings:
+    inbox: tuple[str, ...] = ()
+    inbox_interval_minutes: float = 5
+    feeds: tuple[Mapping[str, str], ...] = ()
+    feeds_interval_minutes: float = 30
+    digest_channel_id: int = 0
+    digest_cron: str = "0 8 * * *"
+    backup_dir: str = "data/backups"
+    backup_cron: str = "30 3 * * *"
+    backup_keep: int = 7
+    lookup_log_days: int = 30
+    retention_cron: str = "15 4 * * *"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = ""
+    bundled: tuple[str, ...] = ("corpus",)
+    matching: MatchingSettings = field(default_factory=MatchingSettings)
+    discord: DiscordSettings = field(default_factory=DiscordSettings)
+    jobs: JobSettings = field(default_factory=JobSettings)
+    log_level: str = "INFO"
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The configured URL, or the embedded SQLite default."""
+        return self.database_url or f"sqlite:///{DEFAULT_SQLITE}"
+
+    def bundled_paths(self) -> list[Path]:
+        return [p if p.is_absolute() else PROJECT_ROOT / p for p in map(Path, self.bundled)]
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be read; the message names it."""
+
+
+def load_settings(
+    config_path: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Read the TOML file, apply environment variables, then keyword overrides (None values are ignored)."""
+    env = os.environ if environ is None else environ
+    path = config_path or Path(env.get("QUOTECHECK_CONFIG", DEFAULT_CONFIG))
+    raw: dict[str, Any] = {}
+    if path.exists():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"{path}: {exc}") from exc
+    matching = _section(MatchingSettings, raw.get("matching", {}), env, "MATCHING")
+    discord = _section(DiscordSettings, raw.get("discord", {}), env, "DISCORD")
+    jobs = _section(JobSettings, raw.get("jobs", {}), env, "JOBS")
+    token = env.get("QUOTECHECK_DISCORD_TOKEN") or env.get("DISCORD_TOKEN")
+    if token:
+        discord = replace(discord, token=token)
+    for key in ("api_base", "gateway_url"):
+        value = env.get(f"QUOTECHECK_DISCORD_{key.upper()}")
+        if value:
+            discord = replace(discord, **{key: value})
+    settings = Settings(
+        database_url=env.get("QUOTECHECK_DATABASE_URL") or raw.get("database", {}).get("url", ""),
+        bundled=tuple(raw.get("corpus", {}).get("bundled", ["corpus"])),
+        matching=matching,
+        discord=discord,
+        jobs=jobs,
+        log_level=env.get("QUOTECHECK_LOG_LEVEL") or raw.get("logging", {}).get("level", "INFO"),
+    )
+    return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _section(cls: type, table: Mapping[str, Any], env: Mapping[str, str], prefix: str) -> Any:
+    values: dict[str, Any] = {}
+    for f in fields(cls):
+        default = getattr(cls(), f.name)
+        value = table.get(f.name, default)
+        env_value = env.get(f"QUOTECHECK_{prefix}_{f.name.upper()}")
+        if env_value is not None:
+            value = _from_env(env_value, default, f"QUOTECHECK_{prefix}_{f.name.upper()}")
+        if isinstance(default, tuple) and isinstance(value, list):
+            value = tuple(value)
+        values[f.name] = value
+    return cls(**values)
+
+
+def _from_env(value: str, default: Any, name: str) -> Any:
+    try:
+        if isinstance(default, bool):
+            return value.strip().lower() in {"1", "true", "yes", "on"}
+        if isinstance(default, int):
+            return int(value)
+        if isinstance(default, float):
+            return float(value)
+        if isinstance(default, tuple):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+    except ValueError as exc:
+        raise SettingsError(f"{name}: {value!r} is not a valid {type(default).__name__}") from exc
+    return value
