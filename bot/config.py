@@ -56,6 +56,11 @@ class JobSettings:
     backup_keep: int = 7
     lookup_log_days: int = 30
     retention_cron: str = "15 4 * * *"
+    # Added for the scheduler (see config/quotecheck.toml for what each does).
+    inbox_settle_seconds: float = 60.0
+    feeds_timeout_seconds: float = 20.0
+    refresh_interval_seconds: float = 5.0
+    heartbeat_file: str = "data/heartbeat.json"
 
 
 @dataclass(frozen=True)
