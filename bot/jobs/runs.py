@@ -106,3 +106,11 @@ class RunLog:
                         delete(_RUNS).where(_RUNS.c.job_id == job_id, _RUNS.c.id <= cutoff)
                     ).rowcount
         return removed
+
+
+def last_started(engine: Engine, job_id: str) -> datetime | None:
+    """When the job's latest real run (any process) started; None if it never ran."""
+    with engine.connect() as conn:
+        return conn.execute(
+            select(func.max(_RUNS.c.started_at)).where(_RUNS.c.job_id == job_id, _RUNS.c.status != "skipped")
+        ).scalar()
