@@ -1,0 +1,134 @@
+"""Matching keys: the form of a text that comparisons see (never shown to users).
+
+Two texts that differ only in case, Unicode form, quotation-mark/apostrophe/dash/ellipsis style,
+invisible characters, look-alike letters or spacing get the same key. Words are cut from the key
+with one regular expression so the index, the reranker and the aligner agree on what a word is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Characters removed outright: zero-width, joiners, bidi controls, soft hyphen, BOM. They are
+# invisible, so a pasted quote may carry them where the corpus does not.
+_INVISIBLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f"
+    "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069"
+    "\u206a\u206b\u206c\u206d\u206e\u206f\ufeff\ufe00\ufe01\ufe02\ufe03\ufe0e\ufe0f"
+)
+
+# Punctuation styles folded to one ASCII form each.
+_STYLE = {
+    **{c: '"' for c in "\u201c\u201d\u201e\u201f\u2033\u2036\u00ab\u00bb\u300c\u300d\u300e\u300f\uff02"},
+    **{c: "'" for c in "\u2018\u2019\u201a\u201b\u2032\u2035\u02bc\u02bb\u02b9\u02bd\u2039\u203a\u0060\u00b4\uff07"},
+    **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d\u00af"},
+    "\u2026": "...",
+    "\u22ef": "...",
+    **{c: " " for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\t\n\r\x0b\x0c"},
+}
+
+# Look-alike letters from other scripts (lower case after case folding) mapped to Latin ones. A
+# doctored quote may swap them in to dodge exact matching; a real quote in English never needs them.
+_HOMOGLYPHS = dict(
+    zip(
+        "асеіјорѕхуԁһӏԛԝаеорсух" "αβεικνορτυχωϲ" "ɑɡіｉ",
+        "aceijopsxydhlqwaeopcyx" "abeiknoptuxwc" "agii",
+    )
+)
+
+_TABLE = str.maketrans({**{c: None for c in _INVISIBLE}, **_STYLE, **_HOMOGLYPHS})
+
+_SPACES = re.compile(r"\s+")
+# A word: a number (with thousands separators or decimals) or letters/digits joined by apostrophes.
+WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+(?:'[^\W_]+)*")
+# Elision marks: "...", "…" (already folded to "..."), "[...]", "[…]", ". . .".
+_ELISION = re.compile(r"\s*(?:\[\s*(?:\.\s*){3,}\]|(?:\.\s?){2,}\.)\s*")
+
+
+def normalize(text: str) -> str:
+    """The matching key of `text`: NFKC, styles unified, invisibles removed, homoglyphs and accents folded, case folded, spaces collapsed."""
+    if text.isascii():
+        folded = text.translate(_TABLE).casefold()
+    else:
+        folded = unicodedata.normalize("NFKC", text).translate(_TABLE)
+        # Case-fold first so upper-case look-alikes land on the lower-case table entries.
+        folded = folded.casefold().translate(_TABLE)
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        folded = unicodedata.normalize("NFKC", folded).translate(_TABLE)
+    return _SPACES.sub(" ", folded).strip()
+
+
+def word_key(word: str) -> str:
+    """The key of one word: normalised, apostrophes and thousands separators dropped ("Don't" → "dont", "1,000" → "1000")."""
+    key = normalize(word).replace("'", "")
+    if key[:1].isdigit():
+        key = _thousands(key)
+    return key
+
+
+def _thousands(number: str) -> str:
+    # "1,000,000" → "1000000"; "3.5" stays; "1,5" (decimal comma) stays as written.
+    if "," in number and re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", number):
+        return number.replace(",", "")
+    return number
+
+
+def keys(text: str) -> list[str]:
+    """The word keys of a text, in order."""
+    norm = normalize(text)
+    out = []
+    for word in WORD.findall(norm):
+        word = word.replace("'", "")
+        if word[:1].isdigit():
+            word = _thousands(word)
+        out.append(word)
+    return out
+
+
+def match_text(text: str) -> str:
+    """The text the fuzzy scorer compares: word keys joined by single spaces."""
+    return " ".join(keys(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A word of the original text: as written (for display) and its key (for comparison)."""
+
+    surface: str
+    key: str
+    start: int
+    end: int
+
+
+# Surface words are cut from text that only lost its invisible characters, so what users see in a
+# difference is what they (or the source) wrote.
+_SURFACE = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+(?:['\u2019\u02bc\u2018`][^\W_]+)*")
+_INVISIBLE_TABLE = str.maketrans({c: None for c in _INVISIBLE})
+
+
+def words(text: str) -> list[Word]:
+    """The words of `text` as written, each with its key; words whose key is empty are dropped."""
+    clean = text.translate(_INVISIBLE_TABLE)
+    out = []
+    for m in _SURFACE.finditer(clean):
+        for piece in _split_key(m.group()):
+            if piece[1]:
+                out.append(Word(piece[0], piece[1], m.start(), m.end()))
+    return out
+
+
+def _split_key(surface: str) -> list[tuple[str, str]]:
+    # NFKC may turn one surface word into several ("½" → "1⁄2"); keep one Word per key word.
+    found = keys(surface)
+    if len(found) == 1:
+        return [(surface, found[0])]
+    return [(surface, k) for k in found]
+
+
+def split_elisions(quote: str) -> list[str]:
+    """The pieces of a quote between elision marks ("…", "...", "[...]"), empty pieces dropped."""
+    folded = quote.translate(_TABLE)
+    return [piece for piece in _ELISION.split(folded) if keys(piece)]

@@ -1,0 +1,241 @@
+"""How a quote differs from the statement it matched, and whether the differences change the meaning.
+
+`compare(quote, statement)` aligns the two word by word (elided pieces in order), groups the
+differences, and gives each a kind, the words on both sides, whether it is meaningful, and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.core.align import Op, Token, align, tokens
+from bot.core.model import Difference
+from bot.core.normalize import Word, split_elisions, words
+
+Level = Literal["verified", "close", "altered"]
+
+NEGATIONS = frozenset("not no never nothing nobody none neither nor nowhere".split())
+# Words whose addition or removal does not change what was said.
+FILLER = frozenset(
+    """
+    um umm uh uhh er erm ah oh well so just really actually basically literally very quite
+    okay ok yeah indeed truly simply certainly of course i mean you know like now then also
+    the a an that this these those and but to of in on at for with as by from is are be it its
+    """.split()
+)
+_ANTONYM_PAIRS = """
+increase decrease; increased decreased; increases decreases; increasing decreasing; rise fall;
+rising falling; rose fell; up down; more less; more fewer; most least; higher lower; high low;
+better worse; best worst; good bad; win lose; won lost; winning losing; strong weak; stronger weaker;
+strongest weakest; success failure; succeed fail; succeeded failed; accept reject; accepted rejected;
+agree disagree; agreed disagreed; allow forbid; allowed forbidden; always never; all none;
+everyone nobody; everything nothing; everybody nobody; love hate; loved hated; friend enemy;
+friends enemies; peace war; true false; right wrong; legal illegal; safe dangerous; safer riskier;
+rich poor; richer poorer; large small; big small; bigger smaller; largest smallest; open closed;
+open close; start stop; started stopped; begin end; support oppose; supported opposed;
+supports opposes; for against; with without; before after; early late; earlier later; first last;
+guilty innocent; wealthy poor; easy hard; easy difficult; easier harder; possible impossible;
+ready unready; yes no; pro anti; positive negative; optimistic pessimistic; ally adversary;
+allies adversaries; victory defeat; gain loss; gains losses; profit loss; growth decline;
+expand shrink; expanding shrinking; raise lower; raised lowered; raise cut; cut raise; cuts raises;
+hire fire; hired fired; buy sell; bought sold; import export; imports exports; north south;
+east west; democrat republican; democrats republicans; liberal conservative; left right;
+inside outside; include exclude; included excluded; increase cut; maximum minimum; max min;
+above below; over under; love dislike; like dislike; happy sad; alive dead; live die; lived died;
+should shouldnt; can cannot; will wont; must mustnt; everyone no-one; ever never; approve reject;
+approved rejected; remember forget; remembered forgot; present absent; guilty acquitted;
+""".replace("\n", " ")
+ANTONYMS: frozenset[frozenset[str]] = frozenset(
+    frozenset(pair.split()) for pair in _ANTONYM_PAIRS.split(";") if len(pair.split()) == 2
+)
+_NEG_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non", "a")
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """The word-level comparison of a quote with one statement."""
+
+    level: Level
+    differences: tuple[Difference, ...]
+    matched: int  # quote tokens aligned to an equal or similar statement token
+    total: int  # quote tokens
+    first_word: int  # statement words covered by the quote, inclusive; -1 when nothing aligned
+    last_word: int
+
+    @property
+    def coverage(self) -> float:
+        """Share of the quote's words found in the statement (typos count as found)."""
+        return self.matched / self.total if self.total else 0.0
+
+
+def opposite(a: str, b: str) -> bool:
+    """True when two word keys are opposites ("increase"/"decrease", "legal"/"illegal")."""
+    if frozenset((a, b)) in ANTONYMS:
+        return True
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    if len(shorter) >= 4:
+        for prefix in _NEG_PREFIXES:
+            if longer == prefix + shorter or longer == prefix + "-" + shorter:
+                return True
+    return False
+
+
+def compare(quote: str, statement: str) -> Comparison:
+    """Align `quote` (elided pieces in order) inside `statement` and classify every difference."""
+    pieces = split_elisions(quote) or [quote]
+    s_words = words(statement)
+    s_tokens = tokens(s_words)
+    differences: list[Difference] = []
+    matched = total = 0
+    position = 0
+    first_word, last_word = -1, -1
+    for piece in pieces:
+        q_words = words(piece)
+        q_tokens = tokens(q_words)
+        if not q_tokens:
+            continue
+        ops = align(q_tokens, s_tokens, position) if position < len(s_tokens) else [
+            Op("insert", i, i + 1, len(s_tokens), len(s_tokens)) for i in range(len(q_tokens))
+        ]
+        total += len(q_tokens)
+        matched += sum(1 for op in ops if op.tag in ("equal", "similar"))
+        aligned = [op for op in ops if op.s1 > op.s0]
+        if aligned:
+            position = aligned[-1].s1
+            first = s_tokens[aligned[0].s0].first
+            last = s_tokens[aligned[-1].s1 - 1].last
+            first_word = first if first_word < 0 else first_word
+            last_word = last
+        for group in _groups(ops, q_tokens, s_tokens):
+            difference = _classify(group, q_words, q_tokens, s_words, s_tokens, statement, piece)
+            if difference is not None:
+                differences.append(difference)
+    if not differences:
+        level: Level = "verified"
+    elif any(d.meaningful for d in differences):
+        level = "altered"
+    else:
+        level = "close"
+    return Comparison(level, tuple(differences), matched, total, first_word, last_word)
+
+
+def _words_of(op: Op, toks: Sequence[Token], quote_side: bool) -> set[int]:
+    lo, hi = (op.q0, op.q1) if quote_side else (op.s0, op.s1)
+    found: set[int] = set()
+    for t in toks[lo:hi]:
+        found.update(range(t.first, t.last + 1))
+    return found
+
+
+def _groups(ops: list[Op], q_tokens: Sequence[Token], s_tokens: Sequence[Token]) -> list[list[Op]]:
+    # Ops join one group when they are adjacent changes, or when they share a source word (the
+    # "not" of "isn't" aligned apart from its "is").
+    groups: list[list[Op]] = []
+    last_q: set[int] = set()
+    last_s: set[int] = set()
+    for op in ops:
+        q = _words_of(op, q_tokens, True)
+        s = _words_of(op, s_tokens, False)
+        changed = op.tag in ("replace", "insert", "delete")
+        if groups and (
+            (q & last_q)
+            or (s & last_s)
+            or (changed and any(o.tag in ("replace", "insert", "delete") for o in groups[-1]))
+        ):
+            groups[-1].append(op)
+            last_q |= q
+            last_s |= s
+        else:
+            groups.append([op])
+            last_q, last_s = q, s
+    return groups
+
+
+def _span(toks: Sequence[Token], lo: int, hi: int) -> tuple[int, int] | None:
+    if hi <= lo:
+        return None
+    return toks[lo].first, toks[hi - 1].last
+
+
+def _surface(text_words: Sequence[Word], text: str, span: tuple[int, int] | None) -> str:
+    if span is None:
+        return ""
+    return text[text_words[span[0]].start : text_words[span[1]].end]
+
+
+def _classify(
+    group: list[Op],
+    q_words: Sequence[Word],
+    q_tokens: Sequence[Token],
+    s_words: Sequence[Word],
+    s_tokens: Sequence[Token],
+    statement: str,
+    piece: str,
+) -> Difference | None:
+    q0, q1 = min(op.q0 for op in group), max(op.q1 for op in group)
+    s_ops = [op for op in group if op.s1 > op.s0]
+    s0 = min((op.s0 for op in s_ops), default=group[0].s0)
+    s1 = max((op.s1 for op in s_ops), default=group[0].s0)
+    q_span, s_span = _span(q_tokens, q0, q1), _span(s_tokens, s0, s1)
+    quoted = _surface(q_words, piece, q_span)
+    original = _surface(s_words, statement, s_span)
+    q_keys = [t.key for t in q_tokens[q0:q1]]
+    s_keys = [t.key for t in s_tokens[s0:s1]]
+    tags = {op.tag for op in group}
+    if tags == {"equal"}:
+        q_form = [w.key for w in q_words[q_span[0] : q_span[1] + 1]] if q_span else []
+        s_form = [w.key for w in s_words[s_span[0] : s_span[1] + 1]] if s_span else []
+        if q_form == s_form:
+            return None
+        reason = "number form" if any(k[:1].isdigit() for k in q_keys) else "contraction"
+        return Difference("replace", quoted, original, False, reason)
+    kind: Literal["replace", "insert", "delete"] = (
+        "insert" if not s_keys else "delete" if not q_keys else "replace"
+    )
+    reason, meaningful = _reason(group, q_keys, s_keys, kind, q_words, q_span, s_words, s_span)
+    return Difference(kind, quoted, original, meaningful, reason)
+
+
+def _reason(
+    group: list[Op],
+    q_keys: list[str],
+    s_keys: list[str],
+    kind: str,
+    q_words: Sequence[Word],
+    q_span: tuple[int, int] | None,
+    s_words: Sequence[Word],
+    s_span: tuple[int, int] | None,
+) -> tuple[str, bool]:
+    if sum(k in NEGATIONS for k in q_keys) != sum(k in NEGATIONS for k in s_keys):
+        return "negation", True
+    q_numbers = [k for k in q_keys if k[:1].isdigit()]
+    s_numbers = [k for k in s_keys if k[:1].isdigit()]
+    if q_numbers != s_numbers:
+        return "number", True
+    if any(opposite(a, b) for a in q_keys for b in s_keys):
+        return "antonym", True
+    if all(op.tag in ("equal", "similar") for op in group):
+        return "spelling", False
+    changed = [k for k in q_keys + s_keys if k not in NEGATIONS]
+    if kind != "replace" and all(k in FILLER for k in changed):
+        return "filler", False
+    if kind == "replace" and all(k in FILLER for k in changed) and len(changed) <= 3:
+        return "filler", False
+    if kind == "replace" and (_has_name(q_words, q_span) or _has_name(s_words, s_span)):
+        return "name", True
+    return {"insert": "insertion", "delete": "deletion"}.get(kind, "wording"), True
+
+
+def _has_name(text_words: Sequence[Word], span: tuple[int, int] | None) -> bool:
+    # A capitalised word that does not open the text is taken for a proper name.
+    if span is None:
+        return False
+    for index in range(span[0], span[1] + 1):
+        surface = text_words[index].surface
+        if index == 0:
+            continue
+        if surface[:1].isupper() and surface.lower() not in ("i", "i'm", "i've", "i'll", "i'd"):
+            return True
+    return False
