@@ -76,6 +76,8 @@ class ParsedDocument:
 
     source: SourceInfo
     statements: tuple[StatementRecord, ...]
+    # (canonical name, another form used in the document), e.g. ("Vladimir Putin", "President Putin").
+    aliases: tuple[tuple[str, str], ...] = ()
 
 
 class CorpusFormatError(ValueError):

@@ -1,0 +1,278 @@
+"""The `quotecheck` command line (CONTRACT.md "Commands"): ingest, check, export, run, console.
+
+User errors (unreadable file, empty quote, a database that does not answer) end with a one-line
+message and a non-zero exit, never a traceback. Exit codes: 0 done, 1 the input could not be fully
+used (rejected files, an uncheckable quote), 2 bad usage or configuration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.config import Settings, SettingsError, load_settings
+from bot.core.model import CorpusFormatError
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+# Modules that add subcommands: each defines `register(subparsers, common)` where `common` is the
+# parent parser carrying --db/--config, and sets `handler=callable(args, settings) -> int` on its
+# parsers. Add a line here to add a command.
+COMMAND_MODULES: list[str] = []
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+class UsageError(Exception):
+    """Bad command-line usage detected after parsing; exit code 2."""
+
+
+def common_options() -> argparse.ArgumentParser:
+    """--db and --config, accepted before or after the subcommand."""
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: a value given after the subcommand must not be overwritten by the default of the other place.
+    common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="database URL (default: the embedded SQLite file)")
+    common.add_argument("--config", metavar="PATH", type=Path, default=argparse.SUPPRESS, help="settings file (default: config/quotecheck.toml)")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser, with the built-in commands and those of COMMAND_MODULES."""
+    common = common_options()
+    parser = argparse.ArgumentParser(
+        prog="quotecheck", description="Verify quotations against a corpus of verified statements.", parents=[common]
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    ingest = sub.add_parser("ingest", parents=[common], help="add corpus files and folders")
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="corpus files or folders")
+    ingest.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    ingest.set_defaults(handler=cmd_ingest)
+
+    check = sub.add_parser("check", parents=[common], help="verify a quote (put it after -- when it starts with -)")
+    check.add_argument("quote", nargs="?", help="the quote to verify")
+    check.add_argument("--speaker", metavar="NAME", help="who the quote is attributed to")
+    check.add_argument("--json", action="store_true", help="print the JSON result instead of the text reply")
+    check.add_argument("--batch", metavar="FILE", help="JSONL queries, one per line ('-' reads standard input)")
+    check.set_defaults(handler=cmd_check)
+
+    export = sub.add_parser("export", parents=[common], help="write every statement as JSONL to standard output")
+    export.set_defaults(handler=cmd_export)
+
+    run = sub.add_parser("run", parents=[common], help="run the chat bot (the console when no token is set)")
+    run.set_defaults(handler=cmd_run)
+
+    console = sub.add_parser("console", parents=[common], help="interactive prompt with the chat bot's replies")
+    console.set_defaults(handler=cmd_console)
+
+    stats = sub.add_parser("stats", parents=[common], help="corpus counts")
+    stats.add_argument("--json", action="store_true", help="print JSON")
+    stats.set_defaults(handler=cmd_stats)
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `quotecheck` and `python -m bot`."""
+    parser = build_parser()
+    args = parser.parse_args(argv)  # exits with 2 on bad usage
+    from bot.service import QuoteError
+    from bot.store.database import StoreError
+
+    try:
+        settings = load_settings(getattr(args, "config", None), database_url=getattr(args, "db", None))
+        if getattr(args, "config", None) is not None and not args.config.exists():
+            raise SettingsError(f"no such settings file: {args.config}")
+        return int(args.handler(args, settings) or 0)
+    except (UsageError, SettingsError, StoreError) as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    except (QuoteError, CorpusFormatError) as exc:
+        return _fail(str(exc), EXIT_INPUT)
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"quotecheck: error: {message}", file=sys.stderr)
+    return code
+
+
+def _silence_stdout() -> None:
+    # The reader went away (`quotecheck export | head`): stop quietly, without a second error at exit.
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+# -- commands -----------------------------------------------------------------------------------
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    """Add the corpus files under the paths and print the summary."""
+    from bot.ingest import format_summary, ingest_paths
+    from bot.store.corpus import CorpusStore
+    from bot.store.database import make_engine
+
+    store = CorpusStore(make_engine(settings.resolved_database_url))
+    try:
+        summary = ingest_paths(store, args.paths, actor="cli", progress=not args.quiet)
+    finally:
+        store.engine.dispose()
+    print(format_summary(summary))
+    return EXIT_INPUT if summary.rejected else EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Verify one quote, or a JSONL batch."""
+    from bot.service import QuoteService, clean_quote
+
+    if args.batch is not None:
+        if args.quote is not None:
+            raise UsageError("give either a QUOTE or --batch FILE, not both")
+        lines = _read_batch(args.batch)
+        service = QuoteService.open(settings)
+        try:
+            for line in lines:
+                print(json.dumps(_check_line(service, line), ensure_ascii=False))
+        finally:
+            service.close()
+        return EXIT_OK
+    if args.quote is None:
+        raise UsageError("give a QUOTE to check (or --batch FILE)")
+    clean_quote(args.quote)  # an empty quote fails before the index is loaded
+    service = QuoteService.open(settings)
+    try:
+        result = service.check(args.quote, speaker=args.speaker)
+    finally:
+        service.close()
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        from bot.core.render import render_result
+
+        print(render_result(result))
+    return EXIT_OK
+
+
+def _read_batch(name: str) -> list[str]:
+    if name == "-":
+        return sys.stdin.read().splitlines()
+    try:
+        return Path(name).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise UsageError(f"no such file: {name}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{name} is not UTF-8 text") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
+
+
+def _check_line(service: Any, line: str) -> dict[str, Any]:
+    from bot.service import QuoteError
+
+    try:
+        query = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"verdict": None, "error": f"not valid JSON ({exc.msg})"}
+    if not isinstance(query, dict):
+        return {"verdict": None, "error": "expected a JSON object with a \"quote\""}
+    quote, speaker = query.get("quote"), query.get("speaker")
+    if not isinstance(quote, str):
+        return {"verdict": None, "error": "\"quote\" must be a string"}
+    if speaker is not None and not isinstance(speaker, str):
+        return {"verdict": None, "error": "\"speaker\" must be a string or null", "quote": quote}
+    try:
+        return service.check(quote, speaker=speaker, log_lookup=False).to_json()  # type: ignore[no-any-return]
+    except QuoteError as exc:
+        return {"verdict": None, "error": str(exc), "quote": quote}
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Every live statement as JSONL on standard output."""
+    from bot.store.corpus import CorpusStore
+    from bot.store.database import make_engine
+
+    store = CorpusStore(make_engine(settings.resolved_database_url))
+    out = sys.stdout
+    try:
+        for record in store.statements(all_guilds=True):
+            out.write(json.dumps(record.to_export(), ensure_ascii=False))
+            out.write("\n")
+        out.flush()
+    finally:
+        store.engine.dispose()
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """The chat bot when a token is configured; otherwise the console on the bundled corpus."""
+    try:
+        token = settings.discord.resolved_token()
+    except OSError as exc:
+        raise SettingsError(f"cannot read the token file: {exc.strerror or exc}") from None
+    if token:
+        from bot.chat.app import run_bot  # discord.py is only imported when the bot really runs
+
+        return int(run_bot(settings) or 0)
+    print(
+        "No Discord token configured: starting the console instead.\n"
+        "To run the chat bot, set QUOTECHECK_DISCORD_TOKEN (or DISCORD_TOKEN) in the environment, or\n"
+        "`token_file` under [discord] in config/quotecheck.toml, then `make run` again.",
+        file=sys.stderr,
+    )
+    return _console(settings, load_bundled=True)
+
+
+def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
+    """Interactive prompt (loads the bundled corpus into an empty database)."""
+    return _console(settings, load_bundled=True)
+
+
+def _console(settings: Settings, *, load_bundled: bool, stdin: TextIO | None = None) -> int:
+    from bot.console import run_console
+    from bot.service import QuoteService
+
+    service = QuoteService.open(settings, load_bundled=load_bundled)
+    try:
+        return run_console(service, stdin=stdin)
+    finally:
+        service.close()
+
+
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    """Corpus counts."""
+    from bot.store.corpus import CorpusStore
+    from bot.store.database import make_engine
+
+    store = CorpusStore(make_engine(settings.resolved_database_url))
+    try:
+        stats = store.stats()
+    finally:
+        store.engine.dispose()
+    if args.json:
+        from dataclasses import asdict
+
+        print(json.dumps(asdict(stats), ensure_ascii=False))
+        return EXIT_OK
+    print(f"{stats.statements} statements ({stats.removed} removed) from {stats.sources} sources, {stats.speakers} speakers")
+    for kind, count in sorted(stats.by_kind.items()):
+        print(f"  {kind}: {count}")
+    if stats.top_speakers:
+        print("most quoted: " + ", ".join(f"{name} ({n})" for name, n in stats.top_speakers))
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,65 @@
+"""`quotecheck console`: type quotes, get the reply a chat user would see, as text."""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import Any, TextIO
+
+from bot.core.render import render_result
+from bot.service import QuoteError
+
+# "Speaker Name: quote": one to five capitalised words (initials and particles allowed) before a colon.
+_SPEAKER_PREFIX = re.compile(
+    r"^\s*((?:[A-Z][\w.'’\-]*|[A-Z]\.)(?:\s+(?:[A-Z][\w.'’\-]*|[A-Z]\.|de|da|van|von|der|bin|al)){0,4})\s*:\s+(\S.*)$",
+    re.DOTALL,
+)
+QUIT = {"quit", "exit", ":q", "/quit", "/exit"}
+BANNER = (
+    "quotecheck console: type a quote and press Enter; write `Speaker Name: quote` to name the speaker.\n"
+    "`quit` or Ctrl-D to leave."
+)
+
+
+def parse_line(line: str) -> tuple[str | None, str]:
+    """(speaker or None, quote) from a console line."""
+    match = _SPEAKER_PREFIX.match(line)
+    if match:
+        return " ".join(match.group(1).split()), match.group(2).strip()
+    return None, line.strip()
+
+
+def run_console(service: Any, *, stdin: TextIO | None = None, stdout: TextIO | None = None, guild_id: int | None = None) -> int:
+    """Read quotes until end of input or `quit`; print one reply per quote. Returns the exit code."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    interactive = stdin.isatty() and stdout.isatty()
+    if interactive:
+        stats = service.stats(guild_id)
+        print(BANNER, file=stdout)
+        print(f"{stats.statements} statements from {stats.speakers} speakers loaded.\n", file=stdout)
+    while True:
+        if interactive:
+            try:
+                line = input("quote> ")
+            except EOFError:
+                print(file=stdout)
+                return 0
+        else:
+            line = stdin.readline()
+            if not line:
+                return 0
+        line = line.strip()
+        if line.lower() in QUIT:
+            return 0
+        if not line:
+            continue
+        speaker, quote = parse_line(line)
+        try:
+            result = service.check(quote, speaker=speaker, guild_id=guild_id)
+        except QuoteError as exc:
+            print(f"error: {exc}", file=stdout)
+            continue
+        print(render_result(result), file=stdout)
+        print(file=stdout)
+        stdout.flush()

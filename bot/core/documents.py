@@ -1,0 +1,321 @@
+"""Corpus files → statements: articles, speeches, transcripts and statement lists (JSONL).
+
+Pure parsing: text in, `ParsedDocument` out, `CorpusFormatError` with a one-line reason for
+anything that is not a corpus file. Formats are described in CONTRACT.md ("Corpus file formats").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, get_args
+
+from bot.core.model import CorpusFormatError, ParsedDocument, SourceInfo, SourceKind, StatementRecord
+from bot.core.sentences import split_sentences
+from bot.core.speakers import fold, strip_titles
+
+TEXT_SUFFIXES = (".txt", ".md")
+STATEMENT_SUFFIXES = (".jsonl",)
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + STATEMENT_SUFFIXES
+HEADER_KEYS = frozenset({"title", "date", "url", "outlet", "author", "kind", "speaker"})
+# Sentences shorter than this are greetings and applause lines ("Thank you."), not statements worth
+# matching: they would match almost any short quote.
+MIN_STATEMENT_WORDS = 4
+
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.+\-Z]*)?$")
+_DATE_LINE = re.compile(r"^\ufeff?\s*date\s+(\d{4}-\d{2}-\d{2})\b[^\n]*(?:\n|$)")
+_FRONT_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
+# A transcript turn: a short capitalised name, a colon, the words ("DONALD TRUMP: We will ...").
+_TURN = re.compile(r"^\s*((?:[A-Z][\w.'’\-]*|[A-Z]\.)(?:[ \t]+(?:[A-Z][\w.'’\-]*|[A-Z]\.|de|da|van|von|der|la|le)){0,5})[ \t]*:[ \t]+(\S.*)$")
+# Stage directions in speech and transcript texts, not words anyone said.
+_STAGE = re.compile(
+    r"\s*\[(?:applause|laughter|cheers|cheering|boos|booing|inaudible|crosstalk|crosstalk\W*|audience\b[^\]]*|"
+    r"the (?:president|vice president)\b[^\]]*|pause|music|silence|"
+    r"(?:applause|laughter)[^\]]*)\]",
+    re.IGNORECASE,
+)
+_KINDS: tuple[str, ...] = get_args(SourceKind)
+_ID = re.compile(r"^[\w\-.:]{1,64}$")
+
+
+def parse_document(name: str, text: str) -> ParsedDocument:
+    """Parse one corpus file; the extension and the header choose the format."""
+    suffix = _suffix(name)
+    if suffix not in SUPPORTED_SUFFIXES:
+        shown = suffix or "no extension"
+        raise CorpusFormatError(f"unknown format ({shown}): corpus files are .txt, .md or .jsonl")
+    if "\x00" in text:
+        raise CorpusFormatError("contains NUL bytes: not a text file")
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise CorpusFormatError("the file is empty")
+    if suffix in STATEMENT_SUFFIXES:
+        return parse_statements(name, text)
+    header, body = split_header(text)
+    kind = (header.get("kind") or "article").strip().lower()
+    source = SourceInfo(
+        title=header.get("title"),
+        url=header.get("url"),
+        outlet=header.get("outlet"),
+        date=_date(header.get("date")),
+        kind=kind if kind in _KINDS else "article",  # type: ignore[arg-type]
+        author=header.get("author"),
+    )
+    if not body.strip():
+        raise CorpusFormatError("no text after the header")
+    if kind == "article":
+        return parse_article(source, body)
+    if kind == "speech":
+        speaker = (header.get("speaker") or "").strip()
+        if not speaker:
+            raise CorpusFormatError("a speech needs `speaker:` in its front matter")
+        return parse_speech(source, body, speaker)
+    if kind == "transcript":
+        return parse_transcript(source, body)
+    raise CorpusFormatError(f"unknown kind {kind!r}: use article, speech or transcript")
+
+
+def split_header(text: str) -> tuple[dict[str, str], str]:
+    """The header (YAML front matter or the seed's `date YYYY-MM-DD …` line) and the body after it."""
+    if text.startswith("---\n") or text.startswith("---\r\n"):
+        end = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:], re.MULTILINE)
+        if end is None:
+            raise CorpusFormatError("front matter starts with --- but has no closing --- line")
+        header = _front_matter(text[4 : 4 + end.start()])
+        return header, text[4 + end.end() :].lstrip("\n")
+    match = _DATE_LINE.match(text)
+    if match:
+        return {"date": match.group(1)}, text[match.end() :]
+    return {}, text
+
+
+def _front_matter(block: str) -> dict[str, str]:
+    header: dict[str, str] = {}
+    for number, line in enumerate(block.split("\n"), start=2):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        match = _FRONT_LINE.match(stripped)
+        if match is None:
+            raise CorpusFormatError(f"front matter line {number} is not `key: value`")
+        key, value = match.group(1).lower(), _scalar(match.group(2))
+        if key in HEADER_KEYS and value:
+            header[key] = value
+    return header
+
+
+def _scalar(raw: str) -> str:
+    """A YAML scalar as front matter writes it: plain, 'single' or "double" quoted, `~`/null empty."""
+    value = raw.strip()
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        try:
+            return str(json.loads(value))
+        except json.JSONDecodeError:
+            return value[1:-1]
+    if len(value) >= 2 and value[0] == value[-1] == "'":
+        return value[1:-1].replace("''", "'")
+    if " #" in value:
+        value = value.split(" #", 1)[0].rstrip()
+    return "" if value in {"~", "null", "Null", "NULL"} else value
+
+
+def _date(value: str | None) -> str | None:
+    if not value:
+        return None
+    match = _DATE.match(value.strip())
+    if match is None:
+        raise CorpusFormatError(f"date {value!r} is not YYYY-MM-DD")
+    year, month, day = (int(part) for part in match.groups())
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        raise CorpusFormatError(f"date {value!r} is not a calendar date")
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _suffix(name: str) -> str:
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return "." + base.rsplit(".", 1)[-1].lower() if "." in base.strip(".") else ""
+
+
+# -- articles -----------------------------------------------------------------------------------
+
+
+def parse_article(source: SourceInfo, body: str) -> ParsedDocument:
+    """Every direct quotation of the article, with its speaker and the sentences around it."""
+    from bot.core.extract import extract_quotes  # the extractor is large; only articles need it
+
+    statements: list[StatementRecord] = []
+    aliases: dict[tuple[str, str], None] = {}
+    for quote in extract_quotes(body):
+        if getattr(quote, "scare", False) or getattr(quote, "is_scare", False):
+            continue
+        speaker = getattr(quote, "speaker", None)
+        text = quote.text.strip()
+        if not text or not speaker:
+            continue  # an unattributed quotation cannot vouch for anyone's words
+        statements.append(
+            StatementRecord(
+                text=text,
+                speaker=speaker,
+                source=source,
+                context_before=getattr(quote, "context_before", "") or "",
+                context_after=getattr(quote, "context_after", "") or "",
+                position=len(statements),
+            )
+        )
+        for form in _forms(quote):
+            if fold(form) != fold(speaker):
+                aliases[(speaker, form)] = None
+    return ParsedDocument(source, tuple(statements), tuple(aliases))
+
+
+def _forms(quote: Any) -> Iterable[str]:
+    """The other names the article used for this quote's speaker, if the extractor reports them."""
+    for attribute in ("speaker_forms", "mentions", "aliases", "speaker_mention", "mention"):
+        value = getattr(quote, attribute, None)
+        if isinstance(value, str) and value and value[0].isupper():
+            yield value
+        elif isinstance(value, (list, tuple)):
+            yield from (v for v in value if isinstance(v, str) and v and v[0].isupper())
+
+
+# -- speeches and transcripts -------------------------------------------------------------------
+
+
+def parse_speech(source: SourceInfo, body: str, speaker: str) -> ParsedDocument:
+    """Every sentence of the speech is a statement of its speaker."""
+    sentences = _sentences(body)
+    statements = _sentence_statements([(speaker, sentences)], source)
+    return ParsedDocument(source, statements, _alias_pairs([speaker]))
+
+
+def parse_transcript(source: SourceInfo, body: str) -> ParsedDocument:
+    """Turns written `SPEAKER NAME: text`; every sentence is a statement of the turn's speaker."""
+    turns: list[tuple[str, list[str]]] = []
+    for line in body.split("\n"):
+        match = _TURN.match(line)
+        if match:
+            turns.append((_speaker_name(match.group(1)), [match.group(2)]))
+        elif turns:
+            turns[-1][1].append(line)
+    if not turns:
+        raise CorpusFormatError("a transcript needs turns written `SPEAKER NAME: text`")
+    grouped = [(speaker, _sentences("\n".join(lines))) for speaker, lines in turns]
+    statements = _sentence_statements(grouped, source)
+    return ParsedDocument(source, statements, _alias_pairs(speaker for speaker, _ in turns))
+
+
+def _speaker_name(raw: str) -> str:
+    name = " ".join(raw.split())
+    # Transcripts often shout names ("DONALD TRUMP"); the corpus keeps them as names are written.
+    if name.isupper() and len(name) > 3:
+        name = " ".join(word if len(word) <= 2 and word.endswith(".") else word.capitalize() for word in name.split())
+    return name
+
+
+def _sentences(text: str) -> list[str]:
+    cleaned = _STAGE.sub("", text)
+    found = []
+    for start, end in split_sentences(cleaned):
+        sentence = " ".join(cleaned[start:end].split())
+        if sentence.startswith("[") and sentence.endswith("]"):
+            continue  # a bracketed note ("[Before speaking, the President ...]")
+        found.append(sentence)
+    return found
+
+
+def _sentence_statements(turns: Sequence[tuple[str, list[str]]], source: SourceInfo) -> tuple[StatementRecord, ...]:
+    statements: list[StatementRecord] = []
+    for speaker, sentences in turns:
+        for index, sentence in enumerate(sentences):
+            if len(sentence.split()) < MIN_STATEMENT_WORDS:
+                continue
+            statements.append(
+                StatementRecord(
+                    text=sentence,
+                    speaker=speaker,
+                    source=source,
+                    context_before=sentences[index - 1] if index > 0 else "",
+                    context_after=sentences[index + 1] if index + 1 < len(sentences) else "",
+                    position=len(statements),
+                )
+            )
+    return tuple(statements)
+
+
+def _alias_pairs(names: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """A titled name ("President Obama") is an alias of its untitled form."""
+    pairs: dict[tuple[str, str], None] = {}
+    for name in names:
+        bare = strip_titles(name)
+        if bare != name:
+            pairs[(bare, name)] = None
+    return tuple(pairs)
+
+
+# -- statement lists ----------------------------------------------------------------------------
+
+
+def parse_statements(name: str, text: str) -> ParsedDocument:
+    """One statement per line, in the `export` format (`id` optional)."""
+    document_source = SourceInfo(title=name.replace("\\", "/").rsplit("/", 1)[-1], kind="statements")
+    statements: list[StatementRecord] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CorpusFormatError(f"line {number}: not valid JSON ({exc.msg})") from None
+        if not isinstance(data, dict):
+            raise CorpusFormatError(f"line {number}: expected a JSON object")
+        try:
+            statements.append(_statement_from_json(data, len(statements)))
+        except CorpusFormatError as exc:
+            raise CorpusFormatError(f"line {number}: {exc}") from None
+    if not statements:
+        raise CorpusFormatError("no statements in the file")
+    return ParsedDocument(document_source, tuple(statements))
+
+
+def _statement_from_json(data: Mapping[str, Any], position: int) -> StatementRecord:
+    text = data.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise CorpusFormatError("`text` must be a non-empty string")
+    speaker = _optional_str(data, "speaker")
+    raw_source = data.get("source") or {}
+    if not isinstance(raw_source, Mapping):
+        raise CorpusFormatError("`source` must be an object")
+    kind = raw_source.get("kind") or "statements"
+    if kind not in _KINDS:
+        raise CorpusFormatError(f"unknown source kind {kind!r}")
+    source = SourceInfo(
+        title=_optional_str(raw_source, "title"),
+        url=_optional_str(raw_source, "url"),
+        outlet=_optional_str(raw_source, "outlet"),
+        date=_date(_optional_str(raw_source, "date")),
+        kind=kind,
+        author=_optional_str(raw_source, "author"),
+    )
+    statement_id = _optional_str(data, "id")
+    if statement_id is not None and not _ID.match(statement_id):
+        raise CorpusFormatError("`id` must be 1-64 letters, digits, '-', '_', '.' or ':'")
+    return StatementRecord(
+        text=text.strip(),
+        speaker=speaker,
+        source=source,
+        date=_date(_optional_str(data, "date")),
+        context_before=_optional_str(data, "context_before") or "",
+        context_after=_optional_str(data, "context_after") or "",
+        position=position,
+        id=statement_id,
+    )
+
+
+def _optional_str(data: Mapping[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise CorpusFormatError(f"`{key}` must be a string or null")
+    return value or None

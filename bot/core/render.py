@@ -1,0 +1,115 @@
+"""The text reply a user sees for a verdict: CLI `check`, the console, and the chat bot's plain-text form.
+
+Plain text, no markup: the chat adapter escapes it (and cuts it to Discord's limits) before sending.
+Never `str.format` user or corpus text into a template: f-strings on values only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.core.model import CheckResult, Difference, StatementRecord
+
+HEADLINES = {
+    "verified": "VERIFIED: the quote matches the statement.",
+    "close": "CLOSE: the statement is found; the wording differs slightly without changing the meaning.",
+    "altered": "ALTERED: the statement is found, but the quote changes its meaning.",
+    "misattributed": "MISATTRIBUTED: these words were said by someone else.",
+    "unverified": "UNVERIFIED: no statement in the corpus matches this quote.",
+}
+CONTEXT_CHARS = 300  # of context on each side, so a reply stays readable
+TEXT_CHARS = 1000
+
+
+def render_result(result: CheckResult) -> str:
+    """The full reply for one verdict, as lines of plain text."""
+    lines = [f"{HEADLINES.get(result.verdict, result.verdict.upper())} (score {result.score:.1f})"]
+    match = result.match
+    if result.verdict == "misattributed" and match is not None and result.speaker:
+        lines.append(f"You named {result.speaker}; the statement is by {match.speaker or 'an unknown speaker'}.")
+    if match is not None:
+        lines.append("")
+        lines.append(f"“{_cut(match.text, TEXT_CHARS)}”")
+        lines.append(f"— {attribution(match)}")
+        source = source_line(match)
+        if source:
+            lines.append(f"Source: {source}")
+        context = context_line(match)
+        if context:
+            lines.append(f"Context: {context}")
+    meaningful = [d for d in result.differences if d.meaningful]
+    minor = [d for d in result.differences if not d.meaningful]
+    if meaningful:
+        lines.append("")
+        lines.append("Changes that alter the meaning:")
+        lines.extend(f"  - {describe_difference(d)}" for d in meaningful[:8])
+    if minor and result.verdict in {"close", "altered", "misattributed"}:
+        lines.append("Minor differences: " + "; ".join(describe_difference(d) for d in minor[:6]))
+    if result.alternatives:
+        lines.append("")
+        lines.append("Similar statements:" if match is not None else "Closest statements (below the match threshold):")
+        for alt in result.alternatives[:3]:
+            who = alt.statement.speaker or "unknown speaker"
+            lines.append(f"  - {who}: “{_cut(alt.statement.text, 160)}” ({alt.score:.0f})")
+    if result.note:
+        lines.append(f"Note: {result.note}")
+    return "\n".join(lines)
+
+
+def attribution(statement: StatementRecord) -> str:
+    """'Vladimir Putin, 2025-05-19' (speaker and date, whichever is known)."""
+    parts = [statement.speaker or "unknown speaker"]
+    if statement.effective_date:
+        parts.append(statement.effective_date)
+    return ", ".join(parts)
+
+
+def source_line(statement: StatementRecord) -> str:
+    """'NPR, "Title" <url>' from whatever the source records."""
+    source = statement.source
+    parts: list[str] = []
+    if source.outlet:
+        parts.append(source.outlet)
+    if source.title:
+        parts.append(f"“{_cut(source.title, 200)}”")
+    if not parts and source.kind != "statements":
+        parts.append(source.kind)
+    text = ", ".join(parts)
+    if source.url:
+        text = f"{text} <{source.url}>" if text else f"<{source.url}>"
+    return text
+
+
+def context_line(statement: StatementRecord) -> str:
+    """The sentences around the statement, with the statement itself marked by [...]."""
+    before = _cut_left(statement.context_before, CONTEXT_CHARS)
+    after = _cut(statement.context_after, CONTEXT_CHARS)
+    if not before and not after:
+        return ""
+    return " ".join(part for part in (before, "[…]", after) if part)
+
+
+def describe_difference(diff: Difference) -> str:
+    """'“is not” instead of “is” (negation)'."""
+    if diff.kind == "insert":
+        text = f"added “{diff.quoted}”"
+    elif diff.kind == "delete":
+        text = f"left out “{diff.original}”"
+    else:
+        text = f"“{diff.quoted}” instead of “{diff.original}”"
+    return f"{text} ({diff.reason})" if diff.reason else text
+
+
+def render_batch(results: Sequence[CheckResult]) -> str:
+    """Several replies separated by a rule (the chat's "Verify quotes" on a message)."""
+    return "\n\n---\n\n".join(render_result(r) for r in results)
+
+
+def _cut(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _cut_left(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else "…" + text[-(limit - 1) :].lstrip()

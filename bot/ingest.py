@@ -1,0 +1,173 @@
+"""Ingest corpus files and folders into the store: one transaction per file, a summary at the end."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from bot.core.documents import SUPPORTED_SUFFIXES, parse_document
+from bot.core.model import CorpusFormatError, IngestSummary, ParsedDocument
+from bot.store.records import DocumentOutcome
+
+# Folders with at least this many files get a progress bar (on a terminal).
+PROGRESS_MIN_FILES = 20
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+class DocumentSink(Protocol):
+    """What ingestion writes to: a CorpusStore, or a QuoteService that also updates its index."""
+
+    def import_document(
+        self, doc: ParsedDocument, *, origin: str, content_hash: str, guild_id: int | None = None, actor: str | None = None
+    ) -> DocumentOutcome: ...
+
+    def known_document(self, origin: str, content_hash: str, guild_id: int | None = None) -> int | None: ...
+
+
+def ingest_paths(
+    target: Any,
+    paths: Sequence[Path],
+    *,
+    guild_id: int | None = None,
+    actor: str | None = None,
+    progress: bool = True,
+) -> IngestSummary:
+    """Add every corpus file under `paths`; a bad file is rejected with its reason and the rest go in."""
+    sink = _as_sink(target)
+    summary = IngestSummary()
+    files, missing = collect_files(paths)
+    summary.rejected.extend(missing)
+    bar = _progress(len(files), progress)
+    try:
+        for path in files:
+            summary.files += 1
+            try:
+                outcome = ingest_file(sink, path, guild_id=guild_id, actor=actor)
+            except CorpusFormatError as exc:
+                summary.rejected.append((str(path), str(exc)))
+            else:
+                summary.added += outcome.added
+                summary.skipped += outcome.skipped
+                summary.replaced += outcome.status == "replaced"
+            if bar is not None:
+                bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    summary.files += len(missing)
+    return summary
+
+
+def ingest_file(sink: Any, path: Path, *, guild_id: int | None = None, actor: str | None = None) -> DocumentOutcome:
+    """Read, parse and store one file; CorpusFormatError says why it was rejected."""
+    data = read_bytes(path)
+    content_hash = hashlib.sha256(data).hexdigest()
+    origin = str(path.resolve())
+    known = sink.known_document(origin, content_hash, guild_id)
+    if known is not None:
+        # Unchanged file: no need to parse it again (articles cost a quote extraction).
+        return DocumentOutcome(origin, "skipped", skipped=known)
+    text = decode(data)
+    doc = parse_document(path.name, text)
+    return sink.import_document(doc, origin=origin, content_hash=content_hash, guild_id=guild_id, actor=actor)
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, or CorpusFormatError naming what went wrong."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise CorpusFormatError(f"file too large ({size // (1024 * 1024)} MB; the limit is 50 MB)")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise CorpusFormatError("no such file") from None
+    except IsADirectoryError:
+        raise CorpusFormatError("is a directory") from None
+    except PermissionError:
+        raise CorpusFormatError("permission denied") from None
+    except OSError as exc:
+        raise CorpusFormatError(f"cannot read: {exc.strerror or exc}") from None
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text (a BOM is allowed); anything else is not a corpus file."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CorpusFormatError(f"not UTF-8 text (byte {exc.start})") from None
+
+
+def collect_files(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Corpus files under `paths` in a stable order, and the paths that do not exist (with a reason).
+
+    A file named directly is always tried (an unknown extension is then rejected with its reason);
+    inside folders only corpus extensions are picked up, hidden files and folders are skipped.
+    """
+    files: list[Path] = []
+    missing: list[tuple[str, str]] = []
+    seen: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            found = sorted(_walk(path))
+        elif path.exists() or path.is_symlink():
+            found = [path]
+        else:
+            missing.append((str(path), "no such file or directory"))
+            continue
+        for item in found:
+            key = item.resolve()
+            if key not in seen:
+                seen.add(key)
+                files.append(item)
+    return files, missing
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for item in folder.rglob("*"):
+        relative = item.relative_to(folder).parts
+        if any(part.startswith(".") for part in relative):
+            continue
+        if item.is_file() and item.suffix.lower() in SUPPORTED_SUFFIXES:
+            yield item
+
+
+def _progress(total: int, wanted: bool) -> Any:
+    if not wanted or total < PROGRESS_MIN_FILES or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="file", desc="ingesting", file=sys.stderr, leave=False)
+
+
+class _StoreSink:
+    """A CorpusStore seen as a DocumentSink."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def import_document(self, doc: ParsedDocument, **kwargs: Any) -> DocumentOutcome:
+        return self.store.ingest_document(doc, **kwargs)
+
+    def known_document(self, origin: str, content_hash: str, guild_id: int | None = None) -> int | None:
+        return self.store.known_document(origin, content_hash, guild_id)
+
+
+def _as_sink(target: Any) -> Any:
+    return target if hasattr(target, "import_document") else _StoreSink(target)
+
+
+def format_summary(summary: IngestSummary) -> str:
+    """The lines `quotecheck ingest` prints."""
+    lines = [
+        f"{summary.files} file{'s' if summary.files != 1 else ''} read: "
+        f"{summary.added} statement{'s' if summary.added != 1 else ''} added, "
+        f"{summary.skipped} skipped as already present, "
+        f"{summary.replaced} file{'s' if summary.replaced != 1 else ''} replaced, "
+        f"{len(summary.rejected)} rejected"
+    ]
+    for path, reason in summary.rejected:
+        lines.append(f"rejected {path}: {reason}")
+    return "\n".join(lines)

@@ -1,0 +1,332 @@
+"""The service layer: the corpus store and the in-memory matcher, kept in step.
+
+Synchronous on purpose: the CLI calls it directly and the chat adapter through `asyncio.to_thread`.
+Every write goes to the database first (with its audit row), then the matcher catches up from the
+audit log (`refresh`), the same way it catches up with writes made by other processes.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.config import Settings
+from bot.core.model import CheckResult, IngestSummary, ParsedDocument, SearchFilter, StatementRecord
+from bot.store.corpus import CorpusStore
+from bot.store.database import make_engine
+from bot.store.records import AuditEntry, CorpusStats, DocumentOutcome, Report, UnverifiedQuote
+
+log = logging.getLogger(__name__)
+
+MAX_QUOTE_CHARS = 2000
+# Characters that look like nothing: a quote made only of these (and spaces) is empty.
+_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+
+
+class QuoteError(ValueError):
+    """A quote that cannot be checked (empty, whitespace only, too long); the message says why."""
+
+
+def clean_quote(quote: str) -> str:
+    """The quote with outer whitespace removed; QuoteError when nothing checkable is left."""
+    if quote is None or not isinstance(quote, str):
+        raise QuoteError("the quote must be text")
+    text = quote.strip()
+    visible = [ch for ch in text if not ch.isspace() and ch not in _INVISIBLE and unicodedata.category(ch) != "Cc"]
+    if not visible:
+        raise QuoteError("the quote is empty")
+    if len(text) > MAX_QUOTE_CHARS:
+        raise QuoteError(f"the quote is too long ({len(text)} characters; the limit is {MAX_QUOTE_CHARS})")
+    return text
+
+
+class QuoteService:
+    """Checks quotes against the corpus and applies corpus changes to both the database and the index."""
+
+    def __init__(self, store: CorpusStore, matcher: Any, settings: Settings | None = None) -> None:
+        self.store = store
+        self.matcher = matcher
+        self.settings = settings or Settings()
+        self._lock = threading.RLock()
+        self._watermark = 0
+
+    # -- opening ------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, settings: Settings, *, load_bundled: bool = False, progress: bool = True) -> QuoteService:
+        """Open the configured database, load the bundled corpus into an empty one if asked, build the index."""
+        engine = make_engine(settings.resolved_database_url)
+        store = CorpusStore(engine)
+        if load_bundled and store.count() == 0:
+            from bot.ingest import ingest_paths
+
+            paths = [p for p in settings.bundled_paths() if p.exists()]
+            if paths:
+                if progress:
+                    print("Loading the bundled corpus (first start only)...", file=sys.stderr)
+                summary = ingest_paths(store, paths, actor="bundled", progress=progress)
+                for path, reason in summary.rejected:
+                    log.warning("bundled file rejected: %s: %s", path, reason)
+        return cls.build(store, settings, progress=progress)
+
+    @classmethod
+    def build(cls, store: CorpusStore, settings: Settings | None = None, *, progress: bool = False) -> QuoteService:
+        """A service over `store` with its index built from every live statement."""
+        from bot.core.matcher import Matcher
+
+        settings = settings or Settings()
+        watermark = store.watermark()  # read first: changes racing the load are re-applied by refresh
+        matcher = Matcher(settings.matching, fetch=store.get_statements)
+        matcher.add_many(_with_progress(store.statements(all_guilds=True), store, progress))
+        matcher.set_aliases(store.speaker_aliases())
+        service = cls(store, matcher, settings)
+        service._watermark = watermark
+        return service
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.store.engine.dispose()
+
+    # -- checking -----------------------------------------------------------------------------
+
+    def check(
+        self, quote: str, speaker: str | None = None, guild_id: int | None = None, *, log_lookup: bool = True
+    ) -> CheckResult:
+        """The verdict on one quote (statements of `guild_id` and the shared corpus); logs the lookup."""
+        text = clean_quote(quote)
+        speaker = speaker.strip() or None if speaker else None
+        started = time.perf_counter()
+        with self._lock:
+            result = self.matcher.check(text, speaker=speaker, flt=SearchFilter(guild_id=guild_id))
+        elapsed = (time.perf_counter() - started) * 1000
+        result = replace(result, quote=quote, speaker=speaker, elapsed_ms=result.elapsed_ms or elapsed)
+        if log_lookup:
+            self._log(result, guild_id)
+        return result
+
+    def _log(self, result: CheckResult, guild_id: int | None) -> None:
+        try:
+            self.store.log_lookup(
+                result.quote,
+                result.speaker,
+                result.verdict,
+                result.score,
+                result.match.id if result.match else None,
+                guild_id,
+            )
+        except SQLAlchemyError as exc:  # a busy database must not cost the user the answer
+            log.warning("lookup not logged: %s", str(exc).splitlines()[0])
+
+    def search(self, query: str, flt: SearchFilter | None = None, limit: int = 10) -> list[tuple[StatementRecord, float]]:
+        """Statements resembling `query`, best first, within the filter (speaker, dates, server)."""
+        with self._lock:
+            return list(self.matcher.search(query, flt or SearchFilter(), limit=limit))
+
+    def get(self, statement_id: str, guild_id: int | None = None) -> StatementRecord | None:
+        """The statement, or None when it does not exist, was removed, or belongs to another server."""
+        found = self.store.get_statement(statement_id, guild_id)
+        if found is None or found[2]:
+            return None
+        return found[0]
+
+    def version(self, statement_id: str, guild_id: int | None = None) -> int | None:
+        """The statement's current version (pass it to `edit` as `expected_version`)."""
+        found = self.store.get_statement(statement_id, guild_id)
+        return None if found is None else found[1]
+
+    def speakers(self, prefix: str = "", guild_id: int | None = None, limit: int = 25) -> list[str]:
+        """Speaker names starting with `prefix` (for autocomplete), most quoted first."""
+        return [name for name, _ in self.store.speaker_names(prefix, guild_id, limit)]
+
+    def stats(self, guild_id: int | None = None) -> CorpusStats:
+        """Corpus counts for the shared corpus plus `guild_id`'s statements."""
+        return self.store.stats(guild_id)
+
+    def history(self, statement_id: str, guild_id: int | None = None) -> list[AuditEntry]:
+        """The audit rows of a statement visible to `guild_id` (empty for another server's)."""
+        if self.store.get_statement(statement_id, guild_id) is None:
+            return []
+        return self.store.history(statement_id)
+
+    def export(self, guild_id: int | None = None, *, all_guilds: bool = True) -> Iterator[dict[str, Any]]:
+        """Every live statement as a contract `export` line."""
+        for record in self.store.statements(guild_id, all_guilds=all_guilds):
+            yield record.to_export()
+
+    # -- changes ------------------------------------------------------------------------------
+
+    def add(
+        self, record: StatementRecord, *, actor: str, guild_id: int | None, interaction_id: str | None = None
+    ) -> StatementRecord:
+        """Add one statement (chat `/corpus add`)."""
+        created = self.store.add_statement(record, actor=actor, guild_id=guild_id, interaction_id=interaction_id)
+        self.refresh()
+        return created
+
+    def edit(
+        self,
+        statement_id: str,
+        changes: Mapping[str, Any],
+        *,
+        expected_version: int,
+        actor: str,
+        guild_id: int | None,
+        interaction_id: str | None = None,
+    ) -> StatementRecord:
+        """Edit a statement; ConflictError when it changed since `expected_version`."""
+        edited = self.store.edit_statement(
+            statement_id,
+            changes,
+            expected_version=expected_version,
+            actor=actor,
+            guild_id=guild_id,
+            interaction_id=interaction_id,
+        )
+        self.refresh()
+        return edited
+
+    def remove(
+        self,
+        statement_id: str,
+        *,
+        reason: str | None,
+        actor: str,
+        guild_id: int | None,
+        interaction_id: str | None = None,
+    ) -> StatementRecord:
+        """Tombstone a statement; it stops matching at once."""
+        removed = self.store.remove_statement(
+            statement_id, reason=reason, actor=actor, guild_id=guild_id, interaction_id=interaction_id
+        )
+        self.refresh()
+        return removed
+
+    def restore(
+        self, statement_id: str, *, actor: str, guild_id: int | None, interaction_id: str | None = None
+    ) -> StatementRecord:
+        """Undo a removal."""
+        restored = self.store.restore_statement(statement_id, actor=actor, guild_id=guild_id, interaction_id=interaction_id)
+        self.refresh()
+        return restored
+
+    def import_document(
+        self,
+        doc: ParsedDocument,
+        *,
+        origin: str,
+        content_hash: str,
+        guild_id: int | None = None,
+        actor: str | None = None,
+    ) -> DocumentOutcome:
+        """Store one parsed document and index its statements."""
+        outcome = self.store.ingest_document(doc, origin=origin, content_hash=content_hash, guild_id=guild_id, actor=actor)
+        if outcome.status != "skipped":
+            self.refresh()
+        return outcome
+
+    def known_document(self, origin: str, content_hash: str, guild_id: int | None = None) -> int | None:
+        """Statement count of an already stored, unchanged document, else None."""
+        return self.store.known_document(origin, content_hash, guild_id)
+
+    def ingest(
+        self, paths: Sequence[Path], *, guild_id: int | None = None, actor: str | None = None, progress: bool = False
+    ) -> IngestSummary:
+        """Ingest files and folders (see `bot.ingest.ingest_paths`) and index what they add."""
+        from bot.ingest import ingest_paths
+
+        return ingest_paths(self, paths, guild_id=guild_id, actor=actor, progress=progress)
+
+    def refresh(self) -> int:
+        """Apply corpus changes committed since the last refresh (by this or another process); returns how many."""
+        with self._lock:
+            changes, mark = self.store.changes_since(self._watermark)
+            if not changes:
+                self._watermark = mark
+                return 0
+            upserted: dict[str, None] = {}
+            dropped: set[str] = set()
+            aliases_changed = False
+            for change in changes:
+                for sid in change.removed:
+                    dropped.add(sid)
+                    upserted.pop(sid, None)
+                for sid in change.upserted:
+                    upserted[sid] = None
+                    dropped.discard(sid)
+                aliases_changed |= change.action in {"ingest", "replace", "add", "edit"}
+            for sid in dropped:
+                self._unindex(sid)
+            live = self.store.get_statements(list(upserted), live_only=True)
+            for sid in upserted:
+                self._unindex(sid)
+                if sid in live:
+                    self.matcher.add(live[sid])
+            if aliases_changed:
+                self.matcher.set_aliases(self.store.speaker_aliases())
+            self._watermark = mark
+            return len(changes)
+
+    def _unindex(self, sid: str) -> None:
+        try:
+            self.matcher.remove(sid)
+        except (KeyError, ValueError, LookupError):
+            pass  # not indexed: nothing to drop
+
+    # -- lookups and reports ------------------------------------------------------------------
+
+    def report(
+        self,
+        *,
+        quote: str,
+        reporter: str | None,
+        guild_id: int | None,
+        speaker: str | None = None,
+        statement_id: str | None = None,
+        verdict: str | None = None,
+        note: str | None = None,
+        interaction_id: str | None = None,
+    ) -> Report:
+        """Queue a user's report on a verdict for the moderators."""
+        return self.store.add_report(
+            quote=quote,
+            reporter=reporter,
+            guild_id=guild_id,
+            speaker=speaker,
+            statement_id_=statement_id,
+            verdict=verdict,
+            note=note,
+            interaction_id=interaction_id,
+        )
+
+    def open_reports(self, guild_id: int | None = None, limit: int = 25) -> list[Report]:
+        """Reports waiting for a moderator."""
+        return self.store.open_reports(guild_id, limit)
+
+    def resolve_report(self, report_id: int, *, resolution: str, actor: str, guild_id: int | None = None) -> Report:
+        """Close a report."""
+        return self.store.resolve_report(report_id, resolution=resolution, actor=actor, guild_id=guild_id)
+
+    def top_unverified(self, since: datetime, guild_id: int | None = None, limit: int = 10) -> list[UnverifiedQuote]:
+        """Quotes most often checked without a match since `since`."""
+        return self.store.top_unverified(since, guild_id, limit)
+
+
+def _with_progress(records: Iterable[StatementRecord], store: CorpusStore, wanted: bool) -> Iterable[StatementRecord]:
+    if not wanted or not sys.stderr.isatty():
+        return records
+    total = store.count()
+    if total < 20_000:
+        return records
+    from tqdm import tqdm
+
+    return tqdm(records, total=total, unit="stmt", desc="indexing", file=sys.stderr, leave=False)

@@ -1,0 +1,1 @@
+"""Storage adapter: the corpus database (SQLite or PostgreSQL) behind `CorpusStore`."""

@@ -1,0 +1,95 @@
+"""Values the store hands back besides statements: outcomes, audit entries, statistics, reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+
+class ConflictError(RuntimeError):
+    """The statement changed since it was read (its version moved on); reload and retry."""
+
+
+class NotFoundError(LookupError):
+    """No such statement (or it belongs to another server)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentOutcome:
+    """What ingesting one document did."""
+
+    origin: str
+    status: Literal["added", "skipped", "replaced"]
+    added: int = 0
+    skipped: int = 0
+    removed: int = 0
+    document_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One row of the append-only audit log."""
+
+    id: int
+    at: datetime
+    action: str
+    statement_id: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    actor: str | None
+    guild_id: int | None
+    reason: str | None
+    interaction_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A corpus change another process made: statements to (re)load and statements to drop."""
+
+    audit_id: int
+    action: str
+    upserted: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusStats:
+    """Counts shown by `/corpus stats` and the CLI."""
+
+    statements: int
+    removed: int
+    sources: int
+    speakers: int
+    documents: int
+    by_kind: dict[str, int] = field(default_factory=dict)
+    top_speakers: tuple[tuple[str, int], ...] = ()
+    lookups: int = 0
+    open_reports: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A user's report on a verdict, waiting in the moderators' review queue."""
+
+    id: int
+    at: datetime
+    guild_id: int | None
+    reporter: str | None
+    quote: str
+    speaker: str | None
+    statement_id: str | None
+    verdict: str | None
+    note: str | None
+    status: str
+    resolved_by: str | None = None
+    resolution: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UnverifiedQuote:
+    """A quote users kept checking without a match: a candidate for the corpus."""
+
+    quote: str
+    count: int
+    last_at: datetime

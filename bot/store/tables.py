@@ -1,0 +1,150 @@
+"""Every table of the corpus database, as SQLModel models.
+
+Schema changes go through Alembic (bot/store/migrations); these models are the source the
+migrations are written from, and the store's queries are built on them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Timestamps are aware UTC datetimes (SQLModel stores them as UTC on every backend)."""
+    return datetime.now(UTC)
+
+
+class DocumentRow(SQLModel, table=True):
+    """One ingested corpus file (or chat import): where it came from and the hash of its content."""
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("origin", "guild_scope", name="uq_documents_origin_scope"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    origin: str = Field(sa_column=Column(Text, nullable=False))
+    # guild_id or 0: NULLs never collide in a unique constraint, so the shared corpus gets 0 here.
+    guild_scope: int = Field(sa_column=Column(BigInteger, nullable=False, default=0))
+    guild_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    content_hash: str = Field(max_length=64)
+    ingested_at: datetime = Field(default_factory=utcnow)
+    actor: str | None = Field(default=None, max_length=200)
+
+
+class SourceRow(SQLModel, table=True):
+    """Where statements come from: title, outlet, url, date and kind (article, speech, ...)."""
+
+    __tablename__ = "sources"
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int | None = Field(default=None, foreign_key="documents.id", ondelete="CASCADE", index=True)
+    title: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    outlet: str | None = Field(default=None, max_length=300)
+    url: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    date: str | None = Field(default=None, max_length=10)
+    kind: str = Field(default="article", max_length=20)
+    author: str | None = Field(default=None, max_length=300)
+    content_hash: str | None = Field(default=None, max_length=64)
+    origin: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class SpeakerRow(SQLModel, table=True):
+    """A person, under the canonical full name."""
+
+    __tablename__ = "speakers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=300)
+    key: str = Field(max_length=300, unique=True)  # folded name, for lookups
+
+
+class SpeakerAliasRow(SQLModel, table=True):
+    """Another form of a speaker's name ("Putin", "President Putin" for "Vladimir Putin")."""
+
+    __tablename__ = "speaker_aliases"
+    __table_args__ = (UniqueConstraint("speaker_id", "key", name="uq_alias_speaker_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    speaker_id: int = Field(foreign_key="speakers.id", ondelete="CASCADE", index=True)
+    alias: str = Field(max_length=300)
+    key: str = Field(max_length=300, index=True)
+
+
+class StatementRow(SQLModel, table=True):
+    """One verified statement. Removal is a tombstone (`removed`), never a delete."""
+
+    __tablename__ = "statements"
+    __table_args__ = (Index("ix_statements_guild_removed", "guild_id", "removed"),)
+
+    id: str = Field(primary_key=True, max_length=64)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    speaker: str | None = Field(default=None, max_length=300)
+    speaker_id: int | None = Field(default=None, foreign_key="speakers.id", index=True)
+    date: str | None = Field(default=None, max_length=10)
+    source_id: int = Field(foreign_key="sources.id", ondelete="CASCADE", index=True)
+    position: int = 0
+    context_before: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    context_after: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    guild_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    added_at: datetime = Field(default_factory=utcnow)
+    added_by: str | None = Field(default=None, max_length=200)
+    version: int = 1
+    removed: bool = False
+    removed_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class AuditRow(SQLModel, table=True):
+    """Append-only log of every corpus change, written in the same transaction as the change."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    action: str = Field(max_length=20)
+    statement_id: str | None = Field(default=None, max_length=64, index=True)
+    document_id: int | None = None
+    before: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # JSON
+    after: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # JSON
+    actor: str | None = Field(default=None, max_length=200)
+    guild_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Unique when set: a retried chat interaction finds its row and changes nothing.
+    interaction_id: str | None = Field(default=None, max_length=100, unique=True)
+
+
+class LookupRow(SQLModel, table=True):
+    """One quote check, kept for the moderators' digest and pruned after a retention period."""
+
+    __tablename__ = "lookups"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    guild_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    quote: str = Field(sa_column=Column(Text, nullable=False))
+    speaker: str | None = Field(default=None, max_length=300)
+    verdict: str = Field(max_length=20)
+    score: float = 0.0
+    statement_id: str | None = Field(default=None, max_length=64)
+
+
+class ReportRow(SQLModel, table=True):
+    """A user's report on a verdict (wrong match, missing statement), queued for moderators."""
+
+    __tablename__ = "reports"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    guild_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    reporter: str | None = Field(default=None, max_length=200)
+    quote: str = Field(sa_column=Column(Text, nullable=False))
+    speaker: str | None = Field(default=None, max_length=300)
+    statement_id: str | None = Field(default=None, max_length=64)
+    verdict: str | None = Field(default=None, max_length=20)
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    status: str = Field(default="open", max_length=20, index=True)
+    resolved_by: str | None = Field(default=None, max_length=200)
+    resolved_at: datetime | None = None
+    resolution: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    interaction_id: str | None = Field(default=None, max_length=100, unique=True)
