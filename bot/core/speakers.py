@@ -1,10 +1,15 @@
-"""Speaker names: canonical forms without titles, and whether two names mean the same person."""
+"""Speaker names: canonical forms without titles, whether two names mean the same person, and the
+people an article mentions (so that "Putin", "he" and "Russian President Vladimir Putin" all become
+"Vladimir Putin").
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 # Titles and roles that precede a name in news copy ("Russian President Vladimir Putin").
 TITLE_WORDS = frozenset(
@@ -74,3 +79,282 @@ def _first_names_compatible(given: list[str], actual: list[str]) -> bool:
     if len(first_given) == 1 or len(first_actual) == 1:
         return first_given[0] == first_actual[0]
     return first_given == first_actual
+
+
+# --- People mentioned in an article -------------------------------------------------------------
+
+# Titles that, written before a capitalised word, make it a person ("President Trump", "Sen. Cruz").
+PERSON_TITLES = frozenset(
+    """
+    president vice-president minister secretary senator sen rep representative congressman congresswoman
+    governor gov mayor chancellor king queen prince princess pope rev reverend dr mr mrs ms miss sir dame
+    lord lady gen general col colonel lt capt captain adm admiral sgt judge justice chairman chairwoman
+    speaker leader ambassador commissioner attorney sens reps govs prof professor candidate nominee
+    spokesman spokeswoman pastor bishop cardinal sheikh ayatollah emir sultan premier councilman
+    councilwoman councilor assemblyman assemblywoman delegate deputy director
+    """.split()
+)
+FEMALE_TITLES = frozenset("mrs ms miss dame lady queen princess congresswoman chairwoman spokeswoman councilwoman assemblywoman madam".split())
+MALE_TITLES = frozenset("mr sir lord king prince congressman chairman spokesman councilman assemblyman".split())
+
+# Words that never belong to a person's name: places, organisations, calendar words.
+_NOT_NAME = frozenset(
+    """
+    house senate congress court council commission union party department ministry office agency
+    committee administration government campaign news times post journal press network bank fund
+    university college school institute foundation association corporation company inc corp co ltd
+    group forces force army navy guard police church club league center centre museum council
+    airlines airport street avenue county city state states kingdom republic federation nations
+    international national federal supreme reserve security intelligence affairs foreign
+    monday tuesday wednesday thursday friday saturday sunday january february march april may june
+    july august september october november december christmas easter
+    god america europe africa asia twitter facebook instagram youtube google microsoft apple
+    democrat democrats republican republicans gop democratic conservative conservatives liberal
+    liberals muslim muslims christian christians jewish catholic isis obamacare
+    """.split()
+)
+# Capitalised words that start a run only because they start a sentence.
+_FUNCTION_WORDS = frozenset(
+    """
+    a an the and but or nor so yet for if as at by in on of to from with without into onto over under
+    after before since until while when whenever where wherever why how what which who whom whose that
+    this these those there here then now also still even just only both either neither each every all
+    some many most much more few no not none one two three his her its their our my your he she it they
+    we i you me him them us than though although because unless however meanwhile instead indeed
+    earlier later yesterday today tonight tomorrow last next asked told said says according during
+    despite through across among against between around about above below like unlike once again
+    mr mrs ms dr
+    """.split()
+) - {"mr", "mrs", "ms", "dr"}
+_PARTICLES = frozenset("von van der den de da del della di du la le bin ibn al el".split())
+_PLACE_FIRST = frozenset("new los las san santa saint st north south east west united great central latin".split())
+_NATIONALITY = re.compile(r"(?:an|ian|ean|ese|ish|ic|i|ch)$")
+
+# Heads of state and government the news names by title and surname alone. Used only when the
+# article itself never gives the person's first name ("President Trump" → "Donald Trump").
+WELL_KNOWN = {
+    "trump": "Donald Trump",
+    "putin": "Vladimir Putin",
+    "zelenskyy": "Volodymyr Zelenskyy",
+    "zelensky": "Volodymyr Zelenskyy",
+    "biden": "Joe Biden",
+    "obama": "Barack Obama",
+    "macron": "Emmanuel Macron",
+    "merkel": "Angela Merkel",
+    "scholz": "Olaf Scholz",
+    "merz": "Friedrich Merz",
+    "starmer": "Keir Starmer",
+    "sunak": "Rishi Sunak",
+    "meloni": "Giorgia Meloni",
+    "erdogan": "Recep Tayyip Erdogan",
+    "netanyahu": "Benjamin Netanyahu",
+    "modi": "Narendra Modi",
+    "xi": "Xi Jinping",
+    "lula": "Luiz Inacio Lula da Silva",
+    "sanchez": "Pedro Sanchez",
+    "tusk": "Donald Tusk",
+    "trudeau": "Justin Trudeau",
+    "carney": "Mark Carney",
+    "lukashenko": "Alexander Lukashenko",
+    "medvedev": "Dmitry Medvedev",
+}
+
+_FEMALE_NAMES = frozenset(
+    """
+    hillary melania ivanka nancy elizabeth kamala ursula angela theresa giorgia karoline kellyanne
+    sarah susan mary patricia jennifer linda barbara margaret jessica karen lisa betty dorothy sandra
+    ashley kimberly donna emily michelle carol amanda melissa deborah stephanie rebecca laura sharon
+    cynthia kathleen amy shirley anna angela ruth brenda pamela nicole katherine virginia catherine
+    christine samantha debra janet rachel carolyn emma maria heather diane julie joyce victoria kelly
+    christina joan evelyn lauren judith olivia martha cheryl megan andrea hannah jacqueline ann jean
+    alice kathryn gloria teresa doris sara janice julia marie madison grace judy theresa beverly denise
+    marilyn amber danielle abigail brittany rose diana natalie sophia alexis lori kayla jane elaine
+    huma donna debbie dianne elizabeth nikki condoleezza madeleine tulsi marsha kirsten amy tammy
+    claire heidi susana lindsey liz loretta maxine jill michele tina hope sheryl robby marine
+    ilhan alexandria rashida ayanna kristi kristen kirstjen stacey gina greta valerie
+    """.split()
+)
+_MALE_NAMES = frozenset(
+    """
+    donald vladimir volodymyr ivan barack joe joseph bill william george john james robert michael
+    david richard charles thomas christopher daniel matthew anthony mark paul steven andrew kenneth
+    joshua kevin brian edward ronald timothy jason jeffrey ryan jacob gary nicholas eric jonathan
+    stephen larry justin scott brandon benjamin samuel gregory frank alexander raymond patrick jack
+    dennis jerry tyler aaron jose adam henry nathan douglas zachary peter kyle walter ethan jeremy
+    harold keith christian roger noah gerald carl terry sean austin arthur lawrence jesse dylan bryan
+    jordan billy bruce albert willie gabriel logan alan juan wayne roy ralph randy eugene vincent
+    russell elijah louis bobby philip johnny mike bernie ted marco jeb ben chris rand mitch newt rudy
+    reince sean rex vance marco emmanuel olaf keir rishi recep benjamin narendra xi justin dmitry
+    sergei sergey dmitri jd tim lindsey hunter ron jim tom dick harry al bob rick steve dan ken jeff
+    greg pete chuck orrin jared eric kellogg mohammed muhammad ali hassan abdullah kim
+    """.split()
+)
+
+_CAP_TOKEN = r"(?:[A-Z][a-z]{0,3}\.|[A-Z](?:[\w’'\-]*\w)?)"
+_RUN = re.compile(
+    rf"{_CAP_TOKEN}(?:(?:\s+(?:von|van|der|den|de|da|del|della|di|du|la|le|bin|ibn|al|el))*\s+{_CAP_TOKEN})*"
+)
+_POSSESSIVE = re.compile(r"(?:['’]s?)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A person named in the text: where, as written, and the title-free name tokens."""
+
+    start: int
+    end: int
+    tokens: tuple[str, ...]
+    gender: str | None  # "m", "f" or None when unknown
+    titled: bool  # written after a person title ("President Trump")
+
+
+def name_runs(text: str, start: int = 0, end: int | None = None) -> Iterable[re.Match[str]]:
+    """Runs of capitalised words (with name particles) in text[start:end]."""
+    return _RUN.finditer(text, start, len(text) if end is None else end)
+
+
+def parse_run(run: str, offset: int) -> list[Mention]:
+    """The people a run of capitalised words names ('Russian President Vladimir Putin' → Putin).
+
+    A run may hold a sentence-initial function word ("But Zelenskyy"), nationalities and titles
+    ("Ukrainian President"), or be an organisation ("White House"); only the person is returned.
+    Single words are returned too (as candidates); `PeopleIndex` decides whether they are people.
+    """
+    words = [(m.start() + offset, m.end() + offset, m.group(0)) for m in re.finditer(r"\S+", run)]
+    # Split at function words and calendar words: "But Zelenskyy", "On Monday Putin".
+    pieces: list[list[tuple[int, int, str]]] = [[]]
+    for word in words:
+        bare = word[2].rstrip(".").lower()
+        if bare in _FUNCTION_WORDS:
+            pieces.append([])
+        else:
+            pieces[-1].append(word)
+    mentions: list[Mention] = []
+    for piece in pieces:
+        mention = _piece_mention(piece)
+        if mention is not None:
+            mentions.append(mention)
+    return mentions
+
+
+def _piece_mention(piece: list[tuple[int, int, str]]) -> Mention | None:
+    if not piece:
+        return None
+    last_title = -1
+    gender: str | None = None
+    for index, (_, _, word) in enumerate(piece):
+        bare = word.rstrip(".").lower().replace("’", "'")
+        if bare in PERSON_TITLES or bare in TITLE_WORDS and bare in {"president", "minister", "secretary"}:
+            if index < len(piece) - 1:
+                last_title = index
+                if bare in FEMALE_TITLES:
+                    gender = "f"
+                elif bare in MALE_TITLES:
+                    gender = "m"
+    name = piece[last_title + 1 :]
+    if last_title < 0:
+        # No title: drop leading nationalities and role words ("Russian", "Republican").
+        while len(name) > 1 and (
+            _NATIONALITY.search(name[0][2].lower()) and name[0][2].lower() not in _FEMALE_NAMES | _MALE_NAMES
+            or name[0][2].lower() in TITLE_WORDS
+        ):
+            name = name[1:]
+    if not name:
+        return None
+    words = [w for _, _, w in name]
+    words[-1] = _POSSESSIVE.sub("", words[-1]) if words[-1][-2:] in {"'s", "’s"} else words[-1]
+    lowered = [w.rstrip(".").lower() for w in words]
+    if any(w in _NOT_NAME for w in lowered):
+        return None
+    if any(len(w) > 1 and w.isupper() and not w.endswith(".") for w in words):
+        return None  # acronyms: NPR, NATO, FBI
+    if len(words) > 1 and lowered[0] in _PLACE_FIRST:
+        return None
+    if len(words) > 5:
+        return None
+    if gender is None:
+        first = lowered[0]
+        if first in _FEMALE_NAMES and first not in _MALE_NAMES:
+            gender = "f"
+        elif first in _MALE_NAMES and first not in _FEMALE_NAMES:
+            gender = "m"
+        if len(words) == 1:
+            gender = None  # a lone surname says nothing about gender
+    return Mention(name[0][0], name[-1][1], tuple(words), gender, last_title >= 0)
+
+
+class PeopleIndex:
+    """The people of one article, keyed so any mention resolves to its canonical full name.
+
+    The canonical name is the longest form of the person's name the article uses, without titles.
+    A surname alone resolves to the full name sharing it (the most frequent when several do); a
+    surname the article never completes resolves to the `WELL_KNOWN` head of state, else stays
+    as written.
+    """
+
+    def __init__(self, mentions: Sequence[Mention]) -> None:
+        self._full: dict[str, Counter[tuple[str, ...]]] = {}
+        self._first: dict[str, set[tuple[str, ...]]] = {}
+        self._known_single: set[str] = set()
+        self._gender: dict[tuple[str, ...], str] = {}
+        for mention in mentions:
+            key = fold(mention.tokens[-1])
+            if len(mention.tokens) > 1:
+                self._full.setdefault(key, Counter())[mention.tokens] += 1
+                self._first.setdefault(fold(mention.tokens[0]), set()).add(mention.tokens)
+            elif mention.titled:
+                self._known_single.add(key)
+        for mention in mentions:
+            if mention.gender:
+                self._gender.setdefault(self.canonical_tokens(mention.tokens), mention.gender)
+
+    def is_person(self, mention: Mention) -> bool:
+        """Full names, titled names and surnames of people named in full are people."""
+        if len(mention.tokens) > 1 or mention.titled:
+            return True
+        key = fold(mention.tokens[0])
+        return key in self._full or key in self._known_single
+
+    def canonical_tokens(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
+        key = fold(tokens[-1])
+        forms = self._full.get(key)
+        if forms:
+            compatible = [
+                form for form in forms if len(tokens) == 1 or _first_names_compatible(
+                    [fold(t) for t in tokens[:-1]], [fold(t) for t in form[:-1]])
+            ]
+            if compatible:
+                best_count = max(forms[form] for form in compatible)
+                frequent = [form for form in compatible if forms[form] == best_count]
+                # Among the forms of that person (same first name), the longest.
+                first = fold(max(frequent, key=len)[0])
+                same = [form for form in compatible if fold(form[0]) == first]
+                return max(same, key=lambda form: (len(form), sum(map(len, form))))
+        if len(tokens) == 1:
+            firsts = self._first.get(key)
+            if firsts and len(firsts) == 1 and key not in self._full:
+                return next(iter(firsts))
+            known = WELL_KNOWN.get(key)
+            if known:
+                return tuple(known.split())
+        return tokens
+
+    def canonical(self, name: str) -> str:
+        """Canonical full name for a name as written ("President Trump", "Putin")."""
+        mentions = [m for run in name_runs(name) for m in parse_run(run.group(0), run.start())]
+        if not mentions:
+            return strip_titles(name)
+        return " ".join(self.canonical_tokens(mentions[-1].tokens))
+
+    def gender(self, tokens: tuple[str, ...]) -> str | None:
+        canonical = self.canonical_tokens(tokens)
+        known = self._gender.get(canonical)
+        if known:
+            return known
+        first = canonical[0].lower()
+        if len(canonical) > 1:
+            if first in _FEMALE_NAMES and first not in _MALE_NAMES:
+                return "f"
+            if first in _MALE_NAMES and first not in _FEMALE_NAMES:
+                return "m"
+        return None

@@ -1,0 +1,236 @@
+"""Quote and speaker extraction on the seed article and on each construction news copy uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.core.extract import boilerplate_spans, extract_quotes, strip_dateline_and_byline
+
+SEED = Path(__file__).resolve().parents[2] / "corpus" / "000_41f3c08ac7623368.txt"
+
+
+def seed_body() -> str:
+    """The seed article without its `date …` header line."""
+    return SEED.read_text(encoding="utf-8").split("\n", 1)[1]
+
+
+@pytest.fixture(scope="module")
+def seed_quotes():
+    return extract_quotes(seed_body())
+
+
+# (start of the quotation, speaker, words from the sentence before, words from the sentence after)
+SEED_EXPECTED = [
+    ("is ready to work with the Ukrainian side", "Vladimir Putin", "Kremlin leader", "constructive"),
+    ("The tone and spirit of the conversation", "Donald Trump", "Trump was upbeat", "speaking later"),
+    ("Russia wants to do largescale TRADE", "Donald Trump", "Trump was upbeat", "speaking later"),
+    ("I'll tell you big egos involved", "Donald Trump", "Trump warned again", "Vatican"),
+    ("I asked him [Trump] before his conversation", "Volodymyr Zelenskyy", "one-on-one", "Vice President Vance"),
+    ("If the Russians are not ready", "Volodymyr Zelenskyy", "reiterated his call", "Pressure on Russia"),
+    ("Pressure on Russia will push it", "Volodymyr Zelenskyy", "stronger sanctions", "von der Leyen"),
+    ("to achieve lasting peace in Ukraine", "Ursula von der Leyen", "Pressure on Russia", "After the call"),
+    ("Russia is for a peaceful settlement", "Vladimir Putin", "lasting peace", "Russian TV interview"),
+    ("Russia at this certain point", "Ivan Timofeev", "Analysts in Moscow", "slow but steady"),
+    ("So in a year, Ukraine can find itself", "Ivan Timofeev", "macroeconomics", ""),
+]
+
+
+def test_seed_finds_all_eleven_statements_with_speakers_and_context(seed_quotes):
+    statements = [q for q in seed_quotes if not q.scare]
+    assert len(statements) == len(SEED_EXPECTED)
+    for quote, (opening, speaker, before, after) in zip(statements, SEED_EXPECTED):
+        assert quote.text.startswith(opening)
+        assert quote.speaker == speaker, quote.text
+        assert before in quote.context_before
+        assert after in quote.context_after
+
+
+def test_seed_scare_quotes_are_flagged(seed_quotes):
+    scare = {q.text for q in seed_quotes if q.scare}
+    assert scare == {"constructive", "extra significance"}
+
+
+def test_seed_nested_and_bracketed_text_kept(seed_quotes):
+    texts = [q.text for q in seed_quotes]
+    assert any("catastrophic 'bloodbath' is over, and I agree." in t for t in texts)
+    assert any("I asked him [Trump] before" in t for t in texts)
+
+
+def test_seed_spans_point_at_the_words(seed_quotes):
+    body = seed_body()
+    for quote in seed_quotes:
+        assert " ".join(body[s:e] for s, e in quote.spans) == quote.text
+        assert quote.start == quote.spans[0][0] and quote.end == quote.spans[-1][1]
+
+
+def test_seed_dateline_and_byline_are_not_statements(seed_quotes):
+    body = seed_body()
+    blocked = boilerplate_spans(body)
+    texts = [body[s:e] for s, e in blocked]
+    assert any(t.startswith("MOSCOW") for t in texts)
+    assert any("contributed reporting" in t for t in texts)
+    for quote in seed_quotes:
+        assert "MOSCOW" not in quote.text and "Lytvynova" not in quote.text
+        assert "Lytvynova" not in quote.context_after
+    cleaned = strip_dateline_and_byline(body)
+    assert len(cleaned) == len(body) and "MOSCOW" not in cleaned
+
+
+def test_seed_split_statements_stay_apart(seed_quotes):
+    """Two quotations of the same sentence with a capitalised second part are two statements."""
+    texts = [q.text for q in seed_quotes if not q.scare]
+    assert texts[1] == "The tone and spirit of the conversation were excellent"
+    assert texts[2].startswith("Russia wants")
+
+
+# --- Constructions --------------------------------------------------------------------------------
+
+
+def only(body: str):
+    quotes = [q for q in extract_quotes(body) if not q.scare]
+    assert len(quotes) == 1, quotes
+    return quotes[0]
+
+
+def test_trailing_attribution_with_verb_first():
+    quote = only('Sen. John McCain spoke first. "We will not back down from this fight," said Sen. John McCain.')
+    assert quote.speaker == "John McCain"
+    assert quote.text == "We will not back down from this fight"
+
+
+def test_leading_attribution_with_colon():
+    quote = only('Angela Merkel arrived late. Merkel told reporters: "Europe must stand together now."')
+    assert quote.speaker == "Angela Merkel"
+
+
+def test_split_quote_is_one_statement():
+    body = 'Joe Biden spoke on Monday. "We have a plan," Biden said, "and we will carry it out in full."'
+    quote = only(body)
+    assert quote.text == "We have a plan, and we will carry it out in full."
+    assert len(quote.spans) == 2
+    assert quote.speaker == "Joe Biden"
+
+
+def test_quote_continued_over_paragraphs():
+    body = (
+        'Hillary Clinton addressed the crowd in Ohio.\n\n'
+        '"We are going to build an economy that works for everyone, not just those at the top.\n\n'
+        '"And we are going to do it together," Clinton said.'
+    )
+    quote = only(body)
+    assert quote.text.startswith("We are going to build") and quote.text.endswith("do it together")
+    assert len(quote.spans) == 2
+    assert quote.speaker == "Hillary Clinton"
+
+
+def test_pronoun_respects_gender():
+    body = (
+        'Nancy Pelosi met Donald Trump at the White House on Tuesday. '
+        '"The meeting was a waste of everyone\'s time," she said.'
+    )
+    assert only(body).speaker == "Nancy Pelosi"
+    body_he = body.replace("she said", "he said")
+    assert only(body_he).speaker == "Donald Trump"
+
+
+def test_appositive_role_is_skipped():
+    body = (
+        '"The sanctions are hurting but not critical," Ivan Timofeev, head of the Russian '
+        'International Affairs Council, told NPR.'
+    )
+    assert only(body).speaker == "Ivan Timofeev"
+
+
+def test_title_and_role_before_name():
+    body = '"We expect a call later today," White House press secretary Karoline Leavitt said.'
+    assert only(body).speaker == "Karoline Leavitt"
+
+
+def test_surname_resolves_to_longest_form():
+    body = (
+        'Russian President Vladimir Putin spoke on Monday. Later, Putin said, '
+        '"Russia is for a peaceful settlement of the crisis."'
+    )
+    assert only(body).speaker == "Vladimir Putin"
+
+
+def test_title_and_unknown_surname_keeps_the_surname():
+    body = 'Mayor Hernandez spoke. "The bridge will reopen next spring," Hernandez said.'
+    assert only(body).speaker == "Hernandez"
+
+
+def test_organisation_speaker():
+    quote = only('"The talks were useful but no deal was reached," the Kremlin said.')
+    assert quote.speaker is not None and "Kremlin" in quote.speaker
+
+
+def test_unnamed_speaker_is_none():
+    quote = only('"We are watching the situation closely," a senior official said.')
+    assert quote.speaker is None
+
+
+def test_uk_single_quotes_and_apostrophes():
+    body = (
+        "Gordon Brown said the figures were encouraging. 'We've seen the country's growth return "
+        "and the '90s are long gone,' the chancellor said. He added: 'It's a good day for Britain's workers.'"
+    )
+    quotes = [q for q in extract_quotes(body) if not q.scare]
+    assert [q.text for q in quotes] == [
+        "We've seen the country's growth return and the '90s are long gone",
+        "It's a good day for Britain's workers.",
+    ]
+    assert quotes[1].speaker == "Gordon Brown"
+
+
+def test_uk_single_outer_double_nested():
+    body = "Tony Blair said: 'People keep telling me \"no way\" but we will win the vote.'"
+    quote = only(body)
+    assert quote.text == 'People keep telling me "no way" but we will win the vote.'
+    assert quote.speaker == "Tony Blair"
+
+
+def test_nyt_double_apostrophes():
+    body = "''Good economic news is bad political news for them,'' said Jared Bernstein, an economist."
+    quote = only(body)
+    assert quote.text == "Good economic news is bad political news for them"
+    assert quote.speaker == "Jared Bernstein"
+
+
+def test_bbc_run_together_paragraphs():
+    """BBC texts lost their line breaks: a re-opened quote continues the open one."""
+    body = (
+        'But he told BBC Sport: "Michalak is the answer both now and for the future. Delaigue deserved '
+        'his chance. "He does have weaknesses but has the all-round game to upset Ireland." '
+        'Former France centre Philippe Sella believes so.'
+    )
+    quote = only(body)
+    assert quote.text.startswith("Michalak is the answer") and quote.text.endswith("upset Ireland.")
+
+
+def test_partial_quote_inside_sentence():
+    body = 'Emmanuel Macron said France "will not accept any imposed peace deal" in Ukraine.'
+    assert only(body).speaker == "Emmanuel Macron"
+
+
+def test_question_attribution_after_mark():
+    body = 'Bernie Sanders paused. "Where is the money going to come from?" he asked the crowd.'
+    assert only(body).speaker == "Bernie Sanders"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(list("abc XYZ.,;:!?'\"“”‘’—\n[]") + ["said", " he ", "Putin ", "''", "\n\n"]),
+        max_size=120,
+    ).map("".join)
+)
+def test_extraction_never_crashes_and_spans_lie_in_the_body(body):
+    for quote in extract_quotes(body):
+        assert 0 <= quote.start < quote.end <= len(body)
+        for start, end in quote.spans:
+            assert quote.start <= start < end <= quote.end
+        assert " ".join(body[s:e] for s, e in quote.spans) == quote.text
