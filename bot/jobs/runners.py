@@ -1,0 +1,161 @@
+"""What each scheduled job does, wired to the corpus (a QuoteService, or a bare CorpusStore).
+
+Every runner is a coroutine that sends its blocking work to a thread (`asyncio.to_thread`): database
+writes, file moves, HTTP polling and quote extraction never run on the bot's event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+
+from sqlalchemy import Engine
+
+from bot.config import PROJECT_ROOT, Settings
+from bot.core.documents import parse_article
+from bot.core.model import CorpusFormatError, SourceInfo
+from bot.jobs.backup import backup_sqlite, sqlite_path
+from bot.jobs.digest import collect_digest, render_digest
+from bot.jobs.feeds import FeedArticle, FeedConfig, FeedPoller
+from bot.jobs.inbox import FileOutcome, Inbox
+from bot.jobs.retention import prune_lookups
+from bot.jobs.runs import RunLog
+from bot.jobs.scheduler import JobOutcome, Runner
+
+PostDigest = Callable[[str], Awaitable[None]]
+
+
+def resolve_path(value: str) -> Path:
+    """Paths in the settings are relative to the project folder, like the bundled corpus."""
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def ingest_inbox_file(target: Any) -> Callable[[Path], FileOutcome]:
+    """Ingest one dropped file into `target` (QuoteService or CorpusStore) as `quotecheck ingest` does."""
+    from bot.ingest import ingest_file
+
+    sink = _sink(target)
+
+    def ingest(path: Path) -> FileOutcome:
+        try:
+            outcome = ingest_file(sink, path, actor="inbox")
+        except CorpusFormatError as exc:
+            return FileOutcome(ok=False, reason=str(exc))
+        return FileOutcome(ok=True, added=outcome.added, skipped=outcome.skipped)
+
+    return ingest
+
+
+def ingest_feed_article(target: Any) -> Callable[[FeedArticle], FileOutcome]:
+    """Ingest one feed article: its quotes, credited to the entry's title, date, outlet and link."""
+    sink = _sink(target)
+
+    def ingest(article: FeedArticle) -> FileOutcome:
+        source = SourceInfo(
+            title=article.title, url=article.url, outlet=article.outlet, date=article.date, kind="article", author=article.author
+        )
+        try:
+            doc = parse_article(source, article.text)
+        except CorpusFormatError as exc:
+            return FileOutcome(ok=False, reason=str(exc))
+        if not doc.statements:
+            return FileOutcome(ok=True)  # an article without attributed quotes adds nothing, and that is fine
+        content_hash = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
+        outcome = sink.import_document(doc, origin=article.url, content_hash=content_hash, actor="feeds")
+        return FileOutcome(ok=True, added=outcome.added, skipped=outcome.skipped)
+
+    return ingest
+
+
+def build_runners(
+    target: Any,
+    settings: Settings,
+    engine: Engine,
+    *,
+    post_digest: PostDigest | None = None,
+    poller: FeedPoller | None = None,
+) -> dict[str, Runner]:
+    """A runner for every job the settings can turn on (the schedules decide which are used)."""
+    jobs = settings.jobs
+    runners: dict[str, Runner] = {}
+
+    inbox = Inbox(
+        [resolve_path(f) for f in jobs.inbox], ingest_inbox_file(target), settle_seconds=jobs.inbox_settle_seconds
+    )
+
+    async def run_inbox() -> JobOutcome:
+        report = await asyncio.to_thread(inbox.scan)
+        return JobOutcome(not report.failed, report.summary())
+
+    runners["inbox"] = run_inbox
+
+    feeds = [FeedConfig.from_setting(f) for f in jobs.feeds]
+    if feeds or poller is not None:
+        feed_poller = poller or FeedPoller(engine, feeds, ingest_feed_article(target), timeout=jobs.feeds_timeout_seconds)
+
+        async def run_feeds() -> JobOutcome:
+            report = await asyncio.to_thread(feed_poller.poll_all)
+            return JobOutcome(report.ok, report.summary())
+
+        runners["feeds"] = run_feeds
+
+    if post_digest is not None:
+
+        async def run_digest() -> JobOutcome:
+            failing = await asyncio.to_thread(_failing_jobs, engine)
+            data = await asyncio.to_thread(collect_digest, engine, failing_jobs=failing)
+            await post_digest(render_digest(data))
+            return JobOutcome(True, f"posted: {data.lookups} lookups, {data.new_statements} new statements, {data.open_reports} open reports")
+
+        runners["digest"] = run_digest
+
+    database = sqlite_path(settings.resolved_database_url)
+    if database is not None:
+
+        async def run_backup() -> JobOutcome:
+            result = await asyncio.to_thread(backup_sqlite, database, resolve_path(jobs.backup_dir), jobs.backup_keep)
+            return JobOutcome(True, f"{result.path.name} ({result.size} bytes), {len(result.removed)} old backup(s) removed")
+
+        runners["backup"] = run_backup
+
+    async def run_retention() -> JobOutcome:
+        result = await asyncio.to_thread(prune_lookups, engine, jobs.lookup_log_days)
+        pruned = await asyncio.to_thread(RunLog(engine).prune)
+        return JobOutcome(True, result.summary() + f"; {pruned} old job run record(s) pruned")
+
+    runners["retention"] = run_retention
+
+    refresh = getattr(target, "refresh", None)
+    if callable(refresh):
+
+        async def run_refresh() -> JobOutcome:
+            changed = await asyncio.to_thread(refresh)
+            return JobOutcome(True, f"{changed} change(s) picked up" if isinstance(changed, int) else "refreshed")
+
+        runners["refresh"] = run_refresh
+
+    return runners
+
+
+def _failing_jobs(engine: Engine) -> tuple[str, ...]:
+    return tuple(sorted(job for job, view in RunLog(engine).latest().items() if view.last_status == "error"))
+
+
+class _StoreSink:
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def import_document(self, doc: Any, **kwargs: Any) -> Any:
+        return self.store.ingest_document(doc, **kwargs)
+
+    def known_document(self, origin: str, content_hash: str, guild_id: int | None = None) -> int | None:
+        return self.store.known_document(origin, content_hash, guild_id)
+
+
+def _sink(target: Any) -> Any:
+    return target if hasattr(target, "import_document") else _StoreSink(target)
+
+

@@ -1,0 +1,104 @@
+"""Inbox folders: complete files are ingested and moved; half-written ones wait; bad ones are rejected."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+from bot.jobs.inbox import FileOutcome, Inbox, is_temporary
+from bot.jobs.runners import ingest_inbox_file
+
+from .conftest import SPEECH, export
+
+STATEMENTS = [
+    {"text": "We choose to go to the Moon in this decade and do the other things.", "speaker": "John F. Kennedy",
+     "date": "1962-09-12", "source": {"title": "Address at Rice University", "url": None, "outlet": None, "kind": "speech"}},
+]
+
+
+def _drop(folder: Path, name: str, text: str, *, age: float = 3600) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    old = time.time() - age
+    os.utime(path, (old, old))
+    return path
+
+
+def test_dropped_files_are_ingested_and_moved_to_done(store, tmp_path):
+    inbox_dir = tmp_path / "inbox"
+    _drop(inbox_dir, "gettysburg.md", SPEECH)
+    _drop(inbox_dir, "rice.jsonl", "\n".join(json.dumps(s) for s in STATEMENTS) + "\n")
+    inbox = Inbox([inbox_dir], ingest_inbox_file(store))
+
+    report = inbox.scan()
+    assert sorted(p.name for p in report.ingested) == ["gettysburg.md", "rice.jsonl"]
+    assert report.added >= 4
+    assert sorted(p.name for p in (inbox_dir / "done").iterdir()) == ["gettysburg.md", "rice.jsonl"]
+    texts = {s["text"] for s in export(store)}
+    assert STATEMENTS[0]["text"] in texts
+    assert any(t.startswith("Four score and seven years ago") for t in texts)
+
+    # The same file dropped again adds nothing, and lands in done/ under a new name.
+    _drop(inbox_dir, "gettysburg.md", SPEECH)
+    again = inbox.scan()
+    assert again.added == 0 and again.skipped >= 3
+    assert len(list((inbox_dir / "done").glob("gettysburg*.md"))) == 2
+
+
+def test_bad_files_go_to_rejected_with_the_reason(store, tmp_path):
+    inbox_dir = tmp_path / "inbox"
+    _drop(inbox_dir, "empty.txt", "   \n")
+    _drop(inbox_dir, "photo.jpg", "JFIF")
+    report = Inbox([inbox_dir], ingest_inbox_file(store)).scan()
+    assert not report.ingested
+    rejected = inbox_dir / "rejected"
+    assert (rejected / "empty.txt").exists()
+    assert "empty" in (rejected / "empty.txt.reason").read_text()
+    assert (rejected / "photo.jpg.reason").read_text().strip()
+    assert export(store) == []
+
+
+def test_a_file_still_being_written_waits_until_two_looks_agree(store, tmp_path):
+    inbox_dir = tmp_path / "inbox"
+    path = _drop(inbox_dir, "gettysburg.md", SPEECH[:80], age=0)
+    inbox = Inbox([inbox_dir], ingest_inbox_file(store), settle_seconds=600)
+
+    first = inbox.scan()
+    assert first.waiting == [path] and not first.ingested
+    # The writer appends more: still not taken.
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(SPEECH[80:])
+    os.utime(path, ns=(time.time_ns(), path.stat().st_mtime_ns + 1_000_000))
+    second = inbox.scan()
+    assert second.waiting == [path] and not second.ingested
+    # Unchanged since the last look: complete.
+    third = inbox.scan()
+    assert [p.name for p in third.ingested] == ["gettysburg.md"]
+    assert len(export(store)) == 3
+
+
+def test_temporary_names_are_never_read(tmp_path):
+    inbox_dir = tmp_path / "inbox"
+    names = [".gettysburg.md.swp", "gettysburg.md.part", "gettysburg.md.tmp", "~lock.md", "notes.md~"]
+    for name in names:
+        _drop(inbox_dir, name, SPEECH)
+    calls: list[Path] = []
+    report = Inbox([inbox_dir], lambda p: calls.append(p) or FileOutcome(ok=True)).scan()
+    assert calls == [] and report.ingested == []
+    assert all(is_temporary(inbox_dir / n) for n in names)
+    assert not is_temporary(inbox_dir / "gettysburg.md")
+
+
+def test_a_database_failure_leaves_the_file_for_the_next_run(tmp_path):
+    inbox_dir = tmp_path / "inbox"
+    path = _drop(inbox_dir, "gettysburg.md", SPEECH)
+
+    def broken(_: Path) -> FileOutcome:
+        raise OSError("database is locked")
+
+    report = Inbox([inbox_dir], broken).scan()
+    assert path.exists() and report.failed and not report.rejected
+    assert "failed" in report.summary()
