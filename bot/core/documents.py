@@ -18,7 +18,7 @@ from bot.core.speakers import fold, strip_titles
 TEXT_SUFFIXES = (".txt", ".md")
 STATEMENT_SUFFIXES = (".jsonl",)
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES + STATEMENT_SUFFIXES
-HEADER_KEYS = frozenset({"title", "date", "url", "outlet", "author", "kind", "speaker"})
+HEADER_KEYS = frozenset({"title", "date", "url", "outlet", "author", "kind", "speaker", "aliases"})
 # Sentences shorter than this are greetings and applause lines ("Thank you."), not statements worth
 # matching: they would match almost any short quote.
 MIN_STATEMENT_WORDS = 4
@@ -70,7 +70,8 @@ def parse_document(name: str, text: str) -> ParsedDocument:
         speaker = (header.get("speaker") or "").strip()
         if not speaker:
             raise CorpusFormatError("a speech needs `speaker:` in its front matter")
-        return parse_speech(source, body, speaker)
+        aliases = [a.strip() for a in re.split(r"[;,]", header.get("aliases", "")) if a.strip()]
+        return parse_speech(source, body, speaker, aliases)
     if kind == "transcript":
         return parse_transcript(source, body)
     raise CorpusFormatError(f"unknown kind {kind!r}: use article, speech or transcript")
@@ -182,11 +183,12 @@ def _forms(quote: Any) -> Iterable[str]:
 # -- speeches and transcripts -------------------------------------------------------------------
 
 
-def parse_speech(source: SourceInfo, body: str, speaker: str) -> ParsedDocument:
-    """Every sentence of the speech is a statement of its speaker."""
+def parse_speech(source: SourceInfo, body: str, speaker: str, aliases: Sequence[str] = ()) -> ParsedDocument:
+    """Every sentence of the speech is a statement of its speaker (`aliases`: other forms of the name)."""
     sentences = _sentences(body)
     statements = _sentence_statements([(speaker, sentences)], source)
-    return ParsedDocument(source, statements, _alias_pairs([speaker]))
+    pairs = _alias_pairs([speaker]) + tuple((speaker, alias) for alias in aliases if alias != speaker)
+    return ParsedDocument(source, statements, pairs)
 
 
 def parse_transcript(source: SourceInfo, body: str) -> ParsedDocument:
