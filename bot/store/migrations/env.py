@@ -6,7 +6,8 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-import bot.store.tables  # noqa: F401  (registers every table on SQLModel.metadata)
+import bot.jobs.tables  # noqa: F401  (registers the job tables on SQLModel.metadata)
+import bot.store.tables  # noqa: F401  (registers the corpus tables)
 
 target_metadata = SQLModel.metadata
 

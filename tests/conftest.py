@@ -1,0 +1,97 @@
+"""Shared fixtures: database URLs for a real SQLite file and the real PostgreSQL server.
+
+`db_url` is parametrised over both backends, so a test that takes it runs twice. PostgreSQL tests
+skip with the reason shown when no server answers on 127.0.0.1:5432, unless the CI environment
+variable is set: then they fail, so CI never passes without them.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PG_HOST = os.environ.get("QUOTECHECK_TEST_PG_HOST", "127.0.0.1")
+PG_PORT = int(os.environ.get("QUOTECHECK_TEST_PG_PORT", "5432"))
+PG_USERS = ("postgres", "root")
+PG_DATABASES = ("postgres", "test")
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _pg_admin() -> tuple[object, str] | tuple[None, str]:
+    """An autocommit connection to the server as an admin user, or (None, why not)."""
+    try:
+        import psycopg
+    except ImportError as exc:  # pragma: no cover - psycopg is a dependency
+        return None, f"psycopg not installed: {exc}"
+    errors = []
+    for user in PG_USERS:
+        for dbname in PG_DATABASES:
+            try:
+                conn = psycopg.connect(host=PG_HOST, port=PG_PORT, user=user, dbname=dbname, autocommit=True, connect_timeout=3)
+                return conn, user
+            except psycopg.Error as exc:
+                errors.append(f"{user}@{dbname}: {str(exc).strip().splitlines()[0] if str(exc).strip() else exc}")
+    return None, "; ".join(errors[:2])
+
+
+@pytest.fixture(scope="session")
+def pg_server_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session (dropped at the end)."""
+    conn, info = _pg_admin()
+    if conn is None:
+        reason = f"PostgreSQL not reachable at {PG_HOST}:{PG_PORT} ({info})"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; CI is set, so PostgreSQL tests must run")
+        pytest.skip(reason)
+    name = f"quotecheck_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[attr-defined]
+    try:
+        yield f"postgresql+psycopg://{info}@{PG_HOST}:{PG_PORT}/{name}"
+    finally:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[attr-defined]
+        conn.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def pg_url(pg_server_url: str) -> Iterator[str]:
+    """A database URL whose tables live in a schema of their own, fresh for each test."""
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    plain = pg_server_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    yield f"{pg_server_url}?options=-csearch_path%3D{schema}"
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A real SQLite file (created on first use, in a folder that does not exist yet)."""
+    return f"sqlite:///{tmp_path / 'data' / 'quotecheck.sqlite'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """The same test against a real SQLite file and the real PostgreSQL server."""
+    if request.param == "sqlite":
+        return str(request.getfixturevalue("sqlite_url"))
+    return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def seed_text() -> str:
+    """The seed article in its original form (first line `date YYYY-MM-DD …`)."""
+    return (FIXTURES / "seed" / "000_41f3c08ac7623368.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def bundled_seed_path() -> Path:
+    """The bundled copy of the seed article (YAML front matter)."""
+    return REPO / "corpus" / "000_41f3c08ac7623368.txt"
