@@ -78,7 +78,7 @@ def job_schedules(settings: Settings) -> list[JobSchedule]:
             JobSchedule(
                 "inbox",
                 f"ingest files dropped in {', '.join(jobs.inbox)}",
-                _interval(minutes=jobs.inbox_interval_minutes),
+                interval_trigger(minutes=jobs.inbox_interval_minutes),
                 lease_ttl=timedelta(hours=1),
             )
         )
@@ -87,36 +87,36 @@ def job_schedules(settings: Settings) -> list[JobSchedule]:
             JobSchedule(
                 "feeds",
                 f"poll {len(jobs.feeds)} RSS/Atom feed(s)",
-                _interval(minutes=jobs.feeds_interval_minutes),
+                interval_trigger(minutes=jobs.feeds_interval_minutes),
                 lease_ttl=timedelta(hours=1),
             )
         )
     if jobs.digest_channel_id:
-        schedules.append(JobSchedule("digest", f"post the daily digest to channel {jobs.digest_channel_id}", _cron(jobs.digest_cron)))
+        schedules.append(JobSchedule("digest", f"post the daily digest to channel {jobs.digest_channel_id}", cron_trigger(jobs.digest_cron)))
     if sqlite_path(settings.resolved_database_url) is not None and jobs.backup_keep > 0:
         schedules.append(
-            JobSchedule("backup", f"back up the SQLite database to {jobs.backup_dir}, keep {jobs.backup_keep}", _cron(jobs.backup_cron))
+            JobSchedule("backup", f"back up the SQLite database to {jobs.backup_dir}, keep {jobs.backup_keep}", cron_trigger(jobs.backup_cron))
         )
     if jobs.lookup_log_days > 0:
         schedules.append(
-            JobSchedule("retention", f"delete lookups older than {jobs.lookup_log_days} days", _cron(jobs.retention_cron))
+            JobSchedule("retention", f"delete lookups older than {jobs.lookup_log_days} days", cron_trigger(jobs.retention_cron))
         )
     if jobs.refresh_interval_seconds > 0:
         schedules.append(
             JobSchedule(
                 "refresh",
                 "make corpus changes from other processes searchable",
-                _interval(seconds=jobs.refresh_interval_seconds),
+                interval_trigger(seconds=jobs.refresh_interval_seconds),
                 shared=False,
             )
         )
     return schedules
 
 
-def _interval(*, minutes: float = 0, seconds: float = 0) -> IntervalTrigger:
+def interval_trigger(*, minutes: float = 0, seconds: float = 0) -> IntervalTrigger:
     return IntervalTrigger(seconds=max(minutes * 60 + seconds, 1), timezone=timezone.utc)
 
 
-def _cron(expression: str) -> CronTrigger:
+def cron_trigger(expression: str) -> CronTrigger:
     # Cron times are UTC, so a digest or backup time does not move with the host's time zone.
     return CronTrigger.from_crontab(expression, timezone=timezone.utc)
