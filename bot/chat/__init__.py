@@ -1,0 +1,1 @@
+"""The Discord adapter: commands, views and embeds around the QuoteService (imports discord.py)."""

@@ -1,0 +1,113 @@
+"""The Discord bot: built by `create_bot` around a QuoteService, run by `run_bot`.
+
+The bot never syncs its commands on start (`quotecheck sync` or the owner's `/sync` does), never
+pings anyone (`AllowedMentions.none()` on the client), and calls the synchronous service in threads
+so the gateway heartbeat is never held up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+import yarl
+from discord.ext import commands
+
+from bot.config import Settings
+
+from .cooldowns import LookupLimiter
+from .errors import QuoteTree
+from .redact import install_redaction
+
+log = logging.getLogger(__name__)
+API_VERSION_SUFFIX = "/api/v10"
+
+
+def point_at(api_base: str, gateway_url: str) -> None:
+    """Send REST and gateway traffic to another Discord-compatible server (option A of discord-protocol.md).
+
+    The class attributes are what every request reads, including interaction callbacks and webhooks,
+    which hold their own reference to `Route`; replacing the class would miss those.
+    """
+    if api_base:
+        base = api_base.rstrip("/")
+        if "/api/v" not in base:
+            base += API_VERSION_SUFFIX
+        discord.http.Route.BASE = base
+    if gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+class QuoteBot(commands.Bot):
+    """The bot: lookups for everyone, /corpus for moderators, /sync for the owner."""
+
+    def __init__(self, service: Any, settings: Settings, **client_kwargs: Any) -> None:
+        client_kwargs.pop("allowed_mentions", None)  # never configurable: no reply may ping anyone
+        intents = client_kwargs.pop("intents", None) or discord.Intents.default()
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            tree_cls=QuoteTree,
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+            **client_kwargs,
+        )
+        self.service = service
+        self.settings = settings
+        self.limiter = LookupLimiter(settings.discord.lookup_rate, settings.discord.lookup_cooldown)
+
+    async def setup_hook(self) -> None:
+        from .admin import Admin
+        from .corpus import Corpus
+        from .lookups import Lookups
+
+        await self.add_cog(Lookups(self))
+        await self.add_cog(Corpus(self))
+        await self.add_cog(Admin(self))
+
+    async def on_ready(self) -> None:
+        log.info("connected as %s to %d servers", self.user, len(self.guilds))
+
+
+def create_bot(service: Any, settings: Settings, **client_kwargs: Any) -> QuoteBot:
+    """The bot around `service`; extra keyword arguments go to discord.py's Client (e.g. guild_ready_timeout)."""
+    point_at(settings.discord.api_base, settings.discord.gateway_url)
+    if settings.discord.shard_count and len(settings.discord.shard_ids) == 1:
+        client_kwargs.setdefault("shard_count", settings.discord.shard_count)
+        client_kwargs.setdefault("shard_id", settings.discord.shard_ids[0])
+    return QuoteBot(service, settings, **client_kwargs)
+
+
+def configure_logging(level: str) -> None:
+    """discord.py's log format on stderr, with interaction and bot tokens redacted."""
+    discord.utils.setup_logging(level=getattr(logging, level.upper(), logging.INFO), root=True)
+    install_redaction()
+
+
+def run_bot(settings: Settings) -> int:
+    """Open the corpus (loading the bundled files into an empty database), connect and serve until stopped."""
+    from bot.service import QuoteService
+
+    token = settings.discord.resolved_token()
+    if not token:
+        raise ValueError("no Discord token configured")
+    configure_logging(settings.log_level)
+    service = QuoteService.open(settings, load_bundled=True)
+
+    async def serve() -> None:
+        bot = create_bot(service, settings)
+        async with bot:
+            await bot.start(token)
+
+    try:
+        asyncio.run(serve())
+    except discord.LoginFailure:
+        log.error("Discord refused the token; check QUOTECHECK_DISCORD_TOKEN")
+        return 1
+    except KeyboardInterrupt:
+        pass
+    finally:
+        service.close()
+    return 0

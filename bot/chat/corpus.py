@@ -1,0 +1,157 @@
+"""/corpus: moderators add, import, edit, remove, restore and review statements of their server.
+
+`default_permissions` only hides the commands (server admins can override it), so the cog also checks
+every invocation itself: the configured moderator role, or Manage Messages. Replies are ephemeral and
+come after the service has committed the change with its audit row.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from datetime import datetime, timedelta, timezone
+from pathlib import PurePath
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core.documents import SUPPORTED_SUFFIXES, parse_document
+from bot.ingest import decode
+
+from . import corpus_embeds
+from .embeds import notice
+from .errors import NotModerator, UserFacingError
+from .safety import cap, safe
+from .views import AddStatementModal, EditStatementModal, ImportConfirmView, ReviewView, actor_name
+
+if TYPE_CHECKING:
+    from .app import QuoteBot
+
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+REVIEW_WINDOW = timedelta(days=30)
+
+
+def is_moderator(member: discord.abc.User, permissions: discord.Permissions, role_setting: str) -> bool:
+    """Manage Messages (or Administrator) in the channel, or the configured role, by name or id."""
+    if permissions.manage_messages or permissions.administrator:
+        return True
+    wanted = role_setting.strip()
+    if not wanted or not isinstance(member, discord.Member):
+        return False
+    return any(role.name == wanted or str(role.id) == wanted for role in member.roles)
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_messages=True)
+class Corpus(commands.GroupCog, group_name="corpus", group_description="Manage this server's corpus (moderators)"):
+    """Moderator commands; each one is checked here, whatever the server's command permissions say."""
+
+    def __init__(self, bot: QuoteBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
+        if interaction.guild_id is None:
+            raise app_commands.NoPrivateMessage()
+        if not is_moderator(interaction.user, interaction.permissions, self.bot.settings.discord.moderator_role):
+            raise NotModerator()
+        return True
+
+    @app_commands.command(name="add")
+    async def add(self, interaction: discord.Interaction) -> None:
+        """Add a statement to this server's corpus (opens a form)."""
+        await interaction.response.send_modal(AddStatementModal(self.bot, interaction.guild_id))
+
+    @app_commands.command(name="import")
+    @app_commands.describe(file="An article, speech or transcript (.txt, .md) or statements (.jsonl)")
+    async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+        """Import statements from an attached file; you confirm after seeing what was found."""
+        suffix = PurePath(file.filename).suffix.lower()
+        if suffix not in SUPPORTED_SUFFIXES:
+            raise UserFacingError(f"Unsupported file type; use one of {', '.join(sorted(SUPPORTED_SUFFIXES))}.")
+        if file.size > IMPORT_MAX_BYTES:
+            raise UserFacingError(f"The file is larger than {IMPORT_MAX_BYTES // (1024 * 1024)} MB.")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        data = await file.read()
+        content_hash = hashlib.sha256(data).hexdigest()
+        origin = f"discord:{interaction.guild_id}/{cap(file.filename, 200)}"
+        known = await asyncio.to_thread(self.bot.service.known_document, origin, content_hash, interaction.guild_id)
+        if known is not None:
+            await interaction.followup.send(
+                embed=notice(f"This file was imported before ({known} statements); nothing to do."), ephemeral=True)
+            return
+        doc = await asyncio.to_thread(parse_document, file.filename, decode(data))
+        if not doc.statements:
+            raise UserFacingError("No statement could be extracted from this file.")
+        view = ImportConfirmView(self.bot, interaction.user.id, doc, origin=origin, content_hash=content_hash,
+                                 guild_id=interaction.guild_id)
+        await interaction.followup.send(embed=corpus_embeds.import_preview_embed(file.filename, doc), view=view,
+                                        ephemeral=True)
+
+    @app_commands.command(name="edit")
+    @app_commands.describe(id="The statement id")
+    async def edit(self, interaction: discord.Interaction, id: app_commands.Range[str, 1, 64]) -> None:
+        """Edit a statement (opens a form; a concurrent edit is refused, not lost)."""
+        sid = cap(id, 64).strip()
+        # A modal must be the first answer, so the (fast, indexed) read happens before any defer.
+        statement, version = await asyncio.to_thread(self._current, sid, interaction.guild_id)
+        if statement is None or version is None:
+            raise UserFacingError("There is no such statement in this server's corpus.")
+        await interaction.response.send_modal(EditStatementModal(self.bot, statement, version, interaction.guild_id))
+
+    def _current(self, sid: str, guild_id: int | None) -> tuple[object, int | None]:
+        return self.bot.service.get(sid, guild_id), self.bot.service.version(sid, guild_id)
+
+    @app_commands.command(name="remove")
+    @app_commands.describe(id="The statement id", reason="Why it is removed (kept in the history)")
+    async def remove(self, interaction: discord.Interaction, id: app_commands.Range[str, 1, 64],
+                     reason: app_commands.Range[str, 1, 500]) -> None:
+        """Remove a statement (it can be restored)."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        removed = await asyncio.to_thread(
+            self.bot.service.remove, cap(id, 64).strip(), reason=cap(reason, 500), actor=actor_name(interaction.user),
+            guild_id=interaction.guild_id, interaction_id=str(interaction.id))
+        await interaction.followup.send(
+            embed=notice(f"Removed statement `{removed.id}`. `/corpus restore id:{removed.id}` brings it back."),
+            ephemeral=True)
+
+    @app_commands.command(name="restore")
+    @app_commands.describe(id="The statement id")
+    async def restore(self, interaction: discord.Interaction, id: app_commands.Range[str, 1, 64]) -> None:
+        """Bring back a removed statement."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        restored = await asyncio.to_thread(
+            self.bot.service.restore, cap(id, 64).strip(), actor=actor_name(interaction.user),
+            guild_id=interaction.guild_id, interaction_id=str(interaction.id))
+        await interaction.followup.send(embed=notice(f"Restored statement `{restored.id}`."), ephemeral=True)
+
+    @app_commands.command(name="history")
+    @app_commands.describe(id="The statement id")
+    async def history(self, interaction: discord.Interaction, id: app_commands.Range[str, 1, 64]) -> None:
+        """Show who changed a statement, when and why."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        sid = cap(id, 64).strip()
+        entries = await asyncio.to_thread(self.bot.service.history, sid, interaction.guild_id)
+        await interaction.followup.send(embed=corpus_embeds.history_embed(safe(sid, 64), entries), ephemeral=True)
+
+    @app_commands.command(name="review")
+    async def review(self, interaction: discord.Interaction) -> None:
+        """Open reports and the quotes most often checked without a match."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        since = datetime.now(timezone.utc) - REVIEW_WINDOW
+        reports, unverified = await asyncio.to_thread(self._queue, interaction.guild_id, since)
+        view = ReviewView(self.bot, interaction.user.id, interaction.guild_id, reports, unverified)
+        await interaction.followup.send(embed=corpus_embeds.review_embed(reports, unverified), view=view,
+                                        ephemeral=True)
+
+    def _queue(self, guild_id: int | None, since: datetime) -> tuple[list, list]:  # type: ignore[type-arg]
+        return self.bot.service.open_reports(guild_id, 25), self.bot.service.top_unverified(since, guild_id, 10)
+
+    @app_commands.command(name="stats")
+    async def stats(self, interaction: discord.Interaction) -> None:
+        """Counts of statements, sources, speakers, lookups and open reports."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        stats = await asyncio.to_thread(self.bot.service.stats, interaction.guild_id)
+        await interaction.followup.send(embed=corpus_embeds.stats_embed(stats), ephemeral=True)

@@ -1,0 +1,200 @@
+"""Check results, statements, search pages and moderator views as Discord embeds, always within limits.
+
+Every piece of user or corpus text goes through `safety` (cleaned, escaped, then cut); each part has
+a budget so one embed stays under 6,000 characters whatever the corpus holds, and `fit` is the last
+guard for messages with several embeds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import discord
+
+from bot.core.model import CheckResult, StatementRecord
+from bot.core.render import describe_difference
+
+from .highlight import highlight
+from .safety import cut, quote_block, safe, safe_url
+
+EMBED_TOTAL = 6000
+DESCRIPTION_MAX = 4096
+FIELD_MAX = 1024
+
+COLOURS = {
+    "verified": discord.Colour(0x2ECC71),
+    "close": discord.Colour(0x3498DB),
+    "altered": discord.Colour(0xE67E22),
+    "misattributed": discord.Colour(0xE74C3C),
+    "unverified": discord.Colour(0x95A5A6),
+}
+TITLES = {
+    "verified": "✅ Verified",
+    "close": "🟦 Close: same meaning, different wording",
+    "altered": "🟧 Altered: the wording changes the meaning",
+    "misattributed": "🟥 Misattributed: someone else said it",
+    "unverified": "⬜ Unverified: no matching statement in the corpus",
+}
+
+
+def _field(embed: discord.Embed, name: str, value: str, *, inline: bool = False) -> None:
+    # Discord refuses empty field values, so a part with nothing to show is left out.
+    if value.strip():
+        embed.add_field(name=name, value=cut(value, FIELD_MAX), inline=inline)
+
+
+def source_text(statement: StatementRecord, limit: int = 600) -> str:
+    """Title, outlet and link of the statement's source, escaped; the link is shown only when it is safe."""
+    source = statement.source
+    parts = [p for p in (safe(source.title, 250), safe(source.outlet, 100)) if p]
+    line = " — ".join(parts) if parts else (source.kind or "")
+    url = safe_url(source.url)
+    text = f"{line}\n{url}" if url else line
+    return cut(text, limit)
+
+
+def context_text(statement: StatementRecord, side: int = 400) -> str:
+    """The sentences around the statement, with the statement itself shown as […]."""
+    before = statement.context_before.strip()
+    after = statement.context_after.strip()
+    if not before and not after:
+        return ""
+    tail = safe(before[-side * 2 :], side) if before else ""
+    if before and len(before) > side:
+        tail = "…" + safe(before[-(side - 1) :], side - 1)
+    head = safe(after, side)
+    return " ".join(p for p in (tail, "**[…]**", head) if p)
+
+
+def result_embed(result: CheckResult) -> discord.Embed:
+    """The answer to /verify: verdict, the quote, the statement with differences marked, who, when, where."""
+    embed = discord.Embed(title=TITLES[result.verdict], colour=COLOURS[result.verdict])
+    quoted = quote_block(result.quote, 1150)
+    match = result.match
+    if match is None:
+        embed.description = f"**Quote as submitted**\n{quoted}\n\nNo statement in the corpus matches it well enough."
+    else:
+        original = [d.original for d in result.differences if d.kind in ("replace", "delete") and d.original]
+        said = highlight(match.text, original, 1150)
+        said_block = "\n".join("> " + line for line in said.split("\n"))
+        marked = " (differences in bold)" if original else ""
+        embed.description = f"**Quote as submitted**\n{quoted}\n\n**As said**{marked}\n{said_block}"
+        speaker = safe(match.speaker, 200) or "unknown"
+        if result.verdict == "misattributed" and result.speaker:
+            speaker = f"{speaker} (not {safe(result.speaker, 150)})"
+        _field(embed, "Speaker", speaker, inline=True)
+        _field(embed, "Date", match.effective_date or "unknown", inline=True)
+        _field(embed, "Source", source_text(match))
+        _field(embed, "Context", context_text(match))
+        if result.differences:
+            lines = [("⚠️ " if d.meaningful else "· ") + safe(describe_difference(d), 180) for d in result.differences[:8]]
+            if len(result.differences) > 8:
+                lines.append(f"… and {len(result.differences) - 8} more")
+            _field(embed, "Differences", "\n".join(lines))
+    if result.note:
+        _field(embed, "Note", safe(result.note, 300))
+    footer = f"Match score {result.score:.0f}/100"
+    if match is not None and match.id:
+        footer += f" · statement {match.id}"
+    embed.set_footer(text=footer)
+    return embed
+
+
+def compact_result_embed(result: CheckResult, budget: int = 1100) -> discord.Embed:
+    """A short form of `result_embed` for a reply checking several quotes at once."""
+    embed = discord.Embed(title=TITLES[result.verdict], colour=COLOURS[result.verdict])
+    share = max((budget - 200) // 2, 100)
+    lines = [quote_block(result.quote, share)]
+    match = result.match
+    if match is not None:
+        original = [d.original for d in result.differences if d.kind in ("replace", "delete") and d.original]
+        who = safe(match.speaker, 80) or "unknown"
+        when = match.effective_date or "date unknown"
+        lines.append(f"**As said** by {who}, {when}:\n> {highlight(match.text, original, share)}")
+        src = source_text(match, 200)
+        if src:
+            lines.append(src)
+    embed.description = cut("\n".join(lines), budget)
+    if match is not None and match.id:
+        embed.set_footer(text=f"statement {match.id}")
+    return embed
+
+
+def context_embed(statement: StatementRecord) -> discord.Embed:
+    """'More context': the statement in its longer surroundings."""
+    before = statement.context_before.strip()
+    after = statement.context_after.strip()
+    text = "\n\n".join(
+        p for p in (
+            ("…" + safe(before[-3000:], 1500)) if before else "",
+            "**" + safe(statement.text, 900) + "**",
+            (safe(after, 1500) + "…") if after else "",
+        ) if p
+    )
+    embed = discord.Embed(title="Context", description=cut(text, DESCRIPTION_MAX), colour=discord.Colour.blurple())
+    _field(embed, "Source", source_text(statement))
+    return embed
+
+
+def alternatives_embed(result: CheckResult) -> discord.Embed:
+    """'Other matches': the other statements the quote resembles."""
+    embed = discord.Embed(title="Other matches", colour=discord.Colour.blurple())
+    lines = []
+    for alt in result.alternatives[:10]:
+        st = alt.statement
+        who = safe(st.speaker, 80) or "unknown"
+        lines.append(f"**{alt.score:.0f}** · {who}, {st.effective_date or 'date unknown'}: “{safe(st.text, 300)}” · `{st.id}`")
+    embed.description = cut("\n".join(lines) or "No other statement resembles this quote.", DESCRIPTION_MAX)
+    return embed
+
+
+def statement_embed(statement: StatementRecord) -> discord.Embed:
+    """/source: the whole statement with its context and source."""
+    embed = discord.Embed(title=f"Statement {statement.id}", colour=discord.Colour.blurple())
+    embed.description = quote_block(statement.text, 2400)
+    _field(embed, "Speaker", safe(statement.speaker, 200) or "unknown", inline=True)
+    _field(embed, "Date", statement.effective_date or "unknown", inline=True)
+    _field(embed, "Source", source_text(statement))
+    if statement.context_before.strip():
+        _field(embed, "Before", "…" + safe(statement.context_before.strip()[-2000:], 900))
+    if statement.context_after.strip():
+        _field(embed, "After", safe(statement.context_after.strip(), 900) + "…")
+    return embed
+
+
+def search_page_embed(query: str, hits: Sequence[tuple[StatementRecord, float]], page: int, per_page: int) -> discord.Embed:
+    """One page of /search results."""
+    pages = max((len(hits) + per_page - 1) // per_page, 1)
+    embed = discord.Embed(title="Search results", colour=discord.Colour.blurple())
+    lines = [f"Query: {safe(query, 200)}"]
+    if not hits:
+        lines.append("No statement matches.")
+    start = page * per_page
+    for number, (st, score) in enumerate(hits[start : start + per_page], start=start + 1):
+        who = safe(st.speaker, 80) or "unknown"
+        title = safe(st.source.title, 100)
+        lines.append(
+            f"**{number}.** {who}, {st.effective_date or 'date unknown'}: “{safe(st.text, 450)}”\n"
+            f"`{st.id}` · {title or st.source.kind} · score {score:.0f}"
+        )
+    embed.description = cut("\n\n".join(lines), DESCRIPTION_MAX)
+    embed.set_footer(text=f"Page {page + 1}/{pages} · {len(hits)} results")
+    return embed
+
+
+def fit(embeds: list[discord.Embed], total: int = EMBED_TOTAL) -> list[discord.Embed]:
+    """Shorten the longest descriptions until all embeds together are within Discord's 6,000 characters."""
+    while sum(len(e) for e in embeds) > total:
+        longest = max(embeds, key=lambda e: len(e.description or ""))
+        over = sum(len(e) for e in embeds) - total
+        text = longest.description or ""
+        if not text:
+            break
+        longest.description = cut(text, max(len(text) - over - 1, 1))
+    return embeds
+
+
+def notice(text: str, *, error: bool = False) -> discord.Embed:
+    """A short message from the bot itself (already safe text)."""
+    colour = discord.Colour.red() if error else discord.Colour.blurple()
+    return discord.Embed(description=cut(text, DESCRIPTION_MAX), colour=colour)

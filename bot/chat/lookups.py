@@ -1,0 +1,159 @@
+"""Lookups for everyone: /verify (speaker autocompletes), the `Verify quotes` message menu, /search, /source."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core.model import CheckResult, SearchFilter
+
+from .embeds import compact_result_embed, fit, result_embed, statement_embed
+from .errors import UserFacingError, answered, defer_public
+from .safety import QUOTE_MAX, cap, check_quote
+from .views import ResultView, SearchPager
+
+if TYPE_CHECKING:
+    from .app import QuoteBot
+
+MESSAGE_MAX = 4000  # a message's content is at most 4,000 characters (Nitro); anything beyond is not read
+CLAIMS_MAX = 5
+SEARCH_MAX = 50
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+async def lookup_allowed(interaction: discord.Interaction) -> bool:
+    """The per-user cooldown shared by every lookup command."""
+    bot: QuoteBot = interaction.client  # type: ignore[assignment]
+    retry = bot.limiter.hit(interaction.user.id)
+    if retry > 0:
+        raise app_commands.CommandOnCooldown(app_commands.Cooldown(bot.limiter.rate, bot.limiter.per), retry)
+    return True
+
+
+def date_bound(raw: str | None, *, end: bool) -> str | None:
+    """'2025' / '2025-05' / '2025-05-19' as an inclusive ISO bound; UserFacingError for anything else."""
+    if not raw:
+        return None
+    match = _PARTIAL_DATE.match(raw.strip())
+    if not match:
+        raise UserFacingError("Dates are written YYYY, YYYY-MM or YYYY-MM-DD.")
+    year, month, day = match.groups()
+    if day:
+        return f"{year}-{month}-{day}"
+    if month:
+        return f"{year}-{month}-{'31' if end else '01'}"
+    return f"{year}-{'12-31' if end else '01-01'}"
+
+
+def find_quotations(text: str) -> list[tuple[str, str | None]]:
+    """The quotations in a chat message, with the speaker named next to them when there is one."""
+    from bot.core import claims  # type: ignore[attr-defined]
+
+    return list(claims.find_claims(text))
+
+
+class Lookups(commands.Cog):
+    """Commands every member can use."""
+
+    def __init__(self, bot: QuoteBot) -> None:
+        self.bot = bot
+        self.menu = app_commands.ContextMenu(name="Verify quotes", callback=self.verify_message)
+        self.menu.add_check(lookup_allowed)
+
+    async def cog_load(self) -> None:
+        self.bot.tree.add_command(self.menu)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
+
+    async def speaker_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        names = await asyncio.to_thread(self.bot.service.speakers, cap(current, 100), interaction.guild_id, 25)
+        return [app_commands.Choice(name=cap(n, 100), value=cap(n, 100)) for n in names if n and n.strip()][:25]
+
+    @app_commands.command(name="verify")
+    @app_commands.describe(quote="The quotation, as you saw it", speaker="Who it is attributed to (optional)")
+    @app_commands.check(lookup_allowed)
+    async def verify(
+        self,
+        interaction: discord.Interaction,
+        quote: app_commands.Range[str, 1, QUOTE_MAX],
+        speaker: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
+        """Check a quotation against the corpus of verified statements."""
+        problem = check_quote(quote)  # the option's Range is only a hint to the Discord app
+        if problem:
+            raise UserFacingError(problem)
+        speaker = cap(speaker, 100) if speaker else None
+        await defer_public(interaction)
+        result = await asyncio.to_thread(self.bot.service.check, quote, speaker, interaction.guild_id)
+        await interaction.followup.send(embed=result_embed(result), view=ResultView(self.bot, result, interaction.guild_id))
+        answered(interaction)
+
+    verify.autocomplete("speaker")(speaker_choices)
+
+    async def verify_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        """Check every quotation in a message."""
+        text = cap(message.content or "", MESSAGE_MAX)
+        await defer_public(interaction)
+        found = await asyncio.to_thread(find_quotations, text)
+        if not found:
+            raise UserFacingError("I found no quotation in that message.")
+        chosen = [(cap(q, QUOTE_MAX), cap(s, 100) if s else None) for q, s in found if not check_quote(cap(q, QUOTE_MAX))]
+        chosen = chosen[:CLAIMS_MAX]
+        if not chosen:
+            raise UserFacingError("I found no quotation in that message.")
+        results = await asyncio.to_thread(self._check_all, chosen, interaction.guild_id)
+        budget = 5800 // len(results)
+        embeds = fit([compact_result_embed(r, budget=min(budget - 100, 2000)) for r in results])
+        head = f"Checked {len(results)} quotation{'s' if len(results) > 1 else ''} from {message.jump_url}"
+        if len(found) > len(chosen):
+            head += f" (the first {len(chosen)} of {len(found)})"
+        await interaction.followup.send(content=head, embeds=embeds)
+        answered(interaction)
+
+    def _check_all(self, claims: list[tuple[str, str | None]], guild_id: int | None) -> list[CheckResult]:
+        return [self.bot.service.check(quote, speaker, guild_id) for quote, speaker in claims]
+
+    @app_commands.command(name="search")
+    @app_commands.describe(query="Words to look for", speaker="Only statements by this person",
+                           date_from="From this date (YYYY, YYYY-MM or YYYY-MM-DD)", date_to="Up to this date")
+    @app_commands.rename(date_from="from", date_to="to")
+    @app_commands.check(lookup_allowed)
+    async def search(
+        self,
+        interaction: discord.Interaction,
+        query: app_commands.Range[str, 1, 300],
+        speaker: app_commands.Range[str, 1, 100] | None = None,
+        date_from: app_commands.Range[str, 4, 10] | None = None,
+        date_to: app_commands.Range[str, 4, 10] | None = None,
+    ) -> None:
+        """Find statements in the corpus by their words."""
+        query = cap(query, 300)
+        if not query.strip():
+            raise UserFacingError("The search is empty.")
+        flt = SearchFilter(speaker=cap(speaker, 100) if speaker else None, date_from=date_bound(date_from, end=False),
+                           date_to=date_bound(date_to, end=True), guild_id=interaction.guild_id)
+        await defer_public(interaction)
+        hits = await asyncio.to_thread(self.bot.service.search, query, flt, SEARCH_MAX)
+        pager = SearchPager(interaction.user.id, query, hits)
+        await interaction.followup.send(embed=pager.embed(), view=pager)
+        answered(interaction)
+
+    search.autocomplete("speaker")(speaker_choices)
+
+    @app_commands.command(name="source")
+    @app_commands.describe(id="The statement id shown under a result")
+    @app_commands.check(lookup_allowed)
+    async def source(self, interaction: discord.Interaction, id: app_commands.Range[str, 1, 64]) -> None:
+        """Show a statement in full, with its context and source."""
+        await defer_public(interaction)
+        statement = await asyncio.to_thread(self.bot.service.get, cap(id, 64).strip(), interaction.guild_id)
+        if statement is None:
+            raise UserFacingError("There is no statement with that id here.")
+        await interaction.followup.send(embed=statement_embed(statement))
+        answered(interaction)

@@ -1,0 +1,333 @@
+"""Buttons, selects and modals: result buttons, search pages, import confirmation, review queue, statement forms.
+
+Views live in memory (15 minutes, like the interaction token that edits their message). Every
+callback that touches the corpus runs the service in a thread and answers only after it returned.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.core.model import CheckResult, ParsedDocument, SourceInfo, StatementRecord
+from bot.store.records import Report, UnverifiedQuote
+
+from . import corpus_embeds
+from .embeds import alternatives_embed, context_embed, notice, search_page_embed
+from .errors import plain_message, reply_error
+from .safety import QUOTE_MAX, cap, safe_url
+
+if TYPE_CHECKING:
+    from .app import QuoteBot
+
+log = logging.getLogger(__name__)
+VIEW_TIMEOUT = 15 * 60.0
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def actor_name(user: discord.abc.User) -> str:
+    """How a Discord user is named in the audit log: stable id first, display name for humans."""
+    return f"discord:{user.id} ({cap(user.name, 64)})"
+
+
+class SafeView(discord.ui.View):
+    """A view whose failures reach the user as a plain ephemeral message."""
+
+    owner_id: int | None = None
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if self.owner_id is not None and interaction.user.id != self.owner_id:
+            await reply_error(interaction, "These buttons belong to someone else's command.")
+            return False
+        return True
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]) -> None:
+        log.error("view %s failed", type(self).__name__, exc_info=error)
+        await reply_error(interaction, "Something went wrong on our side; the error was logged.")
+
+
+class SafeModal(discord.ui.Modal):
+    """A modal whose failures reach the user as a plain ephemeral message."""
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        message = plain_message(error)
+        if message is None and isinstance(error, InputError):
+            message = str(error)
+        if message is not None:
+            await reply_error(interaction, message)
+            return
+        log.error("modal %s failed", type(self).__name__, exc_info=error)
+        await reply_error(interaction, "Something went wrong on our side; the error was logged.")
+
+
+class InputError(ValueError):
+    """A form value the bot cannot use; the message (written by the bot) says why."""
+
+
+def _button(label: str, style: discord.ButtonStyle, callback: Callable[[discord.Interaction], Any],
+            *, disabled: bool = False, row: int | None = None) -> discord.ui.Button[Any]:
+    button: discord.ui.Button[Any] = discord.ui.Button(label=label, style=style, disabled=disabled, row=row)
+    button.callback = callback  # type: ignore[method-assign]
+    return button
+
+
+# --------------------------------------------------------------------------- lookups
+class ResultView(SafeView):
+    """Under a /verify answer: More context, Other matches, Report a problem."""
+
+    def __init__(self, bot: QuoteBot, result: CheckResult, guild_id: int | None) -> None:
+        super().__init__(timeout=VIEW_TIMEOUT)
+        self.bot, self.result, self.guild_id = bot, result, guild_id
+        if result.match is not None:
+            self.add_item(_button("More context", discord.ButtonStyle.secondary, self.more_context))
+        if result.alternatives:
+            self.add_item(_button("Other matches", discord.ButtonStyle.secondary, self.other_matches))
+        self.add_item(_button("Report a problem", discord.ButtonStyle.danger, self.report))
+
+    async def more_context(self, interaction: discord.Interaction) -> None:
+        assert self.result.match is not None
+        await interaction.response.send_message(embed=context_embed(self.result.match), ephemeral=True)
+
+    async def other_matches(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(embed=alternatives_embed(self.result), ephemeral=True)
+
+    async def report(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(ReportModal(self.bot, self.result, self.guild_id))
+
+
+class ReportModal(SafeModal, title="Report a problem"):
+    """What the user thinks is wrong with a verdict; it goes to the moderators' review queue."""
+
+    note: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="What is wrong?", style=discord.TextStyle.paragraph, max_length=1000,
+        placeholder="e.g. the quote is real: it is from a speech on 3 May", required=True,
+    )
+
+    def __init__(self, bot: QuoteBot, result: CheckResult, guild_id: int | None) -> None:
+        super().__init__(timeout=VIEW_TIMEOUT)
+        self.bot, self.result, self.guild_id = bot, result, guild_id
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = self.result
+        report = await asyncio.to_thread(
+            self.bot.service.report,
+            quote=result.quote, reporter=actor_name(interaction.user), guild_id=self.guild_id,
+            speaker=result.speaker, statement_id=result.match.id if result.match else None,
+            verdict=result.verdict, note=cap(self.note.value, 1000), interaction_id=str(interaction.id),
+        )
+        await interaction.followup.send(
+            embed=notice(f"Thank you: report #{report.id} is in the moderators' review queue."), ephemeral=True
+        )
+
+
+class SearchPager(SafeView):
+    """Previous / Next through /search results (only the member who searched can page)."""
+
+    def __init__(self, owner_id: int, query: str, hits: Sequence[tuple[StatementRecord, float]], per_page: int = 5) -> None:
+        super().__init__(timeout=VIEW_TIMEOUT)
+        self.owner_id, self.query, self.hits, self.per_page, self.page = owner_id, query, list(hits), per_page, 0
+        self.pages = max((len(self.hits) + per_page - 1) // per_page, 1)
+        self.previous = _button("◀ Previous", discord.ButtonStyle.secondary, self.go_previous)
+        self.next = _button("Next ▶", discord.ButtonStyle.secondary, self.go_next)
+        self.add_item(self.previous)
+        self.add_item(self.next)
+        self._sync_buttons()
+
+    def embed(self) -> discord.Embed:
+        return search_page_embed(self.query, self.hits, self.page, self.per_page)
+
+    def _sync_buttons(self) -> None:
+        self.previous.disabled = self.page == 0
+        self.next.disabled = self.page >= self.pages - 1
+
+    async def _show(self, interaction: discord.Interaction) -> None:
+        self._sync_buttons()
+        await interaction.response.edit_message(embed=self.embed(), view=self)
+
+    async def go_previous(self, interaction: discord.Interaction) -> None:
+        self.page = max(self.page - 1, 0)
+        await self._show(interaction)
+
+    async def go_next(self, interaction: discord.Interaction) -> None:
+        self.page = min(self.page + 1, self.pages - 1)
+        await self._show(interaction)
+
+
+# --------------------------------------------------------------------------- moderators
+def _source_line(raw: str) -> tuple[str | None, str | None]:
+    """'Title https://…' → (title, url); the link is kept only when it is a plain http(s) URL."""
+    raw = raw.strip()
+    match = re.search(r"https?://\S+", raw)
+    url = safe_url(match.group(0)) if match else None
+    title = (raw[: match.start()] + raw[match.end():]).strip(" |—-\n") if match else raw
+    return (title or None), url
+
+
+def _date_or_none(raw: str) -> str | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    if not _DATE.match(raw):
+        raise InputError("The date must be written YYYY-MM-DD, e.g. 2025-05-19.")
+    return raw
+
+
+class AddStatementModal(SafeModal, title="Add a statement"):
+    """/corpus add: one statement typed in by a moderator."""
+
+    text: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="Quote (exact words)", style=discord.TextStyle.paragraph, max_length=QUOTE_MAX, required=True)
+    speaker: discord.ui.TextInput[Any] = discord.ui.TextInput(label="Speaker", max_length=100, required=True)
+    date: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="Date (YYYY-MM-DD)", max_length=10, required=False, placeholder="2025-05-19")
+    source: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="Source title and link", max_length=400, required=False,
+        placeholder="NPR: Trump and Putin talk https://www.npr.org/…")
+    context: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="Context (what was said around it)", style=discord.TextStyle.paragraph, max_length=2000, required=False)
+
+    def __init__(self, bot: QuoteBot, guild_id: int | None, *, prefill: str | None = None) -> None:
+        super().__init__(timeout=VIEW_TIMEOUT)
+        self.bot, self.guild_id = bot, guild_id
+        if prefill:
+            self.text.default = cap(prefill, QUOTE_MAX)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        date = _date_or_none(self.date.value)
+        title, url = _source_line(self.source.value)
+        record = StatementRecord(
+            text=self.text.value.strip(), speaker=self.speaker.value.strip() or None,
+            source=SourceInfo(title=title, url=url, date=date, kind="statements"),
+            date=date, context_before=self.context.value.strip(),
+        )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        created = await asyncio.to_thread(
+            self.bot.service.add, record, actor=actor_name(interaction.user), guild_id=self.guild_id,
+            interaction_id=str(interaction.id),
+        )
+        await interaction.followup.send(
+            embed=notice(f"Added statement `{created.id}`; it is matched from now on, in this server only."),
+            ephemeral=True,
+        )
+
+
+class EditStatementModal(SafeModal, title="Edit a statement"):
+    """/corpus edit: the statement's words, speaker, date and context, prefilled; refused if edited meanwhile."""
+
+    text: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="Quote (exact words)", style=discord.TextStyle.paragraph, max_length=4000, required=True)
+    speaker: discord.ui.TextInput[Any] = discord.ui.TextInput(label="Speaker", max_length=200, required=False)
+    date: discord.ui.TextInput[Any] = discord.ui.TextInput(label="Date (YYYY-MM-DD)", max_length=10, required=False)
+    before: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="Context before", style=discord.TextStyle.paragraph, max_length=4000, required=False)
+    after: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="Context after", style=discord.TextStyle.paragraph, max_length=4000, required=False)
+
+    def __init__(self, bot: QuoteBot, statement: StatementRecord, version: int, guild_id: int | None) -> None:
+        super().__init__(timeout=VIEW_TIMEOUT)
+        self.bot, self.statement, self.version, self.guild_id = bot, statement, version, guild_id
+        self.text.default = cap(statement.text, 4000)
+        self.speaker.default = cap(statement.speaker or "", 200)
+        self.date.default = statement.date or ""
+        self.before.default = cap(statement.context_before, 4000)
+        self.after.default = cap(statement.context_after, 4000)
+
+    def changes(self) -> dict[str, Any]:
+        """Only the fields the moderator changed (a prefilled field cut to 4,000 characters is left alone)."""
+        st = self.statement
+        wanted: dict[str, Any] = {
+            "text": self.text.value.strip(), "speaker": self.speaker.value.strip() or None,
+            "date": _date_or_none(self.date.value),
+            "context_before": self.before.value.strip(), "context_after": self.after.value.strip(),
+        }
+        current = {"text": st.text, "speaker": st.speaker, "date": st.date,
+                   "context_before": st.context_before, "context_after": st.context_after}
+        return {k: v for k, v in wanted.items()
+                if v != current[k] and (v or "") != cap(current[k] or "", 4000).strip()}
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        changes = self.changes()
+        if not changes:
+            await interaction.response.send_message(embed=notice("Nothing changed."), ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        edited = await asyncio.to_thread(
+            self.bot.service.edit, self.statement.id, changes, expected_version=self.version,
+            actor=actor_name(interaction.user), guild_id=self.guild_id, interaction_id=str(interaction.id),
+        )
+        fields = ", ".join(sorted(changes))
+        await interaction.followup.send(embed=notice(f"Saved statement `{edited.id}` ({fields})."), ephemeral=True)
+
+
+class ImportConfirmView(SafeView):
+    """The statements extracted from an attachment, waiting for the moderator's Confirm or Cancel."""
+
+    def __init__(self, bot: QuoteBot, owner_id: int, doc: ParsedDocument, *, origin: str, content_hash: str,
+                 guild_id: int | None) -> None:
+        super().__init__(timeout=VIEW_TIMEOUT)
+        self.bot, self.owner_id, self.doc = bot, owner_id, doc
+        self.origin, self.content_hash, self.guild_id = origin, content_hash, guild_id
+        self.add_item(_button("Confirm", discord.ButtonStyle.success, self.confirm))
+        self.add_item(_button("Cancel", discord.ButtonStyle.secondary, self.cancel))
+
+    async def confirm(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer()
+        self.stop()
+        outcome = await asyncio.to_thread(
+            self.bot.service.import_document, self.doc, origin=self.origin, content_hash=self.content_hash,
+            guild_id=self.guild_id, actor=actor_name(interaction.user),
+        )
+        await interaction.edit_original_response(embed=corpus_embeds.import_done_embed(outcome), view=None)
+
+    async def cancel(self, interaction: discord.Interaction) -> None:
+        self.stop()
+        await interaction.response.edit_message(embed=notice("Import cancelled: nothing was added."), view=None)
+
+
+class ReviewView(SafeView):
+    """/corpus review: resolve a report, or add a statement for a quote users keep checking."""
+
+    def __init__(self, bot: QuoteBot, owner_id: int, guild_id: int | None, reports: Sequence[Report],
+                 unverified: Sequence[UnverifiedQuote]) -> None:
+        super().__init__(timeout=VIEW_TIMEOUT)
+        self.bot, self.owner_id, self.guild_id = bot, owner_id, guild_id
+        self.reports, self.unverified = list(reports[:25]), list(unverified[:25])
+        if self.reports:
+            self.resolve_select: discord.ui.Select[Any] = discord.ui.Select(
+                placeholder="Mark a report as resolved…",
+                options=[discord.SelectOption(label=cap(f"#{r.id}: {r.quote}", 100), value=str(r.id),
+                                              description=cap(r.note or r.verdict or "", 100) or None)
+                         for r in self.reports])
+            self.resolve_select.callback = self.resolve  # type: ignore[method-assign]
+            self.add_item(self.resolve_select)
+        if self.unverified:
+            self.add_select: discord.ui.Select[Any] = discord.ui.Select(
+                placeholder="Add a statement for a quote users keep checking…",
+                options=[discord.SelectOption(label=cap(u.quote, 100), value=str(i),
+                                              description=f"checked {u.count} times")
+                         for i, u in enumerate(self.unverified)])
+            self.add_select.callback = self.add_statement  # type: ignore[method-assign]
+            self.add_item(self.add_select)
+
+    async def resolve(self, interaction: discord.Interaction) -> None:
+        report_id = int(self.resolve_select.values[0])
+        await interaction.response.defer()
+        await asyncio.to_thread(self.bot.service.resolve_report, report_id, resolution="resolved",
+                                actor=actor_name(interaction.user), guild_id=self.guild_id)
+        self.reports = [r for r in self.reports if r.id != report_id]
+        embed = corpus_embeds.review_embed(self.reports, self.unverified)
+        embed.set_footer(text=f"Report #{report_id} resolved.")
+        view = ReviewView(self.bot, interaction.user.id, self.guild_id, self.reports, self.unverified)
+        self.stop()
+        await interaction.edit_original_response(embed=embed, view=view)
+
+    async def add_statement(self, interaction: discord.Interaction) -> None:
+        quote = self.unverified[int(self.add_select.values[0])].quote
+        await interaction.response.send_modal(AddStatementModal(self.bot, self.guild_id, prefill=quote))
+

@@ -1,0 +1,16 @@
+"""A local Discord-compatible server for end-to-end tests of the bot through the real discord.py client."""
+
+from .server import Attachment, ClientRefused, FakeDiscord, NotPermitted
+from .state import Interaction, Member, RecordedRequest, User, message_text
+
+__all__ = [
+    "Attachment",
+    "ClientRefused",
+    "FakeDiscord",
+    "Interaction",
+    "Member",
+    "NotPermitted",
+    "RecordedRequest",
+    "User",
+    "message_text",
+]

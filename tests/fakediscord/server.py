@@ -1,0 +1,766 @@
+"""A local Discord-compatible server: REST v10 and the gateway websocket, on 127.0.0.1, in the test's loop.
+
+It serves what an unmodified discord.py client needs (discord-protocol.md), keeps state, records every
+request, and refuses what Discord refuses: oversize messages, a second acknowledgement (40060), a first
+acknowledgement after the 3-second window (10062), commands a member may not use. Tests drive it as a
+user would: `slash()`, `autocomplete()`, `message_command()`, `click()`, `submit_modal()`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from aiohttp import WSMsgType, web
+
+from . import limits
+from .state import (
+    ADMINISTRATOR,
+    BOT_PERMISSIONS,
+    MANAGE_MESSAGES,
+    MEMBER_PERMISSIONS,
+    GatewaySession,
+    Interaction,
+    Member,
+    RecordedRequest,
+    User,
+    snowflake,
+)
+
+EPHEMERAL = 64
+LOADING = 128
+INTERACTION_WINDOW = 3.0
+
+
+class NotPermitted(Exception):
+    """Discord would not even show this command to the member (default_member_permissions)."""
+
+
+class ClientRefused(ValueError):
+    """The Discord app would refuse this input before sending it (required option, length, choices)."""
+
+
+@dataclass
+class Attachment:
+    """A file a user attaches to a command option."""
+
+    filename: str
+    data: bytes
+    content_type: str = "text/plain"
+
+
+@dataclass
+class _Injection:
+    method: str
+    pattern: re.Pattern[str]
+    remaining: int
+    retry_after: float
+    is_global: bool
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    # discord.py parses JSON only when the content type is exactly application/json (no charset).
+    return web.Response(status=status, body=json.dumps(data).encode(), headers={"Content-Type": "application/json"})
+
+
+def _error(status: int, code: int, message: str, problems: list[str] | None = None) -> web.Response:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if problems:
+        body["errors"] = {"_errors": [{"code": "BASE_TYPE_INVALID", "message": p} for p in problems]}
+    return _json(body, status)
+
+
+def _now_iso() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+
+
+class FakeDiscord:
+    """One guild with one text channel, a bot application, and a few members to act as."""
+
+    def __init__(self, *, token: str = "fake-bot-token", moderator_role: str = "Quote Moderators") -> None:
+        self.token = token
+        self.app_id = snowflake()
+        self.bot_user = User(self.app_id, "quotecheck", bot=True)
+        self.owner = Member(User(snowflake(), "olga"))
+        self.guild_id = snowflake()
+        self.channel_id = snowflake()
+        self.moderator_role_name = moderator_role
+        self.moderator_role_id = snowflake()
+        self.members: dict[str, Member] = {}
+        self.alice = self.add_member("alice")
+        self.bob = self.add_member("bob")
+        self.moderator = self.add_member("mira", permissions=MEMBER_PERMISSIONS | MANAGE_MESSAGES)
+        self.role_moderator = self.add_member("rolf", roles=[self.moderator_role_id])
+        self.members[self.owner.user.id] = self.owner
+        self.requests: list[RecordedRequest] = []
+        self.commands: dict[str | None, list[dict[str, Any]]] = {}
+        self.messages: dict[str, dict[str, Any]] = {}
+        self.interactions: dict[str, Interaction] = {}
+        self.attachments: dict[str, tuple[Attachment, str]] = {}
+        self.pinged: list[tuple[str, list[str]]] = []  # (message id, mentions that would notify)
+        self.gateway_received: list[dict[str, Any]] = []
+        self.session: GatewaySession | None = None
+        self.window = INTERACTION_WINDOW
+        self._ws: web.WebSocketResponse | None = None
+        self._injections: list[_Injection] = []
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # ----------------------------------------------------------------- lifecycle
+    async def start(self) -> None:
+        """Listen on a free port of 127.0.0.1."""
+        app = web.Application(middlewares=[self._middleware], client_max_size=32 * 1024 * 1024)
+        app.router.add_get("/", self._gateway)
+        app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
+        app.router.add_get("/attachments/{id}/{filename}", self._attachment)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def close(self) -> None:
+        if self._ws is not None and not self._ws.closed:
+            await self._ws.close(code=1001)
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/"
+
+    def add_member(self, name: str, *, permissions: int = MEMBER_PERMISSIONS, roles: list[str] | None = None) -> Member:
+        member = Member(User(snowflake(), name), permissions=permissions, roles=list(roles or []))
+        self.members[member.user.id] = member
+        return member
+
+    # ----------------------------------------------------------------- test controls
+    def inject_429(self, method: str, path_regex: str, *, times: int = 1, retry_after: float = 0.3,
+                   is_global: bool = False) -> None:
+        """Answer the next `times` matching requests with a 429 that discord.py retries after `retry_after`."""
+        self._injections.append(_Injection(method.upper(), re.compile(path_regex), times, retry_after, is_global))
+
+    async def disconnect_gateway(self, code: int = 4000) -> None:
+        """Close the bot's websocket as Discord does on a server restart; the bot should RESUME."""
+        ws, self._ws = self._ws, None
+        if ws is not None:
+            await ws.close(code=code, message=b"test disconnect")
+
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise TimeoutError("condition not reached")
+            await asyncio.sleep(0.01)
+
+    def refused(self) -> list[RecordedRequest]:
+        """Requests the server rejected, except the 429s a test injected."""
+        return [r for r in self.requests if r.status >= 400 and not r.injected]
+
+    def limit_violations(self) -> list[RecordedRequest]:
+        """Requests rejected because a payload broke one of Discord's limits."""
+        return [r for r in self.refused() if isinstance(r.response, dict) and r.response.get("code") in (50035, 50006)]
+
+    # ----------------------------------------------------------------- user actions
+    def command(self, name: str, kind: int = 1) -> dict[str, Any]:
+        """The synced command (guild commands first, then global) a user would pick."""
+        for scope in (self.guild_id, None):
+            for command in self.commands.get(scope, []):
+                if command["name"] == name and command.get("type", 1) == kind:
+                    return command
+        raise LookupError(f"command {name!r} (type {kind}) was never synced")
+
+    async def slash(self, name: str, options: dict[str, Any] | None = None, *, member: Member | None = None,
+                    raw: bool = False, bypass_permissions: bool = False, wait: bool = True,
+                    timeout: float = 10.0) -> Interaction:
+        """A member runs `/name` (subcommands separated by spaces) with `options`; waits for the answer."""
+        member = member or self.alice
+        parts = name.split()
+        command = self.command(parts[0])
+        self._check_permitted(command, member, bypass_permissions)
+        schema = command.get("options") or []
+        resolved: dict[str, Any] = {}
+        built = self._build_options(parts[1:], schema, options or {}, resolved, raw=raw, focused=None)
+        data: dict[str, Any] = {"id": command["id"], "name": parts[0], "type": 1, "options": built}
+        if command.get("guild_id"):
+            data["guild_id"] = command["guild_id"]
+        if resolved:
+            data["resolved"] = resolved
+        return await self._deliver(2, member, data, wait=wait, timeout=timeout)
+
+    async def autocomplete(self, name: str, options: dict[str, Any], focused: str, *,
+                           member: Member | None = None, timeout: float = 10.0) -> Interaction:
+        """A member types into option `focused`; the bot's choices are in `callback['choices']`."""
+        member = member or self.alice
+        parts = name.split()
+        command = self.command(parts[0])
+        built = self._build_options(parts[1:], command.get("options") or [], options, {}, raw=True, focused=focused)
+        data: dict[str, Any] = {"id": command["id"], "name": parts[0], "type": 1, "options": built}
+        if command.get("guild_id"):
+            data["guild_id"] = command["guild_id"]
+        return await self._deliver(4, member, data, wait=True, timeout=timeout)
+
+    def post_message(self, content: str, *, author: Member | None = None) -> dict[str, Any]:
+        """A member posts a message in the channel (no gateway event: the bot does not read messages)."""
+        author = author or self.bob
+        message = self._message_shell(author.user, content=content)
+        message["type"] = 0
+        self.messages[message["id"]] = message
+        return message
+
+    async def message_command(self, name: str, target: dict[str, Any], *, member: Member | None = None,
+                              timeout: float = 10.0) -> Interaction:
+        """A member picks Apps → `name` on `target` (a message)."""
+        member = member or self.alice
+        command = self.command(name, kind=3)
+        self._check_permitted(command, member, False)
+        data: dict[str, Any] = {
+            "id": command["id"], "name": name, "type": 3, "target_id": target["id"],
+            "resolved": {"messages": {target["id"]: target}},
+        }
+        if command.get("guild_id"):
+            data["guild_id"] = command["guild_id"]
+        return await self._deliver(2, member, data, wait=True, timeout=timeout)
+
+    async def click(self, message: dict[str, Any], label: str, *, member: Member | None = None,
+                    values: list[str] | None = None, timeout: float = 10.0) -> Interaction:
+        """A member presses the button labelled `label` (or with that custom id) on `message`."""
+        member = member or self.alice
+        current = self.messages.get(message["id"], message)
+        component = None
+        for row in current.get("components") or []:
+            for child in row.get("components") or []:
+                if label in (child.get("label"), child.get("custom_id")):
+                    component = child
+        if component is None:
+            raise ClientRefused(f"no component {label!r} on the message")
+        if component.get("disabled"):
+            raise ClientRefused(f"component {label!r} is disabled")
+        data: dict[str, Any] = {"custom_id": component["custom_id"], "component_type": component["type"]}
+        if values is not None:
+            data["values"] = values
+        return await self._deliver(3, member, data, message=current, wait=True, timeout=timeout)
+
+    async def submit_modal(self, shown: Interaction, values: dict[str, str], *, member: Member | None = None,
+                           timeout: float = 10.0) -> Interaction:
+        """Fill the modal the bot showed in answer to `shown` (inputs by label or custom id) and submit it."""
+        if shown.callback_type != 9 or shown.callback is None:
+            raise ClientRefused("that interaction was not answered with a modal")
+        modal = shown.callback
+        rows = []
+        for text_input in limits.modal_inputs(modal):
+            value = values.get(text_input.get("label", ""), values.get(text_input["custom_id"]))
+            if value is None:
+                value = text_input.get("value") or ""
+            if text_input.get("required", True) and not value:
+                raise ClientRefused(f"{text_input.get('label')!r} is required")
+            if len(value) > text_input.get("max_length", limits.TEXT_INPUT_VALUE_MAX):
+                raise ClientRefused(f"{text_input.get('label')!r} is too long")
+            if len(value) < text_input.get("min_length", 0):
+                raise ClientRefused(f"{text_input.get('label')!r} is too short")
+            rows.append({"type": 1, "components": [{"type": 4, "custom_id": text_input["custom_id"], "value": value}]})
+        data = {"custom_id": modal["custom_id"], "components": rows}
+        message = shown.payload.get("message")
+        return await self._deliver(5, member or shown.member, data, message=message, wait=True, timeout=timeout)
+
+    # ----------------------------------------------------------------- building interactions
+    def _check_permitted(self, command: dict[str, Any], member: Member, bypass: bool) -> None:
+        required = command.get("default_member_permissions")
+        if required is None or bypass:
+            return
+        need = int(required)
+        if member.permissions & ADMINISTRATOR:
+            return
+        if member.permissions & need != need:
+            raise NotPermitted(f"{member.user.username} may not use /{command['name']}")
+
+    def _build_options(self, path: list[str], schema: list[dict[str, Any]], values: dict[str, Any],
+                       resolved: dict[str, Any], *, raw: bool, focused: str | None) -> list[dict[str, Any]]:
+        if path:
+            sub = next((o for o in schema if o["name"] == path[0] and o["type"] in (1, 2)), None)
+            if sub is None:
+                raise LookupError(f"no subcommand {path[0]!r}")
+            inner = self._build_options(path[1:], sub.get("options") or [], values, resolved, raw=raw, focused=focused)
+            return [{"type": sub["type"], "name": sub["name"], "options": inner}]
+        built: list[dict[str, Any]] = []
+        by_name = {o["name"]: o for o in schema}
+        for option in schema:
+            if option.get("required") and option["name"] not in values and not raw and focused is None:
+                raise ClientRefused(f"option {option['name']!r} is required")
+        for key, value in values.items():
+            option = by_name.get(key)
+            if option is None:
+                raise ClientRefused(f"no option {key!r}")
+            kind = option["type"]
+            entry: dict[str, Any] = {"type": kind, "name": key}
+            if kind == 11:
+                if not isinstance(value, Attachment):
+                    raise ClientRefused(f"option {key!r} needs an Attachment")
+                entry["value"] = self._attach(value, resolved)
+            elif kind == 6:
+                entry["value"] = value.user.id
+                resolved.setdefault("users", {})[value.user.id] = value.user.payload()
+                resolved.setdefault("members", {})[value.user.id] = value.payload(with_permissions=True)
+            else:
+                entry["value"] = value
+                if not raw and focused is None:
+                    self._check_value(option, value)
+            if key == focused:
+                entry["focused"] = True
+            built.append(entry)
+        return built
+
+    @staticmethod
+    def _check_value(option: dict[str, Any], value: Any) -> None:
+        name = option["name"]
+        if option["type"] == 3:
+            if not isinstance(value, str):
+                raise ClientRefused(f"option {name!r} is text")
+            if len(value) > option.get("max_length", 6000) or len(value) < option.get("min_length", 0):
+                raise ClientRefused(f"option {name!r} length out of range")
+        if option["type"] in (4, 10):
+            if "min_value" in option and value < option["min_value"]:
+                raise ClientRefused(f"option {name!r} below minimum")
+            if "max_value" in option and value > option["max_value"]:
+                raise ClientRefused(f"option {name!r} above maximum")
+        choices = option.get("choices")
+        if choices and value not in [c["value"] for c in choices]:
+            raise ClientRefused(f"option {name!r} must be one of the choices")
+
+    def _attach(self, attachment: Attachment, resolved: dict[str, Any]) -> str:
+        attachment_id = snowflake()
+        url = f"http://127.0.0.1:{self.port}/attachments/{attachment_id}/{attachment.filename}"
+        self.attachments[attachment_id] = (attachment, url)
+        resolved.setdefault("attachments", {})[attachment_id] = {
+            "id": attachment_id, "filename": attachment.filename, "size": len(attachment.data), "url": url,
+            "proxy_url": url, "content_type": attachment.content_type,
+        }
+        return attachment_id
+
+    def _channel_payload(self) -> dict[str, Any]:
+        return {"id": self.channel_id, "type": 0, "name": "general", "position": 0, "guild_id": self.guild_id,
+                "permission_overwrites": [], "nsfw": False, "topic": None, "last_message_id": None}
+
+    async def _deliver(self, kind: int, member: Member, data: dict[str, Any], *, message: dict[str, Any] | None = None,
+                       wait: bool, timeout: float) -> Interaction:
+        interaction_id = snowflake()
+        token = "aW50ZXJhY3Rpb24" + secrets.token_urlsafe(48)
+        payload: dict[str, Any] = {
+            "id": interaction_id, "application_id": self.app_id, "type": kind, "token": token, "version": 1,
+            "guild_id": self.guild_id, "channel_id": self.channel_id, "channel": self._channel_payload(),
+            "member": member.payload(with_permissions=True), "app_permissions": str(BOT_PERMISSIONS),
+            "locale": "en-US", "guild_locale": "en-US", "entitlements": [], "context": 0,
+            "authorizing_integration_owners": {"0": self.guild_id}, "attachment_size_limit": 10485760,
+            "data": data,
+        }
+        if message is not None:
+            payload["message"] = message
+        interaction = Interaction(interaction_id, token, kind, payload, member)
+        self.interactions[interaction_id] = interaction
+        await self._dispatch("INTERACTION_CREATE", payload)
+        if wait:
+            try:
+                await self.wait_until(lambda: interaction.complete or bool(interaction.errors), timeout)
+            except TimeoutError:
+                raise TimeoutError(
+                    f"interaction type {kind} not answered: callback={interaction.callback_type} "
+                    f"edits={interaction.edits} followups={len(interaction.followups)}"
+                ) from None
+        return interaction
+
+    # ----------------------------------------------------------------- gateway
+    async def _dispatch(self, event: str, data: dict[str, Any]) -> None:
+        session = self.session
+        if session is None:
+            raise RuntimeError("the bot has not identified yet")
+        session.seq += 1
+        frame = {"op": 0, "t": event, "s": session.seq, "d": data}
+        session.events.append(frame)
+        ws = self._ws
+        if ws is not None and not ws.closed:
+            await ws.send_str(json.dumps(frame))
+        # While disconnected the event waits in the session for the RESUME replay, as on Discord.
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 41250}}))
+        async for msg in ws:
+            if msg.type != WSMsgType.TEXT:
+                break
+            frame = json.loads(msg.data)
+            self.gateway_received.append(frame)
+            await self._gateway_op(ws, frame)
+        if self._ws is ws:
+            self._ws = None
+        return ws
+
+    async def _gateway_op(self, ws: web.WebSocketResponse, frame: dict[str, Any]) -> None:
+        op, data = frame.get("op"), frame.get("d")
+        if op == 1:
+            await ws.send_str(json.dumps({"op": 11}))
+        elif op == 2:
+            if data.get("token") != self.token:
+                await ws.close(code=4004, message=b"Authentication failed.")
+                return
+            identifies = self.session.identifies if self.session else 0
+            self.session = GatewaySession(id=secrets.token_hex(16), identifies=identifies + 1)
+            self._ws = ws
+            await self._dispatch("READY", {
+                "v": 10, "user": self.bot_user.payload(), "guilds": [{"id": self.guild_id, "unavailable": True}],
+                "session_id": self.session.id, "resume_gateway_url": self.gateway_url, "shard": [0, 1],
+                "application": {"id": self.app_id, "flags": 0}, "private_channels": [], "relationships": [],
+            })
+            await self._dispatch("GUILD_CREATE", self._guild_payload())
+        elif op == 6:
+            session = self.session
+            if session is None or data.get("session_id") != session.id or data.get("token") != self.token:
+                await ws.send_str(json.dumps({"op": 9, "d": False}))
+                return
+            session.resumes += 1
+            self._ws = ws
+            for event in session.events:
+                if event["s"] > (data.get("seq") or 0):
+                    await ws.send_str(json.dumps(event))
+            await self._dispatch("RESUMED", {})
+
+    def _guild_payload(self) -> dict[str, Any]:
+        bot_member = Member(self.bot_user, permissions=BOT_PERMISSIONS)
+        members = [bot_member.payload(), *(m.payload() for m in self.members.values())]
+        role = {"color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0}
+        return {
+            "id": self.guild_id, "name": "Quote Checkers", "icon": None, "owner_id": self.owner.user.id,
+            "member_count": len(members), "large": False, "unavailable": False, "joined_at": _now_iso(),
+            "roles": [
+                {"id": self.guild_id, "name": "@everyone", "permissions": str(MEMBER_PERMISSIONS), "position": 0, **role},
+                {"id": self.moderator_role_id, "name": self.moderator_role_name,
+                 "permissions": str(MEMBER_PERMISSIONS), "position": 1, **role},
+            ],
+            "channels": [self._channel_payload()], "members": members, "emojis": [], "stickers": [],
+            "features": [], "voice_states": [], "presences": [], "threads": [], "stage_instances": [],
+            "guild_scheduled_events": [], "premium_tier": 0, "preferred_locale": "en-US", "verification_level": 0,
+            "explicit_content_filter": 0, "default_message_notifications": 0, "mfa_level": 0, "nsfw_level": 0,
+            "system_channel_flags": 0,
+        }
+
+    # ----------------------------------------------------------------- REST plumbing
+    @web.middleware
+    async def _middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        if request.path == "/" and request.headers.get("Upgrade", "").lower() == "websocket":
+            return await handler(request)
+        body, files = await self._parse_body(request)
+        request["body"], request["files"] = body, files
+        injected = False
+        response: web.StreamResponse
+        for injection in self._injections:
+            if injection.remaining > 0 and injection.method == request.method and injection.pattern.search(request.path):
+                injection.remaining -= 1
+                response = self._rate_limited(injection)
+                injected = True
+                break
+        else:
+            try:
+                response = await handler(request)
+            except web.HTTPException as exc:
+                response = _error(exc.status, 0, exc.reason)
+        self._add_ratelimit_headers(request, response)
+        answer: Any = None
+        if isinstance(response, web.Response) and response.body:
+            try:
+                answer = json.loads(response.body)  # type: ignore[arg-type]
+            except (ValueError, TypeError):
+                answer = None
+        self.requests.append(RecordedRequest(request.method, request.path, dict(request.query), body,
+                                             response.status, answer, injected=injected))
+        return response
+
+    @staticmethod
+    async def _parse_body(request: web.Request) -> tuple[Any, list[Any]]:
+        if request.method in ("GET", "HEAD") or not request.can_read_body:
+            return None, []
+        if request.content_type.startswith("multipart/"):
+            form = await request.post()
+            payload = form.get("payload_json")
+            files = [v for k, v in form.items() if k != "payload_json"]
+            return (json.loads(payload) if isinstance(payload, str) else None), files
+        raw = await request.read()
+        if not raw:
+            return None, []
+        try:
+            return json.loads(raw), []
+        except ValueError:
+            return raw.decode(errors="replace"), []
+
+    @staticmethod
+    def _rate_limited(injection: _Injection) -> web.Response:
+        response = _json({"message": "You are being rate limited.", "retry_after": injection.retry_after,
+                          "global": injection.is_global}, 429)
+        # Without Via discord.py takes a 429 for a Cloudflare ban and gives up at once.
+        response.headers["Via"] = "1.1 google"
+        response.headers["Retry-After"] = str(max(1, round(injection.retry_after)))
+        response.headers["X-RateLimit-Scope"] = "user"
+        if injection.is_global:
+            response.headers["X-RateLimit-Global"] = "true"
+        return response
+
+    @staticmethod
+    def _add_ratelimit_headers(request: web.Request, response: web.StreamResponse) -> None:
+        if response.status == 429 or response.prepared:
+            response.headers.setdefault("X-RateLimit-Remaining", "0")
+            return
+        response.headers["X-RateLimit-Limit"] = "50"
+        response.headers["X-RateLimit-Remaining"] = "49"
+        response.headers["X-RateLimit-Reset"] = f"{time.time() + 1:.3f}"
+        response.headers["X-RateLimit-Reset-After"] = "1.000"
+        response.headers["X-RateLimit-Bucket"] = f"b{abs(hash((request.method, request.path))) % 10**8}"
+
+    def _authorised(self, request: web.Request) -> bool:
+        return request.headers.get("Authorization") == f"Bot {self.token}"
+
+    async def _attachment(self, request: web.Request) -> web.Response:
+        found = self.attachments.get(request.match_info["id"])
+        if found is None:
+            return _error(404, 0, "Not Found")
+        return web.Response(body=found[0].data, content_type=found[0].content_type)
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        path = "/" + request.match_info["tail"]
+        body, files = request["body"], request["files"]
+        method = request.method
+        if m := re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", path):
+            return self._callback(m.group(1), m.group(2), body or {}, bool(files), request.query)
+        if m := re.fullmatch(r"/webhooks/(\d+)/([^/]+)", path):
+            return self._webhook_post(m.group(2), body or {}, bool(files), request.query)
+        if m := re.fullmatch(r"/webhooks/(\d+)/([^/]+)/messages/([^/]+)", path):
+            return self._webhook_message(method, m.group(2), m.group(3), body or {}, bool(files))
+        if not self._authorised(request):
+            return _error(401, 0, "401: Unauthorized")
+        if path == "/users/@me" and method == "GET":
+            return _json(self.bot_user.payload())
+        if path == "/oauth2/applications/@me" and method == "GET":
+            return _json(self._application_payload())
+        if path in ("/gateway", "/gateway/bot"):
+            return _json({"url": self.gateway_url, "shards": 1,
+                          "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})
+        if m := re.fullmatch(r"/applications/(\d+)(?:/guilds/(\d+))?/commands", path):
+            scope = m.group(2)
+            if method == "PUT":
+                return self._put_commands(scope, body or [])
+            if method == "GET":
+                return _json(self.commands.get(scope, []))
+        if m := re.fullmatch(r"/channels/(\d+)/messages", path):
+            if method == "POST":
+                return self._channel_post(m.group(1), body or {}, bool(files))
+        if m := re.fullmatch(r"/channels/(\d+)/messages/(\d+)", path):
+            message = self.messages.get(m.group(2))
+            if message is None:
+                return _error(404, 10008, "Unknown Message")
+            return _json(message)
+        return _error(404, 0, f"404: Not Found ({method} {path})")
+
+    def _application_payload(self) -> dict[str, Any]:
+        return {
+            "id": self.app_id, "name": "quotecheck", "icon": None, "description": "", "summary": "",
+            "bot_public": True, "bot_require_code_grant": False, "verify_key": "0" * 64,
+            "owner": self.owner.user.payload(), "team": None, "flags": 0, "rpc_origins": [], "tags": [],
+            "interactions_endpoint_url": None, "redirect_uris": [], "bot": self.bot_user.payload(),
+            "approximate_guild_count": 1,
+        }
+
+    def _put_commands(self, scope: str | None, commands: list[dict[str, Any]]) -> web.Response:
+        problems = limits.check_commands(commands)
+        if problems:
+            return _error(400, 50035, "Invalid Form Body", problems)
+        previous = {(c["name"], c.get("type", 1)): c["id"] for c in self.commands.get(scope, [])}
+        stored = []
+        for command in commands:
+            entry = dict(command)
+            entry.setdefault("type", 1)
+            entry["id"] = previous.get((entry["name"], entry["type"]), snowflake())
+            entry["application_id"] = self.app_id
+            entry["version"] = snowflake()
+            entry.setdefault("description", "")
+            if scope:
+                entry["guild_id"] = scope
+            stored.append(entry)
+        self.commands[scope] = stored
+        return _json(stored)
+
+    # ----------------------------------------------------------------- messages
+    def _message_shell(self, author: User, **fields: Any) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "id": snowflake(), "type": 0, "channel_id": self.channel_id, "guild_id": self.guild_id,
+            "author": author.payload(), "content": "", "embeds": [], "components": [], "attachments": [],
+            "mentions": [], "mention_roles": [], "mention_everyone": False, "pinned": False, "tts": False,
+            "timestamp": _now_iso(), "edited_timestamp": None, "flags": 0,
+        }
+        message.update(fields)
+        return message
+
+    def _bot_message(self, data: dict[str, Any], interaction: Interaction | None, *, default_parse: tuple[str, ...],
+                     flags: int = 0) -> dict[str, Any]:
+        message = self._message_shell(
+            self.bot_user,
+            content=data.get("content") or "",
+            embeds=data.get("embeds") or [],
+            components=data.get("components") or [],
+            flags=(data.get("flags") or 0) | flags,
+        )
+        if interaction is not None:
+            message["type"] = 20 if interaction.payload["data"].get("type", 1) == 1 else 23
+            message["webhook_id"] = self.app_id
+            message["application_id"] = self.app_id
+            message["interaction_metadata"] = {
+                "id": interaction.id, "type": interaction.type, "user": interaction.member.user.payload(),
+                "authorizing_integration_owners": {"0": self.guild_id},
+            }
+        self._note_pings(message["id"], data, default_parse)
+        self.messages[message["id"]] = message
+        return message
+
+    def _note_pings(self, message_id: str, data: dict[str, Any], default_parse: tuple[str, ...]) -> None:
+        found = limits.pings(data.get("content"), data.get("allowed_mentions"), default_parse=default_parse)
+        if found:
+            self.pinged.append((message_id, found))
+
+    def _edit(self, message: dict[str, Any], data: dict[str, Any], *, default_parse: tuple[str, ...]) -> None:
+        for key in ("content", "embeds", "components", "attachments"):
+            if key in data:
+                message[key] = data[key] if data[key] is not None else ([] if key != "content" else "")
+        message["flags"] = (message.get("flags") or 0) & ~LOADING
+        message["edited_timestamp"] = _now_iso()
+        self._note_pings(message["id"], data, default_parse)
+
+    def _callback(self, interaction_id: str, token: str, body: dict[str, Any], has_files: bool,
+                  query: Any) -> web.Response:
+        interaction = self.interactions.get(interaction_id)
+        if interaction is None or interaction.token != token:
+            return _error(404, 10062, "Unknown interaction")
+        kind, data = body.get("type"), body.get("data") or {}
+
+        def refuse(status: int, code: int, message: str, problems: list[str] | None = None) -> web.Response:
+            interaction.errors.append((code, problems or message))
+            interaction.changed.set()
+            return _error(status, code, message, problems)
+
+        if time.monotonic() - interaction.created > self.window:
+            return refuse(404, 10062, "Unknown interaction")
+        if interaction.callback_type is not None:
+            return refuse(400, 40060, "Interaction has already been acknowledged.")
+        problems: list[str] = []
+        if kind in (4, 7):
+            problems = limits.check_message(data, has_files=has_files, partial=kind == 7)
+        elif kind == 8:
+            problems = limits.check_choices(data.get("choices") or [])
+        elif kind == 9:
+            problems = limits.check_modal(data)
+        allowed = {2: {4, 5, 9}, 3: {4, 5, 6, 7, 9}, 4: {8}, 5: {4, 5, 6, 7}}[interaction.type]
+        if kind not in allowed:
+            problems.append(f"callback type {kind} is not valid for interaction type {interaction.type}")
+        if problems:
+            return refuse(400, 50035, "Invalid Form Body", problems)
+        interaction.callback_type, interaction.callback = kind, data
+        message: dict[str, Any] | None = None
+        if kind == 4:
+            message = self._bot_message(data, interaction, default_parse=("users",))
+            interaction.original = message
+        elif kind == 5:
+            message = self._bot_message({"flags": data.get("flags") or 0}, interaction, default_parse=("users",),
+                                        flags=LOADING)
+            interaction.original = message
+        elif kind in (6, 7):
+            source = interaction.payload.get("message")
+            message = self.messages.get(source["id"]) if source else None
+            interaction.original = message
+            if kind == 7 and message is not None:
+                self._edit(message, data, default_parse=("users",))
+        interaction.changed.set()
+        if "with_response" not in query:
+            return web.Response(status=204)
+        result: dict[str, Any] = {
+            "interaction": {
+                "id": interaction.id, "type": interaction.type,
+                "response_message_id": message["id"] if message else None,
+                "response_message_loading": kind == 5,
+                "response_message_ephemeral": bool(message and message.get("flags", 0) & EPHEMERAL),
+            },
+            "resource": {"type": kind},
+        }
+        if message is not None:
+            result["resource"]["message"] = message
+        return _json(result)
+
+    def _by_token(self, token: str) -> Interaction | None:
+        return next((i for i in self.interactions.values() if i.token == token), None)
+
+    def _webhook_post(self, token: str, body: dict[str, Any], has_files: bool, query: Any) -> web.Response:
+        interaction = self._by_token(token)
+        if interaction is None or interaction.callback_type is None:
+            return _error(404, 10015, "Unknown Webhook")
+        problems = limits.check_message(body, has_files=has_files)
+        if problems:
+            interaction.errors.append((50035, problems))
+            interaction.changed.set()
+            return _error(400, 50035, "Invalid Form Body", problems)
+        original = interaction.original
+        if interaction.callback_type == 5 and original is not None and original.get("flags", 0) & LOADING:
+            # The first follow-up after a deferral fills in the "thinking…" message, keeping its ephemerality.
+            self._edit(original, {**body, "flags": None}, default_parse=("users",))
+            message = original
+        else:
+            message = self._bot_message(body, interaction, default_parse=("users",))
+        interaction.followups.append(message)
+        interaction.changed.set()
+        if query.get("wait") in ("1", "true", "True"):
+            return _json(message)
+        return web.Response(status=204)
+
+    def _webhook_message(self, method: str, token: str, message_id: str, body: dict[str, Any],
+                         has_files: bool) -> web.Response:
+        interaction = self._by_token(token)
+        if interaction is None:
+            return _error(404, 10015, "Unknown Webhook")
+        if message_id == "@original":
+            message = interaction.original
+        else:
+            message = next((m for m in interaction.messages if m["id"] == message_id), None)
+        if message is None:
+            return _error(404, 10008, "Unknown Message")
+        if method == "GET":
+            return _json(message)
+        if method == "DELETE":
+            self.messages.pop(message["id"], None)
+            return web.Response(status=204)
+        if method == "PATCH":
+            problems = limits.check_message(body, has_files=has_files, partial=True)
+            if problems:
+                interaction.errors.append((50035, problems))
+                interaction.changed.set()
+                return _error(400, 50035, "Invalid Form Body", problems)
+            self._edit(message, body, default_parse=("users",))
+            interaction.edits += 1
+            interaction.changed.set()
+            return _json(message)
+        return _error(405, 0, "405: Method Not Allowed")
+
+    def _channel_post(self, channel_id: str, body: dict[str, Any], has_files: bool) -> web.Response:
+        if channel_id != self.channel_id:
+            return _error(404, 10003, "Unknown Channel")
+        problems = limits.check_message(body, has_files=has_files)
+        if problems:
+            return _error(400, 50035, "Invalid Form Body", problems)
+        return _json(self._bot_message(body, None, default_parse=("users", "roles", "everyone")))
+
+    def channel_messages(self) -> list[dict[str, Any]]:
+        """Messages the bot posted in the channel outside interactions (digests, announcements)."""
+        return [m for m in self.messages.values()
+                if m["author"]["id"] == self.bot_user.id and "interaction_metadata" not in m]
