@@ -23,7 +23,7 @@ EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 # Modules that add subcommands: each defines `register(subparsers, common)` where `common` is the
 # parent parser carrying --db/--config, and sets `handler=callable(args, settings) -> int` on its
 # parsers. Add a line here to add a command.
-COMMAND_MODULES: list[str] = ["bot.jobs.commands"]
+COMMAND_MODULES: list[str] = ["bot.jobs.commands", "bot.chat.sync"]
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 

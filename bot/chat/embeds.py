@@ -66,17 +66,26 @@ def context_text(statement: StatementRecord, side: int = 400) -> str:
     return " ".join(p for p in (tail, "**[…]**", head) if p)
 
 
+def _quoted_phrases(result: CheckResult) -> list[str]:
+    return [d.quoted for d in result.differences if d.kind in ("replace", "insert") and d.quoted]
+
+
+def _marked_block(text: str, phrases: list[str], limit: int) -> str:
+    """`text` as a block quote with `phrases` in bold underline; the '> ' prefixes count towards `limit`."""
+    # One line, so one '> ' prefix: line breaks inside a quotation carry no meaning for matching.
+    return "> " + highlight(" ".join(text.split()), phrases, max(limit - 2, 10))
+
+
 def result_embed(result: CheckResult) -> discord.Embed:
     """The answer to /verify: verdict, the quote, the statement with differences marked, who, when, where."""
     embed = discord.Embed(title=TITLES[result.verdict], colour=COLOURS[result.verdict])
-    quoted = quote_block(result.quote, 1150)
+    quoted = _marked_block(result.quote, _quoted_phrases(result), 1150)
     match = result.match
     if match is None:
         embed.description = f"**Quote as submitted**\n{quoted}\n\nNo statement in the corpus matches it well enough."
     else:
         original = [d.original for d in result.differences if d.kind in ("replace", "delete") and d.original]
-        said = highlight(match.text, original, 1150)
-        said_block = "\n".join("> " + line for line in said.split("\n"))
+        said_block = _marked_block(match.text, original, 1150)
         marked = " (differences in bold)" if original else ""
         embed.description = f"**Quote as submitted**\n{quoted}\n\n**As said**{marked}\n{said_block}"
         speaker = safe(match.speaker, 200) or "unknown"
@@ -104,13 +113,13 @@ def compact_result_embed(result: CheckResult, budget: int = 1100) -> discord.Emb
     """A short form of `result_embed` for a reply checking several quotes at once."""
     embed = discord.Embed(title=TITLES[result.verdict], colour=COLOURS[result.verdict])
     share = max((budget - 200) // 2, 100)
-    lines = [quote_block(result.quote, share)]
+    lines = [_marked_block(result.quote, _quoted_phrases(result), share)]
     match = result.match
     if match is not None:
         original = [d.original for d in result.differences if d.kind in ("replace", "delete") and d.original]
         who = safe(match.speaker, 80) or "unknown"
         when = match.effective_date or "date unknown"
-        lines.append(f"**As said** by {who}, {when}:\n> {highlight(match.text, original, share)}")
+        lines.append(f"**As said** by {who}, {when}:\n{_marked_block(match.text, original, share)}")
         src = source_text(match, 200)
         if src:
             lines.append(src)

@@ -52,9 +52,14 @@ def date_bound(raw: str | None, *, end: bool) -> str | None:
 
 def find_quotations(text: str) -> list[tuple[str, str | None]]:
     """The quotations in a chat message, with the speaker named next to them when there is one."""
-    from bot.core import claims  # type: ignore[attr-defined]
+    try:
+        from bot.core.claims import find_claims  # type: ignore[import-not-found]
+    except ImportError:
+        # Until the chat-message claim finder exists, the article quote extractor does the job.
+        from bot.core.extract import extract_quotes
 
-    return list(claims.find_claims(text))
+        return [(q.text, q.speaker) for q in extract_quotes(text) if not q.scare]
+    return list(find_claims(text))
 
 
 class Lookups(commands.Cog):
