@@ -23,6 +23,7 @@ from .redact import install_redaction
 
 log = logging.getLogger(__name__)
 API_VERSION_SUFFIX = "/api/v10"
+MESSAGE_MAX = 2000
 
 
 def point_at(api_base: str, gateway_url: str) -> None:
@@ -43,7 +44,7 @@ def point_at(api_base: str, gateway_url: str) -> None:
 class QuoteBot(commands.Bot):
     """The bot: lookups for everyone, /corpus for moderators, /sync for the owner."""
 
-    def __init__(self, service: Any, settings: Settings, **client_kwargs: Any) -> None:
+    def __init__(self, service: Any, settings: Settings, *, jobs: bool = False, **client_kwargs: Any) -> None:
         client_kwargs.pop("allowed_mentions", None)  # never configurable: no reply may ping anyone
         intents = client_kwargs.pop("intents", None) or discord.Intents.default()
         super().__init__(
@@ -57,6 +58,8 @@ class QuoteBot(commands.Bot):
         self.service = service
         self.settings = settings
         self.limiter = LookupLimiter(settings.discord.lookup_rate, settings.discord.lookup_cooldown)
+        self.run_jobs = jobs
+        self.scheduler: Any = None
 
     async def setup_hook(self) -> None:
         from .admin import Admin
@@ -66,18 +69,39 @@ class QuoteBot(commands.Bot):
         await self.add_cog(Lookups(self))
         await self.add_cog(Corpus(self))
         await self.add_cog(Admin(self))
+        if self.run_jobs and self.service is not None:
+            from bot.jobs.startup import start_scheduler
+
+            post = self.post_digest if self.settings.jobs.digest_channel_id else None
+            self.scheduler = await start_scheduler(self.service, self.settings, post_digest=post)
+
+    async def close(self) -> None:
+        if self.scheduler is not None:
+            await self.scheduler.shutdown()
+            self.scheduler = None
+        await super().close()
+
+    async def post_digest(self, text: str) -> None:
+        """Send the moderators' daily digest (already escaped by the job) to the configured channel."""
+        channel_id = self.settings.jobs.digest_channel_id
+        channel = self.get_channel(channel_id) or await self.fetch_channel(channel_id)
+        for start in range(0, min(len(text), 4 * MESSAGE_MAX), MESSAGE_MAX):
+            await channel.send(text[start : start + MESSAGE_MAX], suppress_embeds=True)  # type: ignore[union-attr]
 
     async def on_ready(self) -> None:
         log.info("connected as %s to %d servers", self.user, len(self.guilds))
 
 
-def create_bot(service: Any, settings: Settings, **client_kwargs: Any) -> QuoteBot:
-    """The bot around `service`; extra keyword arguments go to discord.py's Client (e.g. guild_ready_timeout)."""
+def create_bot(service: Any, settings: Settings, *, jobs: bool = False, **client_kwargs: Any) -> QuoteBot:
+    """The bot around `service`; with `jobs` it also runs the scheduled jobs (inbox, feeds, digest, backups).
+
+    Extra keyword arguments go to discord.py's Client (e.g. guild_ready_timeout, connector).
+    """
     point_at(settings.discord.api_base, settings.discord.gateway_url)
     if settings.discord.shard_count and len(settings.discord.shard_ids) == 1:
         client_kwargs.setdefault("shard_count", settings.discord.shard_count)
         client_kwargs.setdefault("shard_id", settings.discord.shard_ids[0])
-    return QuoteBot(service, settings, **client_kwargs)
+    return QuoteBot(service, settings, jobs=jobs, **client_kwargs)
 
 
 def configure_logging(level: str) -> None:
@@ -97,7 +121,7 @@ def run_bot(settings: Settings) -> int:
     service = QuoteService.open(settings, load_bundled=True)
 
     async def serve() -> None:
-        bot = create_bot(service, settings)
+        bot = create_bot(service, settings, jobs=True)
         async with bot:
             await bot.start(token)
 

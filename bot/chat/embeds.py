@@ -49,8 +49,10 @@ def source_text(statement: StatementRecord, limit: int = 600) -> str:
     parts = [p for p in (safe(source.title, 250), safe(source.outlet, 100)) if p]
     line = " — ".join(parts) if parts else (source.kind or "")
     url = safe_url(source.url)
-    text = f"{line}\n{url}" if url else line
-    return cut(text, limit)
+    if url and len(url) < limit // 2:
+        # The link is what a reader checks, so the title gives way to it.
+        return f"{cut(line, limit - len(url) - 1)}\n{url}" if line else url
+    return cut(line, limit)
 
 
 def context_text(statement: StatementRecord, side: int = 400) -> str:
