@@ -1,0 +1,61 @@
+"""The text reply for each verdict."""
+
+from __future__ import annotations
+
+from bot.core.model import Alternative, CheckResult, Difference, SourceInfo, StatementRecord
+from bot.core.render import context_line, render_result, source_line
+
+SOURCE = SourceInfo(title="Putin and Trump talk", url="https://example.org/a", outlet="NPR", date="2025-05-19")
+STATEMENT = StatementRecord(
+    text="Russia is for a peaceful settlement to the Ukraine crisis.",
+    speaker="Vladimir Putin",
+    source=SOURCE,
+    context_before="After the call with Trump, Putin said:",
+    context_after="Over the weekend, Putin gave an interview.",
+    id="abc",
+)
+
+
+def test_verified_reply_names_speaker_date_source_and_context() -> None:
+    text = render_result(CheckResult("Russia is for a peaceful settlement", None, "verified", 100.0, STATEMENT))
+    assert text.startswith("VERIFIED")
+    assert "“Russia is for a peaceful settlement to the Ukraine crisis.”" in text
+    assert "— Vladimir Putin, 2025-05-19" in text
+    assert "NPR, “Putin and Trump talk” <https://example.org/a>" in text
+    assert "After the call with Trump, Putin said: […] Over the weekend" in text
+
+
+def test_altered_reply_lists_the_meaningful_change() -> None:
+    diff = Difference("insert", "not", "", True, "negation")
+    text = render_result(CheckResult("Russia is not for a peaceful settlement", None, "altered", 91.0, STATEMENT, (diff,)))
+    assert text.startswith("ALTERED")
+    assert "added “not” (negation)" in text
+
+
+def test_misattributed_reply_names_both_people() -> None:
+    text = render_result(CheckResult("Russia is for a peaceful settlement", "Donald Trump", "misattributed", 100.0, STATEMENT))
+    assert text.startswith("MISATTRIBUTED")
+    assert "You named Donald Trump; the statement is by Vladimir Putin." in text
+
+
+def test_unverified_reply_shows_closest_statements() -> None:
+    alt = Alternative(STATEMENT, 55.0)
+    text = render_result(CheckResult("Something nobody said", None, "unverified", 55.0, None, (), (alt,)))
+    assert text.startswith("UNVERIFIED")
+    assert "Closest statements" in text and "Vladimir Putin" in text
+    assert "Source:" not in text
+
+
+def test_long_text_is_cut_and_missing_fields_are_left_out() -> None:
+    bare = StatementRecord(text="word " * 600, speaker=None, source=SourceInfo(kind="speech"))
+    text = render_result(CheckResult("word word", None, "verified", 100.0, bare))
+    assert "unknown speaker" in text
+    assert "…”" in text
+    assert source_line(bare) == "speech"
+    assert context_line(bare) == ""
+
+
+def test_user_text_with_braces_is_not_formatted() -> None:
+    odd = StatementRecord(text="{0.__class__} and {speaker}", speaker="{x}", source=SourceInfo())
+    text = render_result(CheckResult("{0.__class__}", None, "verified", 100.0, odd))
+    assert "{0.__class__} and {speaker}" in text and "— {x}" in text

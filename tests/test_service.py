@@ -1,0 +1,98 @@
+"""The service keeps the store and the matcher in step, for this process and others."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.core.model import SourceInfo, StatementRecord
+from bot.service import QuoteError, QuoteService
+from bot.store.corpus import CorpusStore
+from bot.store.database import make_engine
+from bot.store.records import ConflictError
+
+PUTIN = "Russia is for a peaceful settlement to the Ukraine crisis"
+
+
+@pytest.fixture
+def service(db_url: str, bundled_seed_path: Path) -> QuoteService:
+    service = QuoteService.build(CorpusStore(make_engine(db_url)), Settings(database_url=db_url))
+    service.ingest([bundled_seed_path])
+    yield service
+    service.close()
+
+
+def test_check_finds_the_seed_statement_and_logs_the_lookup(service: QuoteService) -> None:
+    result = service.check(PUTIN, speaker="Putin")
+    assert result.verdict == "verified"
+    assert result.match is not None and result.match.speaker == "Vladimir Putin"
+    assert result.match.source.outlet == "NPR"
+    assert result.elapsed_ms > 0
+    assert service.stats().lookups == 1
+
+
+def test_misattribution_and_alteration(service: QuoteService) -> None:
+    assert service.check(PUTIN, speaker="Ivan Timofeev").verdict == "misattributed"
+    assert service.check(PUTIN.replace("is for", "is not for")).verdict == "altered"
+
+
+@pytest.mark.parametrize("quote", ["", "   ", "\u200b\u200b", "x" * 2001])
+def test_uncheckable_quotes_raise(service: QuoteService, quote: str) -> None:
+    with pytest.raises(QuoteError):
+        service.check(quote)
+
+
+def test_remove_and_restore_take_effect_at_once(service: QuoteService) -> None:
+    match = service.check(PUTIN).match
+    assert match is not None and match.id
+    service.remove(match.id, reason="test", actor="mod", guild_id=None)
+    assert service.check(PUTIN).verdict == "unverified"
+    assert service.get(match.id) is None
+    service.restore(match.id, actor="mod", guild_id=None)
+    assert service.check(PUTIN).verdict == "verified"
+    assert [e.action for e in service.history(match.id)] == ["remove", "restore"]
+
+
+def test_edit_with_version_and_conflict(service: QuoteService) -> None:
+    match = service.check(PUTIN).match
+    assert match is not None and match.id
+    version = service.version(match.id)
+    assert version == 1
+    service.edit(match.id, {"text": "Russia is for a lasting settlement of the crisis."}, expected_version=1, actor="m", guild_id=None)
+    assert service.check("Russia is for a lasting settlement of the crisis").verdict == "verified"
+    with pytest.raises(ConflictError):
+        service.edit(match.id, {"text": "Other words entirely here."}, expected_version=1, actor="n", guild_id=None)
+
+
+def test_server_statements_stay_in_their_server(service: QuoteService) -> None:
+    words = "The moderators of this server added this statement by hand."
+    added = service.add(StatementRecord(words, "Ada Lovelace", SourceInfo(title="chat")), actor="mod", guild_id=1)
+    assert added.id
+    assert service.check(words, guild_id=1).verdict == "verified"
+    assert service.check(words, guild_id=2).verdict == "unverified"
+    assert service.check(words).verdict == "unverified"
+    assert service.get(added.id, guild_id=2) is None
+    assert service.get(added.id, guild_id=1) is not None
+    assert service.history(added.id, guild_id=2) == []
+
+
+def test_refresh_applies_changes_made_by_another_process(service: QuoteService, db_url: str) -> None:
+    other = QuoteService.build(CorpusStore(make_engine(db_url)), Settings(database_url=db_url))
+    try:
+        match = other.check(PUTIN).match
+        assert match is not None and match.id
+        service.remove(match.id, reason="elsewhere", actor="mod", guild_id=None)
+        assert other.check(PUTIN).verdict == "verified"  # not yet caught up
+        assert other.refresh() == 1
+        assert other.check(PUTIN).verdict == "unverified"
+        assert other.refresh() == 0
+    finally:
+        other.close()
+
+
+def test_speakers_for_autocomplete(service: QuoteService) -> None:
+    assert "Vladimir Putin" in service.speakers("pu")
+    assert "Vladimir Putin" in service.speakers("Vlad")
+    assert service.speakers("zzz") == []
