@@ -129,6 +129,9 @@ class JobScheduler:
             self._watchdog = None
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+            # AsyncIOScheduler defers shutdown to the loop (call_soon_threadsafe): let it happen
+            # before returning, so the caller may close the loop or the database right after.
+            await asyncio.sleep(0)
 
     async def run_now(self, job_id: str) -> JobOutcome | None:
         """Run one job at once (a moderator's or the CLI's request); None if another process holds it."""
