@@ -129,14 +129,15 @@ def render_digest(data: DigestData) -> str:
     return text
 
 
-_MARKDOWN = re.compile(r"([\\*_~`|>#\[\]()<@:-])")
+_MARKDOWN = re.compile(r"([\\*_~`|>#\[\]()<:-])")
 
 
 def escape_text(text: str) -> str:
     """User text made inert in a chat message: NFKC first (it can create `@` and `<`), then escaped,
     one line only. The digest is also sent with mentions disabled; this is the second layer."""
     flat = " ".join(unicodedata.normalize("NFKC", text).split())
-    return _MARKDOWN.sub(r"\\\1", flat)
+    # A zero-width space after every @ breaks @everyone, @here and <@id> for good.
+    return _MARKDOWN.sub(r"\\\1", flat).replace("@", "@\u200b")
 
 
 def _preview(quote: str) -> str:
