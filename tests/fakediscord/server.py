@@ -102,6 +102,7 @@ class FakeDiscord:
         self.messages: dict[str, dict[str, Any]] = {}
         self.interactions: dict[str, Interaction] = {}
         self.attachments: dict[str, tuple[Attachment, str]] = {}
+        self.deleted: list[dict[str, Any]] = []  # messages the bot deleted
         self.pinged: list[tuple[str, list[str]]] = []  # (message id, mentions that would notify)
         self.gateway_received: list[dict[str, Any]] = []
         self.session: GatewaySession | None = None
@@ -233,13 +234,14 @@ class FakeDiscord:
 
     async def click(self, message: dict[str, Any], label: str, *, member: Member | None = None,
                     values: list[str] | None = None, timeout: float = 10.0) -> Interaction:
-        """A member presses the button labelled `label` (or with that custom id) on `message`."""
+        """A member presses the button labelled `label` on `message`, or picks `values` in the select with that
+        placeholder (either may also be named by custom id)."""
         member = member or self.alice
         current = self.messages.get(message["id"], message)
         component = None
         for row in current.get("components") or []:
             for child in row.get("components") or []:
-                if label in (child.get("label"), child.get("custom_id")):
+                if label in (child.get("label"), child.get("custom_id"), child.get("placeholder")):
                     component = child
         if component is None:
             raise ClientRefused(f"no component {label!r} on the message")
@@ -247,6 +249,9 @@ class FakeDiscord:
             raise ClientRefused(f"component {label!r} is disabled")
         data: dict[str, Any] = {"custom_id": component["custom_id"], "component_type": component["type"]}
         if values is not None:
+            offered = {o.get("value") for o in component.get("options") or []}
+            if not set(values) <= offered:
+                raise ClientRefused(f"values {values} are not among the options")
             data["values"] = values
         return await self._deliver(3, member, data, message=current, wait=True, timeout=timeout)
 
@@ -739,6 +744,12 @@ class FakeDiscord:
             return _json(message)
         if method == "DELETE":
             self.messages.pop(message["id"], None)
+            self.deleted.append(message)
+            if message is interaction.original:
+                interaction.original = None
+            else:
+                interaction.followups = [m for m in interaction.followups if m is not message]
+            interaction.changed.set()
             return web.Response(status=204)
         if method == "PATCH":
             problems = limits.check_message(body, has_files=has_files, partial=True)

@@ -100,8 +100,8 @@ class Interaction:
 
     @property
     def ephemeral(self) -> bool:
-        """Whether the response message is only visible to the user."""
-        flags = (self.original or {}).get("flags", 0) or 0
+        """Whether the answer (see `reply`) is only visible to the user."""
+        flags = self.reply.get("flags", 0) or 0
         return bool(flags & 64)
 
     @property
@@ -116,7 +116,7 @@ class Interaction:
         if self.callback_type == 5:
             return self.edits > 0 or bool(self.followups)
         if self.callback_type == 6:
-            return self.edits > 0 or bool(self.followups) or self.payload.get("type") == 3
+            return self.edits > 0 or bool(self.followups)
         return True
 
     @property
