@@ -98,6 +98,7 @@ def create_bot(service: Any, settings: Settings, *, jobs: bool = False, **client
     Extra keyword arguments go to discord.py's Client (e.g. guild_ready_timeout, connector).
     """
     point_at(settings.discord.api_base, settings.discord.gateway_url)
+    install_redaction()  # before the first request: URLs with interaction tokens are logged at DEBUG
     if settings.discord.shard_count and len(settings.discord.shard_ids) == 1:
         client_kwargs.setdefault("shard_count", settings.discord.shard_count)
         client_kwargs.setdefault("shard_id", settings.discord.shard_ids[0])

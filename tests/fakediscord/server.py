@@ -86,7 +86,7 @@ class FakeDiscord:
         self.token = token
         self.app_id = snowflake()
         self.bot_user = User(self.app_id, "quotecheck", bot=True)
-        self.owner = Member(User(snowflake(), "olga"))
+        self.owner = Member(User(snowflake(), "olga"), permissions=MEMBER_PERMISSIONS | ADMINISTRATOR)
         self.guild_id = snowflake()
         self.channel_id = snowflake()
         self.moderator_role_name = moderator_role
