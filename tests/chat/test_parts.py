@@ -1,0 +1,117 @@
+"""Unit tests of the chat adapter's small parts: cooldowns, log redaction, moderator check, dates, embeds."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+import pytest
+
+from bot.chat.cooldowns import LookupLimiter
+from bot.chat.corpus import is_moderator
+from bot.chat.embeds import EMBED_TOTAL, compact_result_embed, fit, result_embed, statement_embed
+from bot.chat.errors import UserFacingError
+from bot.chat.lookups import date_bound
+from bot.chat.redact import REDACTED, TokenRedactor, redact
+from bot.core.model import Alternative, CheckResult, Difference, SourceInfo, StatementRecord
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_limiter_allows_rate_per_window_per_user():
+    clock = Clock()
+    limiter = LookupLimiter(2, 10.0, clock=clock)
+    assert limiter.hit(1) == 0 and limiter.hit(1) == 0
+    wait = limiter.hit(1)
+    assert wait == pytest.approx(10.0)
+    assert limiter.hit(2) == 0  # another user is not affected
+    clock.now += 4
+    assert limiter.hit(1) == pytest.approx(6.0)
+    clock.now += 6
+    assert limiter.hit(1) == 0
+
+
+def test_redact_removes_interaction_webhook_and_bot_tokens():
+    line = ("POST https://discord.com/api/v10/interactions/123/aW50ZXJhY3Rpb246secret/callback "
+            "PATCH /api/v10/webhooks/456/aW50ZXJhY3Rpb246secret/messages/@original "
+            "{'token': 'aW50ZXJhY3Rpb246secret'} Authorization: Bot MTIzNDU2Nzg5MDEyMzQ1Njc4.abc.def")
+    out = redact(line)
+    assert "secret" not in out and "MTIzNDU2" not in out
+    assert out.count(REDACTED) == 4
+    assert "/interactions/123/" in out and "/webhooks/456/" in out
+
+
+def test_redactor_rewrites_records_with_arguments():
+    record = logging.LogRecord("discord.webhook.async_", logging.DEBUG, __file__, 1,
+                               "Webhook %s %s returned %s", ("POST", "/webhooks/1/tok_en-123/x", 200), None)
+    assert TokenRedactor().filter(record)
+    assert record.getMessage() == f"Webhook POST /webhooks/1/{REDACTED}/x returned 200"
+
+
+class FakeRole:
+    def __init__(self, name: str, role_id: int) -> None:
+        self.name, self.id = name, role_id
+
+
+def test_moderator_by_permission_or_configured_role(monkeypatch):
+    member = discord.Member.__new__(discord.Member)
+    monkeypatch.setattr(discord.Member, "roles", property(lambda self: [FakeRole("Quote Moderators", 77)]))
+    none = discord.Permissions.none()
+    assert is_moderator(member, discord.Permissions(manage_messages=True), "")
+    assert is_moderator(member, none, "Quote Moderators")
+    assert is_moderator(member, none, "77")
+    assert not is_moderator(member, none, "Admins")
+    assert not is_moderator(member, none, "")
+
+
+def test_date_bounds():
+    assert date_bound("2025", end=False) == "2025-01-01"
+    assert date_bound("2025", end=True) == "2025-12-31"
+    assert date_bound("2025-05", end=True) == "2025-05-31"
+    assert date_bound("2025-05-19", end=False) == "2025-05-19"
+    assert date_bound(None, end=False) is None
+    with pytest.raises(UserFacingError):
+        date_bound("May 2025", end=False)
+
+
+def _statement(text: str, **kw) -> StatementRecord:
+    source = kw.pop("source", SourceInfo(title="T" * 600, url="https://example.org/" + "x" * 200, outlet="O" * 300,
+                                         date="2025-01-01"))
+    return StatementRecord(text=text, speaker=kw.pop("speaker", "S" * 500), source=source, id="abc123",
+                           context_before=kw.pop("before", "[" * 5000), context_after=kw.pop("after", "](" * 3000))
+
+
+def test_result_embed_stays_within_limits_on_hostile_maximal_input():
+    statement = _statement("@everyone " + "*_`|" * 2000)
+    result = CheckResult(
+        quote="<@&1> " + "\\" * 994, speaker="＠ｈｅｒｅ" * 20, verdict="misattributed", score=91.0, match=statement,
+        differences=tuple(Difference("replace", "*" * 300, "_" * 300, True, "name") for _ in range(20)),
+        alternatives=(Alternative(statement, 80.0),), note="n" * 2000,
+    )
+    embed = result_embed(result)
+    data = embed.to_dict()
+    assert len(embed) <= EMBED_TOTAL
+    assert len(data["description"]) <= 4096
+    assert all(0 < len(f["value"]) <= 1024 and len(f["name"]) <= 256 for f in data["fields"])
+    assert "https://example.org/" in next(f["value"] for f in data["fields"] if f["name"] == "Source")
+
+
+def test_statement_embed_and_compact_embeds_fit_together():
+    statement = _statement("w " * 4000)
+    assert len(statement_embed(statement)) <= EMBED_TOTAL
+    results = [CheckResult(quote="q" * 1000, speaker=None, verdict="close", score=90, match=statement)] * 5
+    embeds = fit([compact_result_embed(r, budget=1100) for r in results])
+    assert sum(len(e) for e in embeds) <= EMBED_TOTAL
+
+
+def test_fit_shortens_the_longest_description():
+    embeds = [discord.Embed(description="a" * 4000), discord.Embed(description="b" * 3000)]
+    fit(embeds)
+    assert sum(len(e) for e in embeds) <= EMBED_TOTAL
+    assert len(embeds[1].description) == 3000
