@@ -91,5 +91,9 @@ async def env(service: object, chat_settings: Settings) -> AsyncIterator[Env]:
     environment, task = await start_env(service, chat_settings)
     try:
         yield environment
+        # Whatever a test did, the bot never sent anything Discord would refuse or that would ping someone.
+        fake = environment.fake
+        assert fake.refused() == [], [(r.method, r.path[:40], r.status, r.response) for r in fake.refused()]
+        assert fake.pinged == []
     finally:
         await stop_env(environment, task)
