@@ -674,6 +674,9 @@ class FakeDiscord:
         if problems:
             return refuse(400, 50035, "Invalid Form Body", problems)
         interaction.callback_type, interaction.callback = kind, data
+        interaction.acked_at = time.monotonic()
+        if kind != 5:
+            interaction.answered_at = interaction.acked_at
         message: dict[str, Any] | None = None
         if kind == 4:
             message = self._bot_message(data, interaction, default_parse=("users",))
@@ -724,6 +727,7 @@ class FakeDiscord:
         else:
             message = self._bot_message(body, interaction, default_parse=("users",))
         interaction.followups.append(message)
+        interaction.answered_at = interaction.answered_at or time.monotonic()
         interaction.changed.set()
         if query.get("wait") in ("1", "true", "True"):
             return _json(message)
@@ -759,6 +763,7 @@ class FakeDiscord:
                 return _error(400, 50035, "Invalid Form Body", problems)
             self._edit(message, body, default_parse=("users",))
             interaction.edits += 1
+            interaction.answered_at = interaction.answered_at or time.monotonic()
             interaction.changed.set()
             return _json(message)
         return _error(405, 0, "405: Method Not Allowed")

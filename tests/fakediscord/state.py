@@ -95,6 +95,8 @@ class Interaction:
     original: dict[str, Any] | None = None  # the response message, as last edited
     followups: list[dict[str, Any]] = field(default_factory=list)
     edits: int = 0
+    acked_at: float | None = None  # monotonic time of the accepted callback
+    answered_at: float | None = None  # monotonic time of the first message content (callback 4, follow-up or edit)
     errors: list[tuple[int, Any]] = field(default_factory=list)  # (status, body) refused
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 
