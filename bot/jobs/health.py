@@ -37,14 +37,17 @@ def check_heartbeat(path: Path, max_age: float, *, now: datetime | None = None) 
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point of the health check."""
-    from bot.config import load_settings
-    from bot.jobs.runners import resolve_path
+    # Only the settings: the check runs every minute in the container, so it imports nothing heavy.
+    from bot.config import PROJECT_ROOT, load_settings
 
     parser = argparse.ArgumentParser(prog="python -m bot.jobs.health", description=__doc__.splitlines()[0])
     parser.add_argument("file", nargs="?", type=Path, help="heartbeat file (default: jobs.heartbeat_file)")
     parser.add_argument("--max-age", type=float, default=DEFAULT_MAX_AGE, help="seconds (default %(default)s)")
     args = parser.parse_args(argv)
-    path = args.file or resolve_path(load_settings().jobs.heartbeat_file)
+    path = args.file
+    if path is None:
+        path = Path(load_settings().jobs.heartbeat_file).expanduser()
+        path = path if path.is_absolute() else PROJECT_ROOT / path
     healthy, message = check_heartbeat(path, args.max_age)
     print(("healthy: " if healthy else "unhealthy: ") + message)
     return 0 if healthy else 1

@@ -1,4 +1,4 @@
-"""Fixtures for the job tests: a real SQLite file per test, migrated like the bot's."""
+"""Fixtures for the job tests: real databases (SQLite file and PostgreSQL), migrated like the bot's."""
 
 from __future__ import annotations
 
@@ -12,13 +12,9 @@ from bot.store.database import make_engine
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "quotecheck.sqlite"
-
-
-@pytest.fixture
-def engine(db_path: Path) -> Engine:
-    engine = make_engine(f"sqlite:///{db_path}")
+def engine(db_url: str) -> Engine:
+    """A migrated database: a real SQLite file, and again the real PostgreSQL server."""
+    engine = make_engine(db_url)
     yield engine
     engine.dispose()
 
@@ -26,6 +22,24 @@ def engine(db_path: Path) -> Engine:
 @pytest.fixture
 def store(engine: Engine) -> CorpusStore:
     return CorpusStore(engine)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """Where the SQLite-only tests (backups) keep their database."""
+    return tmp_path / "quotecheck.sqlite"
+
+
+@pytest.fixture
+def sqlite_engine(db_path: Path) -> Engine:
+    engine = make_engine(f"sqlite:///{db_path}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_store(sqlite_engine: Engine) -> CorpusStore:
+    return CorpusStore(sqlite_engine)
 
 
 SPEECH = """---

@@ -25,17 +25,17 @@ def _ingest(store: CorpusStore, text: str, origin: str) -> None:
     store.ingest_document(parse_document("speech.md", text), origin=origin, content_hash=origin)
 
 
-def test_backup_restores_to_an_identical_corpus(store, engine, db_path, tmp_path):
-    _ingest(store, SPEECH, "gettysburg")
-    before = export(store)
+def test_backup_restores_to_an_identical_corpus(sqlite_store, sqlite_engine, db_path, tmp_path):
+    _ingest(sqlite_store, SPEECH, "gettysburg")
+    before = export(sqlite_store)
     assert before
     result = backup_sqlite(db_path, tmp_path / "backups", keep=3, now=T0)
     assert result.path.exists() and result.size > 0
 
     # The corpus changes after the backup ...
-    _ingest(store, OTHER_SPEECH, "second")
-    assert export(store) != before
-    engine.dispose()
+    _ingest(sqlite_store, OTHER_SPEECH, "second")
+    assert export(sqlite_store) != before
+    sqlite_engine.dispose()
 
     # ... and the restore brings back exactly what was backed up.
     safety = restore_sqlite(result.path, db_path)
@@ -47,8 +47,8 @@ def test_backup_restores_to_an_identical_corpus(store, engine, db_path, tmp_path
     assert safety is not None and safety.exists()  # the replaced database is kept aside
 
 
-def test_backup_while_another_connection_writes_is_consistent(store, db_path, tmp_path):
-    _ingest(store, SPEECH, "gettysburg")
+def test_backup_while_another_connection_writes_is_consistent(sqlite_store, db_path, tmp_path):
+    _ingest(sqlite_store, SPEECH, "gettysburg")
     writer = sqlite3.connect(db_path)
     writer.execute("BEGIN IMMEDIATE")
     writer.execute("UPDATE statements SET text = text || ' (uncommitted)'")
@@ -63,8 +63,8 @@ def test_backup_while_another_connection_writes_is_consistent(store, db_path, tm
     assert texts and not any("(uncommitted)" in t for t in texts)
 
 
-def test_retention_keeps_only_the_newest_backups(store, db_path, tmp_path):
-    _ingest(store, SPEECH, "gettysburg")
+def test_retention_keeps_only_the_newest_backups(sqlite_store, db_path, tmp_path):
+    _ingest(sqlite_store, SPEECH, "gettysburg")
     folder = tmp_path / "backups"
     made = [backup_sqlite(db_path, folder, keep=3, now=T0 + timedelta(days=i)).path for i in range(5)]
     assert list_backups(folder) == made[-3:]
@@ -73,15 +73,15 @@ def test_retention_keeps_only_the_newest_backups(store, db_path, tmp_path):
     assert again.path != made[-1] and again.path.exists()
 
 
-def test_restore_refuses_a_file_that_is_not_a_database(store, db_path, tmp_path):
-    _ingest(store, SPEECH, "gettysburg")
+def test_restore_refuses_a_file_that_is_not_a_database(sqlite_store, db_path, tmp_path):
+    _ingest(sqlite_store, SPEECH, "gettysburg")
     junk = tmp_path / "junk.sqlite"
     junk.write_bytes(b"not a database at all" * 100)
     with pytest.raises(BackupError):
         restore_sqlite(junk, db_path)
     with pytest.raises(BackupError):
         restore_sqlite(tmp_path / "missing.sqlite", db_path)
-    assert export(store)  # the live database is untouched
+    assert export(sqlite_store)  # the live database is untouched
 
 
 def test_sqlite_path_only_for_sqlite_files():

@@ -22,7 +22,7 @@ from .conftest import SPEECH
 QUOTE = "Four score and seven years ago our fathers brought forth on this continent a new nation"
 
 
-def _settings(tmp_path: Path, db_path: Path, **jobs) -> Settings:
+def _settings(tmp_path: Path, db_url: str, **jobs) -> Settings:
     base = JobSettings(
         inbox=(str(tmp_path / "inbox"),),
         inbox_interval_minutes=60,
@@ -32,7 +32,7 @@ def _settings(tmp_path: Path, db_path: Path, **jobs) -> Settings:
         backup_keep=0,
         heartbeat_file=str(tmp_path / "heartbeat.json"),
     )
-    return Settings(database_url=f"sqlite:///{db_path}", jobs=replace(base, **jobs))
+    return Settings(database_url=db_url, jobs=replace(base, **jobs))
 
 
 async def _until(predicate, what: str) -> None:
@@ -43,8 +43,8 @@ async def _until(predicate, what: str) -> None:
     raise AssertionError(f"never happened: {what}")
 
 
-async def test_a_file_dropped_in_the_inbox_becomes_searchable(tmp_path, db_path):
-    settings = _settings(tmp_path, db_path)
+async def test_a_file_dropped_in_the_inbox_becomes_searchable(tmp_path, db_url):
+    settings = _settings(tmp_path, db_url)
     service = await asyncio.to_thread(QuoteService.open, settings, progress=False)
     assert service.check(QUOTE, log_lookup=False).verdict == "unverified"
     inbox = tmp_path / "inbox"
@@ -66,8 +66,8 @@ async def test_a_file_dropped_in_the_inbox_becomes_searchable(tmp_path, db_path)
         service.close()
 
 
-async def test_a_statement_added_by_another_process_becomes_searchable_through_refresh(tmp_path, db_path):
-    settings = _settings(tmp_path, db_path, inbox=(), refresh_interval_seconds=0.05)
+async def test_a_statement_added_by_another_process_becomes_searchable_through_refresh(tmp_path, db_url):
+    settings = _settings(tmp_path, db_url, inbox=(), refresh_interval_seconds=0.05)
     service = await asyncio.to_thread(QuoteService.open, settings, progress=False)
     scheduler = await start_scheduler(service, settings)
     other = CorpusStore(make_engine(settings.resolved_database_url))  # "the other process"
@@ -87,8 +87,8 @@ async def test_a_statement_added_by_another_process_becomes_searchable_through_r
         service.close()
 
 
-async def test_the_digest_is_handed_to_the_bot_to_post(tmp_path, db_path):
-    settings = _settings(tmp_path, db_path, inbox=(), digest_channel_id=99)
+async def test_the_digest_is_handed_to_the_bot_to_post(tmp_path, db_url):
+    settings = _settings(tmp_path, db_url, inbox=(), digest_channel_id=99)
     service = await asyncio.to_thread(QuoteService.open, settings, progress=False)
     await asyncio.to_thread(service.check, "words nobody ever said about anything", None)
     posted: list[str] = []
@@ -109,8 +109,8 @@ async def test_the_digest_is_handed_to_the_bot_to_post(tmp_path, db_path):
         service.close()
 
 
-async def test_without_a_post_callback_there_is_no_digest_job(tmp_path, db_path):
-    settings = _settings(tmp_path, db_path, inbox=(), digest_channel_id=99)
+async def test_without_a_post_callback_there_is_no_digest_job(tmp_path, db_url):
+    settings = _settings(tmp_path, db_url, inbox=(), digest_channel_id=99)
     service = await asyncio.to_thread(QuoteService.open, settings, progress=False)
     scheduler = await start_scheduler(service, settings)
     try:
