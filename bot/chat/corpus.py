@@ -87,8 +87,8 @@ class Corpus(commands.GroupCog, group_name="corpus", group_description="Manage t
             raise UserFacingError("No statement could be extracted from this file.")
         view = ImportConfirmView(self.bot, interaction.user.id, doc, origin=origin, content_hash=content_hash,
                                  guild_id=interaction.guild_id)
-        await interaction.followup.send(embed=corpus_embeds.import_preview_embed(file.filename, doc), view=view,
-                                        ephemeral=True)
+        view.message = await interaction.followup.send(embed=corpus_embeds.import_preview_embed(file.filename, doc),
+                                                       view=view, ephemeral=True, wait=True)
 
     @app_commands.command(name="edit")
     @app_commands.describe(id="The statement id")
@@ -143,8 +143,8 @@ class Corpus(commands.GroupCog, group_name="corpus", group_description="Manage t
         since = datetime.now(timezone.utc) - REVIEW_WINDOW
         reports, unverified = await asyncio.to_thread(self._queue, interaction.guild_id, since)
         view = ReviewView(self.bot, interaction.user.id, interaction.guild_id, reports, unverified)
-        await interaction.followup.send(embed=corpus_embeds.review_embed(reports, unverified), view=view,
-                                        ephemeral=True)
+        view.message = await interaction.followup.send(embed=corpus_embeds.review_embed(reports, unverified),
+                                                       view=view, ephemeral=True, wait=True)
 
     def _queue(self, guild_id: int | None, since: datetime) -> tuple[list, list]:  # type: ignore[type-arg]
         return self.bot.service.open_reports(guild_id, 25), self.bot.service.top_unverified(since, guild_id, 10)

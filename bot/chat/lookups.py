@@ -96,7 +96,8 @@ class Lookups(commands.Cog):
         speaker = cap(speaker, 100) if speaker else None
         await defer_public(interaction)
         result = await asyncio.to_thread(self.bot.service.check, quote, speaker, interaction.guild_id)
-        await interaction.followup.send(embed=result_embed(result), view=ResultView(self.bot, result, interaction.guild_id))
+        view = ResultView(self.bot, result, interaction.guild_id)
+        view.message = await interaction.followup.send(embed=result_embed(result), view=view, wait=True)
         answered(interaction)
 
     verify.autocomplete("speaker")(speaker_choices)
@@ -146,7 +147,7 @@ class Lookups(commands.Cog):
         await defer_public(interaction)
         hits = await asyncio.to_thread(self.bot.service.search, query, flt, SEARCH_MAX)
         pager = SearchPager(interaction.user.id, query, hits)
-        await interaction.followup.send(embed=pager.embed(), view=pager)
+        pager.message = await interaction.followup.send(embed=pager.embed(), view=pager, wait=True)
         answered(interaction)
 
     search.autocomplete("speaker")(speaker_choices)

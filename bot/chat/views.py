@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from .app import QuoteBot
 
 log = logging.getLogger(__name__)
-VIEW_TIMEOUT = 15 * 60.0
+# Buttons stop a minute before the interaction token (15 min) that lets the bot grey them out expires.
+VIEW_TIMEOUT = 14 * 60.0
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -39,6 +40,18 @@ class SafeView(discord.ui.View):
     """A view whose failures reach the user as a plain ephemeral message."""
 
     owner_id: int | None = None
+    message: discord.WebhookMessage | None = None  # set after sending, so a timeout can disable the buttons
+
+    async def on_timeout(self) -> None:
+        if self.message is None:
+            return
+        for item in self.children:
+            if isinstance(item, (discord.ui.Button, discord.ui.Select)):
+                item.disabled = True
+        try:
+            await self.message.edit(view=self)
+        except discord.HTTPException:
+            pass  # the message may be gone, or the token expired: the buttons simply stay inert
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if self.owner_id is not None and interaction.user.id != self.owner_id:

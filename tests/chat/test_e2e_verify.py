@@ -165,3 +165,20 @@ async def test_lookup_cooldown_answers_privately(service, chat_settings):
         assert not other.ephemeral
     finally:
         await stop_env(env, task)
+
+
+async def test_buttons_are_greyed_out_when_the_view_times_out(env, monkeypatch):
+    import bot.chat.views as views
+
+    monkeypatch.setattr(views, "VIEW_TIMEOUT", 0.3)
+    fake = env.fake
+    rec = await fake.slash("verify", {"quote": EXCELLENT})
+    message_id = rec.reply["id"]
+
+    def disabled() -> bool:
+        rows = fake.messages[message_id]["components"]
+        return bool(rows) and all(c.get("disabled") for row in rows for c in row["components"])
+
+    await fake.wait_until(disabled, timeout=5)
+    with pytest.raises(ClientRefused):
+        await fake.click(fake.messages[message_id], "More context")
