@@ -18,7 +18,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.documents import SUPPORTED_SUFFIXES, parse_document
+from bot.core.model import StatementRecord
 from bot.ingest import decode
+from bot.store.records import Report, UnverifiedQuote
 
 from . import corpus_embeds
 from .embeds import notice
@@ -101,7 +103,7 @@ class Corpus(commands.GroupCog, group_name="corpus", group_description="Manage t
             raise UserFacingError("There is no such statement in this server's corpus.")
         await interaction.response.send_modal(EditStatementModal(self.bot, statement, version, interaction.guild_id))
 
-    def _current(self, sid: str, guild_id: int | None) -> tuple[object, int | None]:
+    def _current(self, sid: str, guild_id: int | None) -> tuple[StatementRecord | None, int | None]:
         return self.bot.service.get(sid, guild_id), self.bot.service.version(sid, guild_id)
 
     @app_commands.command(name="remove")
@@ -146,7 +148,7 @@ class Corpus(commands.GroupCog, group_name="corpus", group_description="Manage t
         view.message = await interaction.followup.send(embed=corpus_embeds.review_embed(reports, unverified),
                                                        view=view, ephemeral=True, wait=True)
 
-    def _queue(self, guild_id: int | None, since: datetime) -> tuple[list, list]:  # type: ignore[type-arg]
+    def _queue(self, guild_id: int | None, since: datetime) -> tuple[list[Report], list[UnverifiedQuote]]:
         return self.bot.service.open_reports(guild_id, 25), self.bot.service.top_unverified(since, guild_id, 10)
 
     @app_commands.command(name="stats")
