@@ -81,6 +81,8 @@ def answered(interaction: discord.Interaction) -> None:
 
 async def reply_error(interaction: discord.Interaction, text: str) -> None:
     """Answer with `text` only the user can see, whether or not the interaction was already acknowledged."""
+    if interaction.type is discord.InteractionType.autocomplete:
+        return  # suggestions cannot carry a message; the member simply sees none
     embed = discord.Embed(description=text, colour=discord.Colour.red())
     try:
         if interaction.extras.get(PUBLIC_DEFER):

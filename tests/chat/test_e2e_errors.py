@@ -24,6 +24,9 @@ class BrokenService:
     def check(self, *args, **kwargs):
         raise RuntimeError("database exploded at /secret/path")
 
+    def speakers(self, *args, **kwargs):
+        raise RuntimeError("database exploded at /secret/path")
+
 
 class SlowService:
     """The real service, except that checking waits until the test lets it go (a slow database)."""
@@ -68,3 +71,12 @@ async def test_a_slow_lookup_does_not_block_other_members(env):
         slow.release.set()
     await fake.wait_until(lambda: pending.complete)
     assert pending.reply["embeds"][0]["title"].startswith("✅")
+
+
+
+async def test_a_failing_autocomplete_sends_nothing_invalid(env, caplog):
+    caplog.set_level(logging.ERROR, logger="discord.app_commands.tree")
+    env.bot.service = BrokenService(env.service)
+    pending = await env.fake.autocomplete("verify", {"quote": "x", "speaker": "Vla"}, focused="speaker", wait=False)
+    await env.fake.wait_until(lambda: any("autocomplete" in r.getMessage() for r in caplog.records), timeout=5)
+    assert pending.callback_type is None  # no suggestions; and no invalid message callback (checked at teardown)

@@ -199,7 +199,7 @@ class FakeDiscord:
         return await self._deliver(2, member, data, wait=wait, timeout=timeout)
 
     async def autocomplete(self, name: str, options: dict[str, Any], focused: str, *,
-                           member: Member | None = None, timeout: float = 10.0) -> Interaction:
+                           member: Member | None = None, wait: bool = True, timeout: float = 10.0) -> Interaction:
         """A member types into option `focused`; the bot's choices are in `callback['choices']`."""
         member = member or self.alice
         parts = name.split()
@@ -208,7 +208,7 @@ class FakeDiscord:
         data: dict[str, Any] = {"id": command["id"], "name": parts[0], "type": 1, "options": built}
         if command.get("guild_id"):
             data["guild_id"] = command["guild_id"]
-        return await self._deliver(4, member, data, wait=True, timeout=timeout)
+        return await self._deliver(4, member, data, wait=wait, timeout=timeout)
 
     def post_message(self, content: str, *, author: Member | None = None) -> dict[str, Any]:
         """A member posts a message in the channel (no gateway event: the bot does not read messages)."""
