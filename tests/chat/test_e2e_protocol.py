@@ -14,15 +14,31 @@ EXCELLENT = "The tone and spirit of the conversation were excellent"
 PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
 
 
-async def test_a_429_is_waited_out_and_retried(env):
+@pytest.mark.parametrize("is_global", [False, True], ids=["per-route", "global"])
+async def test_a_429_is_waited_out_and_retried(env, is_global):
     fake = env.fake
-    fake.inject_429("POST", r"^/api/v10/webhooks/", times=1, retry_after=0.3)
+    fake.inject_429("POST", r"^/api/v10/webhooks/", times=1, retry_after=0.3, is_global=is_global)
     rec = await fake.slash("verify", {"quote": EXCELLENT})
     assert rec.reply["embeds"][0]["title"].startswith("✅")
     posts = [r for r in fake.requests if r.method == "POST" and r.path.startswith("/api/v10/webhooks/")]
     assert [r.status for r in posts] == [429, 200]
     assert posts[1].at - posts[0].at >= 0.25  # it waited as told, no retry storm
     assert fake.refused() == []
+
+
+async def test_a_cloudflare_ban_is_not_hammered(env):
+    fake = env.fake
+    fake.inject_429("POST", r"^/api/v10/webhooks/", times=1, cloudflare=True)
+    rec = await fake.slash("verify", {"quote": EXCELLENT})
+    # discord.py gives up on a ban page at once; the bot then tells the member privately, once.
+    assert rec.ephemeral and "went wrong" in rec.text()
+    posts = [r for r in fake.requests if r.method == "POST" and r.path.startswith("/api/v10/webhooks/")]
+    assert [r.status for r in posts] == [429, 200]
+
+
+async def test_gateway_traffic_is_zlib_compressed_as_requested(env):
+    assert any("compress=zlib-stream" in url for url in env.fake.gateway_urls)
+    assert env.fake.compress and env.bot.is_ready()
 
 
 async def test_gateway_disconnect_is_followed_by_resume_and_missed_events_are_replayed(env):

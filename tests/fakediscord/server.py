@@ -13,6 +13,7 @@ import json
 import re
 import secrets
 import time
+import zlib
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -61,6 +62,7 @@ class _Injection:
     remaining: int
     retry_after: float
     is_global: bool
+    cloudflare: bool = False
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
@@ -82,8 +84,12 @@ def _now_iso() -> str:
 class FakeDiscord:
     """One guild with one text channel, a bot application, and a few members to act as."""
 
-    def __init__(self, *, token: str = "fake-bot-token", moderator_role: str = "Quote Moderators") -> None:
+    def __init__(self, *, token: str = "fake-bot-token", moderator_role: str = "Quote Moderators",
+                 compress: bool = True) -> None:
         self.token = token
+        self.compress = compress  # answer `compress=zlib-stream` with zlib-compressed binary frames, as Discord does
+        self._zlib: dict[int, Any] = {}
+        self.gateway_urls: list[str] = []  # path and query of every gateway connection
         self.app_id = snowflake()
         self.bot_user = User(self.app_id, "quotecheck", bot=True)
         self.owner = Member(User(snowflake(), "olga"), permissions=MEMBER_PERMISSIONS | ADMINISTRATOR)
@@ -146,9 +152,11 @@ class FakeDiscord:
 
     # ----------------------------------------------------------------- test controls
     def inject_429(self, method: str, path_regex: str, *, times: int = 1, retry_after: float = 0.3,
-                   is_global: bool = False) -> None:
-        """Answer the next `times` matching requests with a 429 that discord.py retries after `retry_after`."""
-        self._injections.append(_Injection(method.upper(), re.compile(path_regex), times, retry_after, is_global))
+                   is_global: bool = False, cloudflare: bool = False) -> None:
+        """Answer the next `times` matching requests with a 429 that discord.py retries after `retry_after`
+        (per route, or `is_global`); with `cloudflare`, an HTML ban page without `Via`, which it does not retry."""
+        self._injections.append(
+            _Injection(method.upper(), re.compile(path_regex), times, retry_after, is_global, cloudflare))
 
     async def disconnect_gateway(self, code: int = 4000) -> None:
         """Close the bot's websocket as Discord does on a server restart; the bot should RESUME."""
@@ -392,13 +400,17 @@ class FakeDiscord:
         session.events.append(frame)
         ws = self._ws
         if ws is not None and not ws.closed:
-            await ws.send_str(json.dumps(frame))
+            await self._send(ws, frame)
         # While disconnected the event waits in the session for the RESUME replay, as on Discord.
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
-        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 41250}}))
+        if request.query.get("compress") == "zlib-stream" and self.compress:
+            # One zlib context per connection, each message ending in a sync flush (00 00 ff ff), sent as binary.
+            self._zlib[id(ws)] = zlib.compressobj()
+        self.gateway_urls.append(str(request.rel_url))
+        await self._send(ws, {"op": 10, "d": {"heartbeat_interval": 41250}})
         async for msg in ws:
             if msg.type != WSMsgType.TEXT:
                 break
@@ -407,12 +419,21 @@ class FakeDiscord:
             await self._gateway_op(ws, frame)
         if self._ws is ws:
             self._ws = None
+        self._zlib.pop(id(ws), None)
         return ws
+
+    async def _send(self, ws: web.WebSocketResponse, frame: dict[str, Any]) -> None:
+        text = json.dumps(frame)
+        compressor = self._zlib.get(id(ws))
+        if compressor is None:
+            await ws.send_str(text)
+        else:
+            await ws.send_bytes(compressor.compress(text.encode()) + compressor.flush(zlib.Z_SYNC_FLUSH))
 
     async def _gateway_op(self, ws: web.WebSocketResponse, frame: dict[str, Any]) -> None:
         op, data = frame.get("op"), frame.get("d")
         if op == 1:
-            await ws.send_str(json.dumps({"op": 11}))
+            await self._send(ws, {"op": 11})
         elif op == 2:
             if data.get("token") != self.token:
                 await ws.close(code=4004, message=b"Authentication failed.")
@@ -429,13 +450,13 @@ class FakeDiscord:
         elif op == 6:
             session = self.session
             if session is None or data.get("session_id") != session.id or data.get("token") != self.token:
-                await ws.send_str(json.dumps({"op": 9, "d": False}))
+                await self._send(ws, {"op": 9, "d": False})
                 return
             session.resumes += 1
             self._ws = ws
             for event in session.events:
                 if event["s"] > (data.get("seq") or 0):
-                    await ws.send_str(json.dumps(event))
+                    await self._send(ws, event)
             await self._dispatch("RESUMED", {})
 
     def _guild_payload(self) -> dict[str, Any]:
@@ -507,6 +528,8 @@ class FakeDiscord:
 
     @staticmethod
     def _rate_limited(injection: _Injection) -> web.Response:
+        if injection.cloudflare:
+            return web.Response(status=429, text="<html>error code: 1015</html>", content_type="text/html")
         response = _json({"message": "You are being rate limited.", "retry_after": injection.retry_after,
                           "global": injection.is_global}, 429)
         # Without Via discord.py takes a 429 for a Cloudflare ban and gives up at once.
