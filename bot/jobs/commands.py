@@ -42,6 +42,7 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
     """Print every configured job with its last run, result and next run."""
     from bot.jobs.schedule import job_schedules
     from bot.jobs.scheduler import offline_status
+    from bot.jobs.status import format_table
     from bot.store.database import make_engine
 
     engine = make_engine(settings.resolved_database_url)
@@ -66,15 +67,7 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
                 )
             )
         return EXIT_OK
-    if not statuses:
-        print("No jobs configured (see [jobs] in config/quotecheck.toml).")
-        return EXIT_OK
-    print(f"{'job':<10} {'last run (UTC)':<17} {'result':<7} {'next run (UTC)':<17} details")
-    for s in statuses:
-        details = s.last_result or s.description
-        if s.id == "refresh":
-            details = s.description + " (in each bot process, every few seconds)"
-        print(f"{s.id:<10} {_short(s.last_run):<17} {s.last_status or 'never':<7} {_short(s.next_run):<17} {details}")
+    print(format_table(statuses))
     return EXIT_OK
 
 
@@ -172,7 +165,3 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
-
-
-def _short(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"
