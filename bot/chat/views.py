@@ -1,7 +1,8 @@
 """Buttons, selects and modals: result buttons, search pages, import confirmation, review queue, statement forms.
 
-Views live in memory (15 minutes, like the interaction token that edits their message). Every
-callback that touches the corpus runs the service in a thread and answers only after it returned.
+Views live in memory for 14 minutes, within the life of the interaction token that edits their
+message, and are then greyed out. Every callback that touches the corpus runs the service in a
+thread and answers only after it returned.
 """
 
 from __future__ import annotations
@@ -60,8 +61,11 @@ class SafeView(discord.ui.View):
         return True
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]) -> None:
-        log.error("view %s failed", type(self).__name__, exc_info=error)
-        await reply_error(interaction, "Something went wrong on our side; the error was logged.")
+        message = plain_message(error)
+        if message is None:
+            log.error("view %s failed", type(self).__name__, exc_info=error)
+            message = "Something went wrong on our side; the error was logged."
+        await reply_error(interaction, message)
 
 
 class SafeModal(discord.ui.Modal):
