@@ -100,3 +100,19 @@ async def test_commands_are_guild_only_where_they_must_be(env):
     quote = next(o for o in commands["verify"]["options"] if o["name"] == "quote")
     assert quote["max_length"] == 1000 and quote["required"]
     assert any(o.get("autocomplete") for o in commands["verify"]["options"] if o["name"] == "speaker")
+
+
+async def test_a_command_in_flight_survives_a_gateway_drop(env):
+    from tests.chat.test_e2e_errors import SlowService
+
+    fake = env.fake
+    slow = SlowService(env.service)
+    env.bot.service = slow
+    pending = await fake.slash("verify", {"quote": EXCELLENT}, wait=False)
+    await fake.wait_until(lambda: pending.callback_type == 5)
+    await fake.disconnect_gateway(code=4000)
+    slow.release.set()  # the lookup finishes while the websocket is down: the answer goes over REST
+    await fake.wait_until(lambda: pending.complete)
+    assert pending.reply["embeds"][0]["title"].startswith("✅")
+    await fake.wait_until(lambda: fake.session.resumes == 1)
+    assert fake.session.identifies == 1
