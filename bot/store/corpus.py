@@ -93,6 +93,20 @@ class CorpusStore:
         stored from elsewhere is skipped.
         """
         _check_document(doc)
+        check_text(origin, "origin")
+        for attempt in range(3):
+            try:
+                return self._ingest_once(doc, origin=origin, content_hash=content_hash, guild_id=guild_id, actor=actor)
+            except IntegrityError:
+                # Another process stored this document (or some of its statements) at the same moment;
+                # the next attempt sees its commit and skips what is already there.
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _ingest_once(
+        self, doc: ParsedDocument, *, origin: str, content_hash: str, guild_id: int | None, actor: str | None
+    ) -> DocumentOutcome:
         scope = guild_id or 0
         key = origin.rsplit("/", 1)[-1] if guild_id is None else f"{guild_id}/{origin.rsplit('/', 1)[-1]}"
         with self._write() as session:
@@ -297,10 +311,7 @@ class CorpusStore:
         interaction_id: str | None = None,
     ) -> StatementRecord:
         """Add one statement by hand (chat `/corpus add`); a retried interaction returns the first result."""
-        for what, value in (("text", record.text), ("speaker", record.speaker), ("context", record.context_before + record.context_after)):
-            check_text(value, what)
-        if not record.text.strip():
-            raise CorpusFormatError("the statement text is empty")
+        check_record(record)
         with self._write() as session:
             done = _replayed(session, interaction_id)
             if done is not None:
@@ -365,9 +376,22 @@ class CorpusStore:
         if unknown:
             raise ValueError(f"cannot edit {', '.join(sorted(unknown))}")
         for key, value in changes.items():
-            check_text(value, key)
-        if "text" in changes and not str(changes["text"]).strip():
-            raise CorpusFormatError("the statement text is empty")
+            if value is not None and not isinstance(value, str):
+                raise CorpusFormatError(f"{key} must be text")
+            if key == "text" and not (value or "").strip():
+                raise CorpusFormatError("the statement text is empty")
+            if key in {"context_before", "context_after"} and value is None:
+                raise CorpusFormatError(f"{key} must be text (empty for none)")
+        check_record(
+            StatementRecord(
+                text=changes.get("text") or "x",
+                speaker=changes.get("speaker"),
+                source=SourceInfo(),
+                date=changes.get("date"),
+                context_before=changes.get("context_before") or "",
+                context_after=changes.get("context_after") or "",
+            )
+        )
         with self._write() as session:
             done = _replayed(session, interaction_id)
             if done is not None:
@@ -784,23 +808,40 @@ def _like_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+# Column widths (see tables.py): longer values are refused here rather than by PostgreSQL mid-transaction.
+_LIMITS = {"speaker": 300, "outlet": 300, "author": 300, "id": 64}
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def check_record(record: StatementRecord) -> None:
+    """Everything the database needs of a statement: clean text, sane lengths, ISO dates."""
+    if not record.text.strip():
+        raise CorpusFormatError("no text")
+    for what, value in (
+        ("text", record.text),
+        ("speaker", record.speaker),
+        ("context", record.context_before),
+        ("context", record.context_after),
+        ("title", record.source.title),
+        ("url", record.source.url),
+        ("outlet", record.source.outlet),
+        ("author", record.source.author),
+    ):
+        check_text(value, what)
+    for what, value in (("speaker", record.speaker), ("outlet", record.source.outlet), ("author", record.source.author), ("id", record.id)):
+        if value is not None and len(value) > _LIMITS[what]:
+            raise CorpusFormatError(f"{what} longer than {_LIMITS[what]} characters")
+    for value in (record.date, record.source.date):
+        if value is not None and not _ISO_DATE.match(value):
+            raise CorpusFormatError(f"date {value!r} is not YYYY-MM-DD")
+
+
 def _check_document(doc: ParsedDocument) -> None:
     for position, record in enumerate(doc.statements):
-        for what, value in (
-            ("text", record.text),
-            ("speaker", record.speaker),
-            ("context", record.context_before),
-            ("context", record.context_after),
-            ("title", record.source.title),
-            ("url", record.source.url),
-            ("outlet", record.source.outlet),
-        ):
-            try:
-                check_text(value, what)
-            except CorpusFormatError as exc:
-                raise CorpusFormatError(f"statement {position + 1}: {exc}") from None
-        if not record.text.strip():
-            raise CorpusFormatError(f"statement {position + 1} has no text")
+        try:
+            check_record(record)
+        except CorpusFormatError as exc:
+            raise CorpusFormatError(f"statement {position + 1}: {exc}") from None
 
 
 def _existing_ids(session: Session, ids: list[str]) -> set[str]:

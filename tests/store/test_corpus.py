@@ -307,3 +307,36 @@ def test_reports_and_lookups(store: CorpusStore) -> None:
     store.resolve_report(report.id, resolution="fixed", actor="mod", guild_id=1)
     assert store.open_reports(1) == []
     assert store.prune_lookups(datetime.now(UTC) + timedelta(seconds=5)) == 4
+
+
+@pytest.mark.parametrize(
+    ("record", "reason"),
+    [
+        (StatementRecord("fine words", "x" * 301, SourceInfo()), "speaker longer"),
+        (StatementRecord("fine words", "A B", SourceInfo(date="May 2025")), "YYYY-MM-DD"),
+        (StatementRecord("   ", "A B", SourceInfo()), "no text"),
+        (StatementRecord("fine words", "A\u0007B", SourceInfo()), "control character"),
+    ],
+)
+def test_records_the_database_cannot_hold_are_refused(store: CorpusStore, record: StatementRecord, reason: str) -> None:
+    with pytest.raises(CorpusFormatError, match=reason):
+        store.ingest_document(ParsedDocument(record.source, (record,)), origin="/r.jsonl", content_hash="1")
+    with pytest.raises(CorpusFormatError, match=reason):
+        store.add_statement(record, actor="mod", guild_id=None)
+    assert store.count() == 0
+
+
+def test_same_document_from_two_threads_is_stored_once(store: CorpusStore) -> None:
+    doc = parse_document("/corpus/gettysburg.md", SPEECH)
+    outcomes = []
+
+    def run() -> None:
+        outcomes.append(store.ingest_document(doc, origin="/corpus/gettysburg.md", content_hash="h"))
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(o.status for o in outcomes) == ["added", "skipped", "skipped"]
+    assert store.count() == 3
