@@ -20,11 +20,12 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
-## Print the extraction, matching and load benchmarks.
+## Print the extraction, matching, load and scheduled-jobs benchmarks.
 bench: $(STAMP)
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/matching.py
 	@test ! -f bench/load.py || $(BIN)/python bench/load.py
+	$(BIN)/python bench/jobs.py
 
 ## Register the slash commands with Discord (needs a token).
 sync: $(STAMP)
