@@ -167,7 +167,30 @@ def parse_article(source: SourceInfo, body: str) -> ParsedDocument:
         for form in _forms(quote):
             if fold(form) != fold(speaker):
                 aliases[(speaker, form)] = None
+    for pair in _article_aliases(body, {s.speaker for s in statements if s.speaker}):
+        aliases[pair] = None
     return ParsedDocument(source, tuple(statements), tuple(aliases))
+
+
+def _article_aliases(body: str, speakers: set[str]) -> list[tuple[str, str]]:
+    """(speaker, another form the article uses for them): "Putin", "Russian President Vladimir Putin"."""
+    from bot.core.speakers import PeopleIndex, name_runs, parse_run
+
+    found: list[tuple[str, str]] = []
+    runs = [(run, parse_run(run.group(0), run.start())) for run in name_runs(body)]
+    people = PeopleIndex([m for _, mentions in runs for m in mentions])
+    for run, mentions in runs:
+        for mention in mentions:
+            if not people.is_person(mention):
+                continue
+            canonical = " ".join(people.canonical_tokens(mention.tokens))
+            if canonical not in speakers:
+                continue
+            for form in (body[mention.start : mention.end], body[run.start() : mention.end] if mention.titled else ""):
+                form = " ".join(form.split()).removesuffix("'s").removesuffix("’s")
+                if form and fold(form) != fold(canonical):
+                    found.append((canonical, form))
+    return found
 
 
 def _forms(quote: Any) -> Iterable[str]:

@@ -134,3 +134,10 @@ def test_crlf_and_bom_are_accepted() -> None:
     text = "\ufeff---\r\nkind: speech\r\nspeaker: Ada Lovelace\r\n---\r\nThe engine weaves algebraic patterns well.\r\n"
     doc = parse_document("a.txt", text)
     assert [s.text for s in doc.statements] == ["The engine weaves algebraic patterns well."]
+
+
+def test_article_aliases_are_the_other_forms_the_article_uses(seed_text: str) -> None:
+    aliases = set(parse_document(SEED, seed_text).aliases)
+    assert {("Vladimir Putin", "Putin"), ("Vladimir Putin", "Russian President Vladimir Putin"),
+            ("Donald Trump", "President Trump"), ("Volodymyr Zelenskyy", "Zelenskyy")} <= aliases
+    assert all(speaker in SEED_SPEAKERS for speaker, _ in aliases)
