@@ -115,3 +115,71 @@ def test_fit_shortens_the_longest_description():
     fit(embeds)
     assert sum(len(e) for e in embeds) <= EMBED_TOTAL
     assert len(embeds[1].description) == 3000
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from bot.chat.corpus_embeds import review_embed  # noqa: E402
+from bot.chat.embeds import alternatives_embed, context_embed, search_page_embed  # noqa: E402
+from tests.chat.test_safety import UNTRUSTED, live_mentions  # noqa: E402
+
+BIG = st.one_of(UNTRUSTED, UNTRUSTED.map(lambda t: t * 50))
+
+
+@st.composite
+def statements(draw) -> StatementRecord:
+    return StatementRecord(
+        text=draw(BIG) or "x", speaker=draw(st.none() | UNTRUSTED),
+        source=SourceInfo(title=draw(st.none() | BIG), url=draw(st.none() | st.just("https://a.example/x") | UNTRUSTED),
+                          outlet=draw(st.none() | UNTRUSTED), date="2024-01-02"),
+        context_before=draw(BIG), context_after=draw(BIG), id="s1",
+    )
+
+
+@st.composite
+def results(draw) -> CheckResult:
+    verdict = draw(st.sampled_from(["verified", "close", "altered", "misattributed", "unverified"]))
+    match = None if verdict == "unverified" else draw(statements())
+    diffs = draw(st.lists(st.builds(Difference, st.sampled_from(["replace", "insert", "delete"]), UNTRUSTED,
+                                    UNTRUSTED, st.booleans(), st.none() | UNTRUSTED), max_size=12))
+    alts = draw(st.lists(st.builds(Alternative, statements(), st.floats(0, 100)), max_size=4))
+    return CheckResult(quote=draw(UNTRUSTED) or "q", speaker=draw(st.none() | UNTRUSTED), verdict=verdict,
+                       score=draw(st.floats(0, 100)), match=match, differences=tuple(diffs),
+                       alternatives=tuple(alts), note=draw(st.none() | UNTRUSTED))
+
+
+def _check(embed: discord.Embed) -> None:
+    data = embed.to_dict()
+    assert len(embed) <= EMBED_TOTAL
+    assert len(data.get("title", "")) <= 256 and len(data.get("description", "")) <= 4096
+    assert len(data.get("footer", {}).get("text", "")) <= 2048
+    texts = [data.get("description", "")]
+    for f in data.get("fields", []):
+        assert 0 < len(f["value"].strip()) and len(f["value"]) <= 1024 and 0 < len(f["name"]) <= 256
+        texts.append(f["value"])
+    assert all(live_mentions(t) == [] for t in texts)
+
+
+@given(results())
+@settings(max_examples=60, deadline=None)
+def test_every_embed_is_within_limits_and_mention_free_for_any_input(result):
+    _check(result_embed(result))
+    _check(alternatives_embed(result))
+    if result.match is not None:
+        _check(context_embed(result.match))
+        _check(statement_embed(result.match))
+        _check(search_page_embed(result.quote, [(result.match, 50.0)] * 7, 1, 5))
+    embeds = fit([compact_result_embed(result, budget=1100) for _ in range(5)])
+    assert sum(len(e) for e in embeds) <= EMBED_TOTAL
+
+
+def test_review_embed_with_many_long_reports_fits():
+    from datetime import datetime, timezone
+
+    from bot.store.records import Report, UnverifiedQuote
+
+    now = datetime.now(timezone.utc)
+    reports = [Report(i, now, 1, "r", "@everyone " * 200, None, None, "altered", "n" * 2000, "open") for i in range(30)]
+    unverified = [UnverifiedQuote("<@&1> " * 300, 5, now) for _ in range(30)]
+    _check(review_embed(reports, unverified))
