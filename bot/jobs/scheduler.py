@@ -25,6 +25,7 @@ from typing import Awaitable, Callable, Mapping, Sequence
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.jobs.clock import as_aware_utc
 from bot.jobs.lease import Lease, process_holder
@@ -140,12 +141,19 @@ class JobScheduler:
         return await self._execute(self.schedules[job_id], force=True)
 
     async def _fire(self, job_id: str) -> None:
-        await self._execute(self.schedules[job_id], force=False)
+        try:
+            await self._execute(self.schedules[job_id], force=False)
+        except SQLAlchemyError as exc:
+            # The database is down or locked: no lease, no history. Nothing is lost (the next slot
+            # runs the job again) and the watchdog reports the job once it stays like this.
+            log.error("jobs: %s not run, the database is unavailable: %s", job_id, str(exc).splitlines()[0])
 
     async def _execute(self, schedule: JobSchedule, *, force: bool) -> JobOutcome | None:
         runner = self.runners[schedule.id]
         if not schedule.shared:
-            outcome = await _guarded(runner, schedule.id)
+            previous = self._local.get(schedule.id)
+            # Unshared jobs run every few seconds: log a failure when it starts, not at every run.
+            outcome = await _guarded(runner, schedule.id, quiet=previous is not None and not previous[1].ok)
             now = datetime.now(timezone.utc)
             self._local[schedule.id] = (now, outcome)
             if outcome.ok:
@@ -226,13 +234,21 @@ class JobScheduler:
                 log.error("jobs: scheduler idle with overdue jobs %s; waking it", ", ".join(late))
                 self.scheduler.wakeup()
                 problems.append("scheduler was idle")
-        stale = await asyncio.to_thread(self._stale_jobs, now)
+        try:
+            stale = await asyncio.to_thread(self._stale_jobs, now)
+        except SQLAlchemyError as exc:
+            # The loop and the scheduler are alive, so the heartbeat still says healthy: restarting
+            # the bot would not bring the database back, and a restart loop costs gateway logins.
+            log.error("jobs: watchdog cannot read the run history: %s", str(exc).splitlines()[0])
+            problems.append("database unavailable")
+            stale = self._stale
         for job_id in stale - self._stale:
             log.error("jobs: %s has not succeeded for more than twice its period", job_id)
         self._stale = stale
         if self.heartbeat_file is not None:
+            healthy = not [p for p in problems if p != "database unavailable"]
             await asyncio.to_thread(
-                write_heartbeat, self.heartbeat_file, now, healthy=not problems, stale=sorted(stale), holder=self.holder
+                write_heartbeat, self.heartbeat_file, now, healthy=healthy, stale=sorted(stale), holder=self.holder
             )
         return problems + [f"{j} stale" for j in sorted(stale)]
 
@@ -261,11 +277,12 @@ class JobScheduler:
             await asyncio.sleep(self.watchdog_seconds)
 
 
-async def _guarded(runner: Runner, job_id: str) -> JobOutcome:
+async def _guarded(runner: Runner, job_id: str, *, quiet: bool = False) -> JobOutcome:
     try:
         return await runner()
     except Exception as exc:
-        log.exception("jobs: %s failed", job_id)
+        if not quiet:
+            log.exception("jobs: %s failed", job_id)
         return JobOutcome(False, f"{type(exc).__name__}: {exc}")
 
 

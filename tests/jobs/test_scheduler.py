@@ -206,3 +206,26 @@ async def test_an_idle_scheduler_with_overdue_jobs_is_woken(engine):
         assert runner.calls == 1
     finally:
         await scheduler.shutdown()
+
+
+async def test_a_database_outage_skips_runs_without_crashing_and_keeps_the_heartbeat(engine, tmp_path: Path, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    def down(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    runner = Counter()
+    heartbeat = tmp_path / "heartbeat.json"
+    schedule = JobSchedule("feeds", "f", cron_trigger(HOURLY))
+    scheduler = JobScheduler(engine, [schedule], {"feeds": runner}, heartbeat_file=heartbeat, watchdog_seconds=3600)
+    await scheduler.start()
+    try:
+        monkeypatch.setattr(scheduler.lease, "acquire", down)
+        monkeypatch.setattr(scheduler.runs, "latest", down)
+        await scheduler._fire("feeds")  # logged, not raised
+        assert runner.calls == 0
+        problems = await scheduler.check()
+        assert "database unavailable" in problems
+        assert check_heartbeat(heartbeat, 60)[0]
+    finally:
+        await scheduler.shutdown()
