@@ -59,3 +59,15 @@ def test_user_text_with_braces_is_not_formatted() -> None:
     odd = StatementRecord(text="{0.__class__} and {speaker}", speaker="{x}", source=SourceInfo())
     text = render_result(CheckResult("{0.__class__}", None, "verified", 100.0, odd))
     assert "{0.__class__} and {speaker}" in text and "— {x}" in text
+
+
+def test_parsing_and_replies_import_no_adapter_libraries() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, bot.core.documents, bot.core.render; "
+        "print(sorted(m for m in ('discord', 'sqlmodel', 'sqlalchemy', 'apscheduler', 'asyncio') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"
