@@ -35,6 +35,10 @@ def run_console(service: Any, *, stdin: TextIO | None = None, stdout: TextIO | N
     stdout = stdout or sys.stdout
     interactive = stdin.isatty() and stdout.isatty()
     if interactive:
+        try:
+            import readline  # noqa: F401  (line editing and history for input())
+        except ImportError:
+            pass
         stats = service.stats(guild_id)
         print(BANNER, file=stdout)
         print(f"{stats.statements} statements from {stats.speakers} speakers loaded.\n", file=stdout)

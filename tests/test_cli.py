@@ -154,6 +154,10 @@ def test_subprocess_errors_are_one_line_without_traceback(tmp_path: Path) -> Non
     result = run_cli("export", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/none")
     assert result.returncode == 2
     assert result.stderr.startswith("quotecheck: error: cannot connect") and result.stderr.count("\n") == 1
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    result = run_cli("export", "--db", f"sqlite:///{blocked / 'sub' / 'x.sqlite'}")
+    assert result.returncode == 2 and result.stderr.startswith("quotecheck: error: cannot create the database folder")
     result = run_cli("--db", f"sqlite:///{tmp_path / 'x.sqlite'}", "check", "")
     assert result.returncode == 1 and "Traceback" not in result.stderr and "empty" in result.stderr
     result = run_cli("check", "--db", f"sqlite:///{tmp_path / 'x.sqlite'}", "--batch", str(tmp_path / "missing.jsonl"))
