@@ -145,8 +145,9 @@ class QuoteService:
         return None if found is None else found[1]
 
     def speakers(self, prefix: str = "", guild_id: int | None = None, limit: int = 25) -> list[str]:
-        """Speaker names starting with `prefix` (for autocomplete), most quoted first."""
-        return [name for name, _ in self.store.speaker_names(prefix, guild_id, limit)]
+        """Speaker names for autocomplete, most quoted first (from the index: no database query per keystroke)."""
+        with self._lock:
+            return list(self.matcher.speakers(prefix, guild_id, limit))
 
     def stats(self, guild_id: int | None = None) -> CorpusStats:
         """Corpus counts for the shared corpus plus `guild_id`'s statements."""
