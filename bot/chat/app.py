@@ -15,7 +15,7 @@ import discord
 import yarl
 from discord.ext import commands
 
-from bot.config import Settings
+from bot.config import Settings, SettingsError
 
 from .cooldowns import LookupLimiter
 from .errors import QuoteTree
@@ -92,6 +92,10 @@ class QuoteBot(commands.Bot):
         log.info("connected as %s to %d servers", self.user, len(self.guilds))
 
 
+class ShardedQuoteBot(QuoteBot, commands.AutoShardedBot):
+    """The same bot over several shards in one process (discord.py's AutoShardedBot)."""
+
+
 def create_bot(service: Any, settings: Settings, *, jobs: bool = False, **client_kwargs: Any) -> QuoteBot:
     """The bot around `service`; with `jobs` it also runs the scheduled jobs (inbox, feeds, digest, backups).
 
@@ -99,9 +103,21 @@ def create_bot(service: Any, settings: Settings, *, jobs: bool = False, **client
     """
     point_at(settings.discord.api_base, settings.discord.gateway_url)
     install_redaction()  # before the first request: URLs with interaction tokens are logged at DEBUG
-    if settings.discord.shard_count and len(settings.discord.shard_ids) == 1:
-        client_kwargs.setdefault("shard_count", settings.discord.shard_count)
-        client_kwargs.setdefault("shard_id", settings.discord.shard_ids[0])
+    shard_count, shard_ids = settings.discord.shard_count, tuple(settings.discord.shard_ids)
+    if shard_ids and not shard_count:
+        raise SettingsError("discord.shard_ids needs discord.shard_count (the total number of shards)")
+    if any(not 0 <= shard < shard_count for shard in shard_ids):
+        raise SettingsError(f"discord.shard_ids must lie in 0..{shard_count - 1}")
+    if shard_count and len(shard_ids) == 1:
+        client_kwargs.setdefault("shard_count", shard_count)
+        client_kwargs.setdefault("shard_id", shard_ids[0])
+    elif shard_count:
+        # Several shards in this process (all of them when shard_ids is empty); other processes or
+        # machines run the other ids against the same database.
+        client_kwargs.setdefault("shard_count", shard_count)
+        if shard_ids:
+            client_kwargs.setdefault("shard_ids", list(shard_ids))
+        return ShardedQuoteBot(service, settings, jobs=jobs, **client_kwargs)
     return QuoteBot(service, settings, jobs=jobs, **client_kwargs)
 
 

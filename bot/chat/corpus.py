@@ -25,7 +25,7 @@ from bot.store.records import Report, UnverifiedQuote
 from . import corpus_embeds
 from .embeds import notice
 from .errors import NotModerator, UserFacingError
-from .safety import cap, safe
+from .safety import cap, id_code
 from .views import AddStatementModal, EditStatementModal, ImportConfirmView, ReviewView, actor_name
 
 if TYPE_CHECKING:
@@ -116,7 +116,7 @@ class Corpus(commands.GroupCog, group_name="corpus", group_description="Manage t
             self.bot.service.remove, cap(id, 64).strip(), reason=cap(reason, 500), actor=actor_name(interaction.user),
             guild_id=interaction.guild_id, interaction_id=str(interaction.id))
         await interaction.followup.send(
-            embed=notice(f"Removed statement `{removed.id}`. `/corpus restore id:{removed.id}` brings it back."),
+            embed=notice(f"Removed statement {id_code(removed.id)}. `/corpus restore` with that id brings it back."),
             ephemeral=True)
 
     @app_commands.command(name="restore")
@@ -127,7 +127,7 @@ class Corpus(commands.GroupCog, group_name="corpus", group_description="Manage t
         restored = await asyncio.to_thread(
             self.bot.service.restore, cap(id, 64).strip(), actor=actor_name(interaction.user),
             guild_id=interaction.guild_id, interaction_id=str(interaction.id))
-        await interaction.followup.send(embed=notice(f"Restored statement `{restored.id}`."), ephemeral=True)
+        await interaction.followup.send(embed=notice(f"Restored statement {id_code(restored.id)}."), ephemeral=True)
 
     @app_commands.command(name="history")
     @app_commands.describe(id="The statement id")
@@ -136,7 +136,7 @@ class Corpus(commands.GroupCog, group_name="corpus", group_description="Manage t
         await interaction.response.defer(ephemeral=True, thinking=True)
         sid = cap(id, 64).strip()
         entries = await asyncio.to_thread(self.bot.service.history, sid, interaction.guild_id)
-        await interaction.followup.send(embed=corpus_embeds.history_embed(safe(sid, 64), entries), ephemeral=True)
+        await interaction.followup.send(embed=corpus_embeds.history_embed(sid, entries), ephemeral=True)
 
     @app_commands.command(name="review")
     async def review(self, interaction: discord.Interaction) -> None:

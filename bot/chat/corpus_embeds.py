@@ -10,7 +10,7 @@ from bot.core.model import ParsedDocument
 from bot.store.records import AuditEntry, CorpusStats, DocumentOutcome, Report, UnverifiedQuote
 
 from .embeds import DESCRIPTION_MAX, source_text
-from .safety import cut, safe
+from .safety import cut, id_plain, safe
 
 PREVIEW_ITEMS = 10
 
@@ -61,7 +61,7 @@ def _summary(data: dict[str, object] | None) -> str:
 
 def history_embed(statement_id: str, entries: Sequence[AuditEntry]) -> discord.Embed:
     """The audit trail of one statement, oldest first."""
-    embed = discord.Embed(title=f"History of {statement_id}", colour=discord.Colour.blurple())
+    embed = discord.Embed(title=f"History of {id_plain(statement_id)}", colour=discord.Colour.blurple())
     if not entries:
         embed.description = "No history: there is no such statement in this server's corpus."
         return embed

@@ -15,7 +15,7 @@ from bot.core.model import CheckResult, StatementRecord
 from bot.core.render import describe_difference
 
 from .highlight import highlight
-from .safety import cut, quote_block, safe, safe_url
+from .safety import cut, id_code, id_plain, quote_block, safe, safe_url
 
 EMBED_TOTAL = 6000
 DESCRIPTION_MAX = 4096
@@ -106,7 +106,7 @@ def result_embed(result: CheckResult) -> discord.Embed:
         _field(embed, "Note", safe(result.note, 300))
     footer = f"Match score {result.score:.0f}/100"
     if match is not None and match.id:
-        footer += f" · statement {match.id}"
+        footer += f" · statement {id_plain(match.id)}"
     embed.set_footer(text=footer)
     return embed
 
@@ -127,7 +127,7 @@ def compact_result_embed(result: CheckResult, budget: int = 1100) -> discord.Emb
             lines.append(src)
     embed.description = cut("\n".join(lines), budget)
     if match is not None and match.id:
-        embed.set_footer(text=f"statement {match.id}")
+        embed.set_footer(text=f"statement {id_plain(match.id)}")
     return embed
 
 
@@ -154,14 +154,14 @@ def alternatives_embed(result: CheckResult) -> discord.Embed:
     for alt in result.alternatives[:10]:
         st = alt.statement
         who = safe(st.speaker, 80) or "unknown"
-        lines.append(f"**{alt.score:.0f}** · {who}, {st.effective_date or 'date unknown'}: “{safe(st.text, 300)}” · `{st.id}`")
+        lines.append(f"**{alt.score:.0f}** · {who}, {st.effective_date or 'date unknown'}: “{safe(st.text, 300)}” · {id_code(st.id)}")
     embed.description = cut("\n".join(lines) or "No other statement resembles this quote.", DESCRIPTION_MAX)
     return embed
 
 
 def statement_embed(statement: StatementRecord) -> discord.Embed:
     """/source: the whole statement with its context and source."""
-    embed = discord.Embed(title=f"Statement {statement.id}", colour=discord.Colour.blurple())
+    embed = discord.Embed(title=f"Statement {id_plain(statement.id)}", colour=discord.Colour.blurple())
     embed.description = quote_block(statement.text, 2400)
     _field(embed, "Speaker", safe(statement.speaker, 200) or "unknown", inline=True)
     _field(embed, "Date", statement.effective_date or "unknown", inline=True)
@@ -186,7 +186,7 @@ def search_page_embed(query: str, hits: Sequence[tuple[StatementRecord, float]],
         title = safe(st.source.title, 100)
         lines.append(
             f"**{number}.** {who}, {st.effective_date or 'date unknown'}: “{safe(st.text, 450)}”\n"
-            f"`{st.id}` · {title or st.source.kind} · score {score:.0f}"
+            f"{id_code(st.id)} · {title or st.source.kind} · score {score:.0f}"
         )
     embed.description = cut("\n\n".join(lines), DESCRIPTION_MAX)
     embed.set_footer(text=f"Page {page + 1}/{pages} · {len(hits)} results")

@@ -88,3 +88,18 @@ def safe_url(url: str | None) -> str | None:
     if len(url) > 512 or not _URL.fullmatch(url):
         return None
     return url
+
+
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+
+
+def id_code(statement_id: str | None) -> str:
+    """A statement id for markdown text: in a code span when it is a plain id, else escaped (ids come from files)."""
+    if statement_id and _PLAIN_ID.fullmatch(statement_id):
+        return f"`{statement_id}`"
+    return safe(statement_id, 64) or "?"
+
+
+def id_plain(statement_id: str | None) -> str:
+    """A statement id for places without markdown (titles, footers): cleaned and at most 64 characters."""
+    return cut(clean(cap(statement_id or "", 256)), 64) or "?"

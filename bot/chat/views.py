@@ -21,7 +21,7 @@ from bot.store.records import Report, UnverifiedQuote
 from . import corpus_embeds
 from .embeds import alternatives_embed, context_embed, notice, search_page_embed
 from .errors import plain_message, reply_error
-from .safety import QUOTE_MAX, cap, safe_url
+from .safety import QUOTE_MAX, cap, id_code, safe_url
 
 if TYPE_CHECKING:
     from .app import QuoteBot
@@ -229,7 +229,7 @@ class AddStatementModal(SafeModal, title="Add a statement"):
             interaction_id=str(interaction.id),
         )
         await interaction.followup.send(
-            embed=notice(f"Added statement `{created.id}`; it is matched from now on, in this server only."),
+            embed=notice(f"Added statement {id_code(created.id)}; it is matched from now on, in this server only."),
             ephemeral=True,
         )
 
@@ -279,7 +279,7 @@ class EditStatementModal(SafeModal, title="Edit a statement"):
             actor=actor_name(interaction.user), guild_id=self.guild_id, interaction_id=str(interaction.id),
         )
         fields = ", ".join(sorted(changes))
-        await interaction.followup.send(embed=notice(f"Saved statement `{edited.id}` ({fields})."), ephemeral=True)
+        await interaction.followup.send(embed=notice(f"Saved statement {id_code(edited.id)} ({fields})."), ephemeral=True)
 
 
 class ImportConfirmView(SafeView):
@@ -318,7 +318,7 @@ class ReviewView(SafeView):
         if self.reports:
             self.resolve_select: discord.ui.Select[Any] = discord.ui.Select(
                 placeholder="Mark a report as resolved…",
-                options=[discord.SelectOption(label=cap(f"#{r.id}: {r.quote}", 100), value=str(r.id),
+                options=[discord.SelectOption(label=cap(f"#{r.id}: {' '.join(r.quote.split())}", 100), value=str(r.id),
                                               description=cap(r.note or r.verdict or "", 100) or None)
                          for r in self.reports])
             self.resolve_select.callback = self.resolve  # type: ignore[method-assign]
@@ -326,7 +326,7 @@ class ReviewView(SafeView):
         if self.unverified:
             self.add_select: discord.ui.Select[Any] = discord.ui.Select(
                 placeholder="Add a statement for a quote users keep checking…",
-                options=[discord.SelectOption(label=cap(u.quote, 100), value=str(i),
+                options=[discord.SelectOption(label=cap(" ".join(u.quote.split()) or "(blank)", 100), value=str(i),
                                               description=f"checked {u.count} times")
                          for i, u in enumerate(self.unverified)])
             self.add_select.callback = self.add_statement  # type: ignore[method-assign]

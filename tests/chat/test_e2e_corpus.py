@@ -189,3 +189,17 @@ async def test_review_lists_reports_and_unverified_quotes_and_resolves(env):
     assert quote in prefilled
     added = await fake.submit_modal(shown, {"Speaker": "Moon Mayor"})
     assert "Added statement" in added.text()
+
+
+
+async def test_a_file_with_a_hostile_statement_id_is_refused_with_its_reason(env):
+    fake = env.fake
+    evil_id = "e`v`il @everyone <@&" + fake.guild_id + ">"
+    line = {"id": evil_id, "text": "The lantern parade will follow the old river road this autumn",
+            "speaker": "Parade Marshal Ola Berg"}
+    rec = await fake.slash("corpus import", {"file": Attachment("evil.jsonl", json.dumps(line).encode())},
+                           member=fake.moderator)
+    assert rec.ephemeral and "line 1" in unescape(rec.text())
+    assert "Confirm" not in rec.buttons()
+    checked = await fake.slash("verify", {"quote": "The lantern parade will follow the old river road this autumn"})
+    assert checked.reply["embeds"][0]["title"].startswith("⬜")

@@ -127,3 +127,11 @@ def test_highlight_marks_the_differing_words():
     out = highlight("The tone was excellent", ["excellent"], 100)
     assert out == "The tone was **__excellent__**"
     assert highlight("a b a", ["a", "a"], 100) == "**__a__** b **__a__**"
+
+
+def test_ids_are_code_only_when_plain():
+    from bot.chat.safety import id_code, id_plain
+
+    assert id_code("d55c943594a29604") == "`d55c943594a29604`"
+    assert id_code("a`b @everyone") == "a\\`b \\@everyone"
+    assert len(id_plain("x" * 300)) <= 64
