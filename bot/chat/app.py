@@ -103,7 +103,11 @@ def create_bot(service: Any, settings: Settings, *, jobs: bool = False, **client
     """
     point_at(settings.discord.api_base, settings.discord.gateway_url)
     install_redaction()  # before the first request: URLs with interaction tokens are logged at DEBUG
-    shard_count, shard_ids = settings.discord.shard_count, tuple(settings.discord.shard_ids)
+    shard_count = settings.discord.shard_count
+    try:  # from QUOTECHECK_DISCORD_SHARD_IDS=0,2 the ids arrive as strings
+        shard_ids = tuple(int(shard) for shard in settings.discord.shard_ids)
+    except ValueError:
+        raise SettingsError(f"discord.shard_ids must be whole numbers: {settings.discord.shard_ids!r}") from None
     if shard_ids and not shard_count:
         raise SettingsError("discord.shard_ids needs discord.shard_count (the total number of shards)")
     if any(not 0 <= shard < shard_count for shard in shard_ids):

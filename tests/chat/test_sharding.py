@@ -31,6 +31,16 @@ def test_several_shards_in_one_process_use_the_auto_sharded_bot():
     assert isinstance(everything, ShardedQuoteBot) and everything.shard_ids is None and everything.shard_count == 2
 
 
+def test_shard_ids_from_the_environment_are_read_as_numbers():
+    from bot.config import load_settings
+
+    settings = load_settings(environ={"QUOTECHECK_DISCORD_SHARD_COUNT": "4", "QUOTECHECK_DISCORD_SHARD_IDS": "1,3"})
+    bot = create_bot(None, settings)
+    assert isinstance(bot, ShardedQuoteBot) and bot.shard_ids == [1, 3] and bot.shard_count == 4
+    with pytest.raises(SettingsError):
+        create_bot(None, replace(settings, discord=replace(settings.discord, shard_ids=("one",))))
+
+
 def test_no_sharding_settings_give_a_single_connection():
     bot = create_bot(None, _settings())
     assert type(bot) is QuoteBot and bot.shard_count is None
