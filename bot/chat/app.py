@@ -62,6 +62,7 @@ class QuoteBot(commands.Bot):
         self.scheduler: Any = None
 
     async def setup_hook(self) -> None:
+        """Load the cogs (and start the scheduled jobs when asked); the command tree is not synced here."""
         from .admin import Admin
         from .corpus import Corpus
         from .lookups import Lookups

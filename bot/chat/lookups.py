@@ -77,6 +77,7 @@ class Lookups(commands.Cog):
         self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
 
     async def speaker_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        """Speakers of the corpus starting with what the member typed (this server's and the shared ones)."""
         names = await asyncio.to_thread(self.bot.service.speakers, cap(current, 100), interaction.guild_id, 25)
         return [app_commands.Choice(name=cap(n, 100), value=cap(n, 100)) for n in names if n and n.strip()][:25]
 

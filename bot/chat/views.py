@@ -44,6 +44,7 @@ class SafeView(discord.ui.View):
     message: discord.WebhookMessage | None = None  # set after sending, so a timeout can disable the buttons
 
     async def on_timeout(self) -> None:
+        """Grey out the buttons so members see they no longer work."""
         if self.message is None:
             return
         for item in self.children:
@@ -107,13 +108,16 @@ class ResultView(SafeView):
         self.add_item(_button("Report a problem", discord.ButtonStyle.danger, self.report))
 
     async def more_context(self, interaction: discord.Interaction) -> None:
+        """The statement in its longer surroundings, privately."""
         assert self.result.match is not None
         await interaction.response.send_message(embed=context_embed(self.result.match), ephemeral=True)
 
     async def other_matches(self, interaction: discord.Interaction) -> None:
+        """The other statements the quote resembles, privately."""
         await interaction.response.send_message(embed=alternatives_embed(self.result), ephemeral=True)
 
     async def report(self, interaction: discord.Interaction) -> None:
+        """Ask what is wrong (a modal); the answer goes to the review queue."""
         await interaction.response.send_modal(ReportModal(self.bot, self.result, self.guild_id))
 
 
@@ -157,6 +161,7 @@ class SearchPager(SafeView):
         self._sync_buttons()
 
     def embed(self) -> discord.Embed:
+        """The current page."""
         return search_page_embed(self.query, self.hits, self.page, self.per_page)
 
     def _sync_buttons(self) -> None:
@@ -168,10 +173,12 @@ class SearchPager(SafeView):
         await interaction.response.edit_message(embed=self.embed(), view=self)
 
     async def go_previous(self, interaction: discord.Interaction) -> None:
+        """One page back."""
         self.page = max(self.page - 1, 0)
         await self._show(interaction)
 
     async def go_next(self, interaction: discord.Interaction) -> None:
+        """One page on."""
         self.page = min(self.page + 1, self.pages - 1)
         await self._show(interaction)
 
@@ -294,6 +301,7 @@ class ImportConfirmView(SafeView):
         self.add_item(_button("Cancel", discord.ButtonStyle.secondary, self.cancel))
 
     async def confirm(self, interaction: discord.Interaction) -> None:
+        """Store the document with its audit row, then say what changed."""
         await interaction.response.defer()
         self.stop()
         outcome = await asyncio.to_thread(
@@ -303,6 +311,7 @@ class ImportConfirmView(SafeView):
         await interaction.edit_original_response(embed=corpus_embeds.import_done_embed(outcome), view=None)
 
     async def cancel(self, interaction: discord.Interaction) -> None:
+        """Drop the preview; nothing is stored."""
         self.stop()
         await interaction.response.edit_message(embed=notice("Import cancelled: nothing was added."), view=None)
 
@@ -333,6 +342,7 @@ class ReviewView(SafeView):
             self.add_item(self.add_select)
 
     async def resolve(self, interaction: discord.Interaction) -> None:
+        """Close the chosen report and show the queue without it."""
         report_id = int(self.resolve_select.values[0])
         await interaction.response.defer()
         await asyncio.to_thread(self.bot.service.resolve_report, report_id, resolution="resolved",
@@ -345,6 +355,7 @@ class ReviewView(SafeView):
         await interaction.edit_original_response(embed=embed, view=view)
 
     async def add_statement(self, interaction: discord.Interaction) -> None:
+        """Open the add form with the chosen quote filled in."""
         quote = self.unverified[int(self.add_select.values[0])].quote
         await interaction.response.send_modal(AddStatementModal(self.bot, self.guild_id, prefill=quote))
 
