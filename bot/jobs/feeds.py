@@ -158,7 +158,10 @@ class FeedPoller:
         now = now or utcnow()
         state = self._load(feed.url)
         report = FeedReport(url=feed.url)
-        if state.next_poll_at is not None and now < state.next_poll_at:
+        # A little slack: the poll that fires one interval later, a moment before the back-off
+        # ends, must not be skipped (that would double every delay).
+        slack = min(timedelta(minutes=1), self.backoff_base / 10)
+        if state.next_poll_at is not None and now < state.next_poll_at - slack:
             report.status = "backing off"
             return report
         headers = {}

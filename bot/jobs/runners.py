@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
@@ -94,7 +95,15 @@ def build_runners(
 
     feeds = [FeedConfig.from_setting(f) for f in jobs.feeds]
     if feeds or poller is not None:
-        feed_poller = poller or FeedPoller(engine, feeds, ingest_feed_article(target), timeout=jobs.feeds_timeout_seconds)
+        # Back-off delays are whole poll intervals (one, two, four... up to a day), so a failing
+        # feed is asked less and less often, and never more often than the others.
+        feed_poller = poller or FeedPoller(
+            engine,
+            feeds,
+            ingest_feed_article(target),
+            timeout=jobs.feeds_timeout_seconds,
+            backoff_base=timedelta(minutes=jobs.feeds_interval_minutes),
+        )
 
         async def run_feeds() -> JobOutcome:
             report = await asyncio.to_thread(feed_poller.poll_all)

@@ -123,3 +123,17 @@ def test_unreachable_feed_is_an_error_not_a_crash(engine, store, poller_for, sit
     assert [f.status for f in report.feeds] == ["error", "fetched"]
     assert not report.ok and "127.0.0.1:9" in report.summary()
     assert report.feeds[1].ingested == 2
+
+
+def test_the_next_regular_poll_is_not_skipped_for_firing_a_moment_early(site, engine, store):
+    site.fail_feed_with = 503
+    poller = FeedPoller(engine, [FeedConfig(f"{site.base}/feed.xml")], ingest_feed_article(store),
+                        timeout=5, backoff_base=timedelta(minutes=30))
+    try:
+        poller.poll_all(now=T0)
+        site.fail_feed_with = None
+        # The job's next slot fires a few seconds before the back-off's end: the feed is polled.
+        report = poller.poll_all(now=T0 + timedelta(minutes=30) - timedelta(seconds=5))
+        assert report.feeds[0].status == "fetched"
+    finally:
+        poller.close()
