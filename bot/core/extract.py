@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from bot.core.sentences import split_sentences
-from bot.core.speakers import Mention, PeopleIndex, name_runs, parse_run
+from bot.core.speakers import ABBREVIATED_TITLES, CAP_TOKEN, Mention, PeopleIndex, name_runs, parse_run
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,49 +197,71 @@ def _quote_regions(text: str, paragraphs: list[tuple[int, int]]) -> list[_Region
 
 # --- Attribution ---------------------------------------------------------------------------------
 
-_VERBS = (
-    r"said|says|say|saying|told|tells|telling|added|adds|adding|asked|asks|asking|noted|notes|"
-    r"wrote|writes|writing|stated|states|explained|explains|argued|argues|insisted|insists|"
-    r"continued|continues|declared|declares|warned|warns|tweeted|tweets|posted|recalled|recalls|"
-    r"replied|replies|responded|responds|answered|answers|claimed|claims|acknowledged|acknowledges|"
-    r"admitted|admits|announced|announces|joked|jokes|quipped|quips|remarked|remarks|observed|"
-    r"observes|suggested|suggests|shouted|yelled|cried|concluded|concludes|countered|counters|"
-    r"conceded|concedes|emphasized|emphasizes|emphasised|stressed|stresses|urged|urges|promised|"
-    r"promises|vowed|vows|predicted|predicts|mused|muses|lamented|laments|complained|complains|"
-    r"boasted|boasts|bragged|brags|reiterated|reiterates|testified|texted|emailed|wondered|wonders|"
-    r"thundered|exclaimed|whispered|reported|reports|commented|comments|agreed|agrees|charged|"
-    r"contended|contends|maintained|maintains|asserted|asserts|retorted|snapped|fumed|scoffed|"
-    r"pleaded|demanded|demands|confirmed|confirms|denied|denies|assured|cautioned|cautions|"
-    r"speculated|elaborated|reflected|recounted|offered|opined|proclaimed|advised|implored|alleged|"
-    r"alleges|reasoned|insisted|began|chanted|read|reads|called|calls|described|describes|"
-    r"pointed out|points out|went on|goes on|chimed in|shot back|fired back|summed up|"
-    r"explained|writes|put it|puts it|pledged|pledges|accused|accuses|acknowledged|ordered|tells"
+# Verbs that attribute words to someone when written right after a quotation (`," she said`).
+_TRAIL_VERBS = (
+    r"said|says|say|told|tells|added|adds|asked|asks|noted|notes|wrote|writes|stated|states|"
+    r"explained|explains|argued|argues|insisted|insists|continued|continues|declared|declares|"
+    r"warned|warns|tweeted|tweets|posted|recalled|recalls|replied|replies|responded|responds|"
+    r"answered|answers|claimed|claims|acknowledged|acknowledges|admitted|admits|announced|"
+    r"announces|joked|jokes|quipped|quips|remarked|remarks|observed|observes|suggested|suggests|"
+    r"shouted|shouts|yelled|yells|cried|concluded|concludes|countered|counters|conceded|concedes|"
+    r"emphasized|emphasizes|emphasised|stressed|stresses|urged|urges|promised|promises|vowed|vows|"
+    r"predicted|predicts|mused|muses|lamented|laments|complained|complains|boasted|boasts|"
+    r"bragged|brags|reiterated|reiterates|testified|texted|emailed|wondered|wonders|thundered|"
+    r"exclaimed|whispered|reported|reports|commented|comments|agreed|agrees|contended|contends|"
+    r"maintained|maintains|asserted|asserts|retorted|snapped|fumed|scoffed|pleaded|demanded|"
+    r"demands|confirmed|confirms|assured|cautioned|cautions|speculated|elaborated|reflected|"
+    r"recounted|opined|proclaimed|advised|implored|reasoned|sighed|laughed|interjected|"
+    r"pointed out|points out|went on|goes on|chimed in|shot back|fired back|summed up|put it|puts it"
 )
-_VERB = re.compile(rf"\b(?:{_VERBS})\b")
+# Verbs that may introduce a quotation after them (`Putin called the talks "constructive"`).
+_LEAD_VERBS = (
+    _TRAIL_VERBS
+    + r"|saying|telling|adding|asking|noting|writing|explaining|arguing|insisting|declaring|"
+    r"warning|tweeting|posting|claiming|announcing|calling|describing|urging|promising|vowing|"
+    r"predicting|complaining|boasting|pledging|accusing|proclaiming|insisting|lamenting|"
+    r"called|calls|described|describes|pledged|pledges|accused|accuses|labeled|labelled|labels|"
+    r"branded|brands|dubbed|dubs|denounced|denounces|praised|praises|blasted|blasts|slammed|"
+    r"slams|criticized|criticised|criticizes|mocked|mocks|hailed|hails|touted|touts|expressed|"
+    r"read|reads|began|begins|offered|offers|ordered|tell|ask|write|declare|warn|insist|"
+    r"is saying|was saying|has said|had said|have said|has called|told"
+)
+_TRAIL_VERB = rf"(?:{_TRAIL_VERBS})\b"
+_LEAD_VERB = re.compile(rf"\b(?:{_LEAD_VERBS})\b")
 _ADVERBS = (
     r"also|later|then|again|previously|recently|once|reportedly|repeatedly|publicly|privately|"
     r"earlier|further|simply|flatly|bluntly|angrily|subsequently|first|often|frequently|has|had|"
-    r"have|would|will|had|has|once|famously|memorably|quickly|finally|recently|immediately|"
-    r"last|tearfully|proudly|calmly|candidly|openly|repeatedly|emphatically|confidently|already"
+    r"have|would|will|famously|memorably|quickly|finally|immediately|last|tearfully|proudly|"
+    r"calmly|candidly|openly|emphatically|confidently|already|has also|had also|once|later"
 )
 _TRAILING_ADVERBS = re.compile(rf"(?:\s+(?:{_ADVERBS}))+\s*$")
-# Subject text: no clause punctuation, but abbreviations ("Sen.", "J.") may keep their period.
-_SUBJ_CHARS = r"(?:\b[A-Z][a-z]{0,3}\.|[^,.;:!?\"“”()—–])"
-_VERB_FIRST = re.compile(rf"(?:{_VERBS})\s+(?P<subj>{_SUBJ_CHARS}{{1,120}})")
-_ACCORDING = re.compile(r"\baccording to\s+(?P<subj>[^,.;:!?\"“”()]{1,120})", re.IGNORECASE)
+# Subject text: no clause punctuation, but abbreviations ("Sen.", "J.") keep their period.
+_SUBJ_CHARS = rf"(?:\b(?:{ABBREVIATED_TITLES})\.|\b[A-Z]\.|[^,.;:!?\"“”()—–\n])"
+_VERB_FIRST = re.compile(rf"{_TRAIL_VERB}\s+(?P<subj>{_SUBJ_CHARS}{{1,120}})")
+_ACCORDING = re.compile(rf"\b[Aa]ccording to\s+(?P<subj>{_SUBJ_CHARS}{{1,120}})")
 _SUBJ_FIRST = re.compile(
-    rf"(?P<subj>{_SUBJ_CHARS}{{1,90}}?)(?:\s*,(?P<app>[^\"“”]{{1,200}}?),)?"
-    rf"(?:\s+(?:{_ADVERBS}))*\s+(?:{_VERBS})\b"
+    rf"(?P<subj>{_SUBJ_CHARS}{{1,90}}?)(?:\s*,(?P<app>[^\"“”\n]{{1,200}}?),)?"
+    rf"(?:\s+(?:{_ADVERBS}))*\s+{_TRAIL_VERB}"
 )
-_PRONOUN = re.compile(r"\b(?P<p>[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|[Yy]ou|[Ii]t)\s*$")
-_PRONOUN_ONLY = re.compile(r"\s*(?P<p>[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|[Yy]ou|[Ii]t)\s*$")
+_AFTER_VERB = re.compile(r"\s+(?:in|on|at|to|during|after|before|from|about|with|for|when|while|of|via|outside|inside)\s+")
+_NOT_SUBJECT_START = re.compile(
+    r"(?:and|but|or|which|who|whom|that|as|while|because|when|if|so|then|than|where|what|how|why|"
+    r"in|on|at|to|for|of|with|after|before|since|until|about|this|these|those|it|there)\b",
+    re.IGNORECASE,
+)
+_PRONOUN = re.compile(r"\b(?P<p>[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|[Yy]ou)\s*$")
+_PRONOUN_ONLY = re.compile(r"\s*(?P<p>[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|[Yy]ou)\s*")
 _RUN_AT_END = re.compile(
-    r"(?:[A-Z][a-z]{0,3}\.|[A-Z](?:[\w’'\-]*\w)?)"
-    r"(?:(?:\s+(?:von|van|der|den|de|da|del|della|di|du|la|le|bin|ibn|al|el))*\s+"
-    r"(?:[A-Z][a-z]{0,3}\.|[A-Z](?:[\w’'\-]*\w)?))*\s*$"
+    rf"{CAP_TOKEN}(?:(?:\s+(?:von|van|der|den|de|da|del|della|di|du|la|le|bin|ibn|al|el))*\s+{CAP_TOKEN})*\s*$"
 )
-_ORG_HINT = re.compile(r"\b(?:[A-Z]{2,}|[A-Z][a-z]+ (?:House|Department|Ministry|Office|Party|Committee|Council|Commission|Campaign|Agency|Court))\b")
-_FUNCTION_START = re.compile(r"^(?:the|a|an|his|her|their|its|our|one|some|another|many|several)\b")
+_ORGANISATION = re.compile(
+    r"\b(?:[A-Z][A-Za-z]*[A-Z][A-Za-z]*|Kremlin|Pentagon|Vatican|Congress|Senate|Parliament|Downing Street|"
+    r"(?:[A-Z][\w’'\-]+ )+(?:House|Department|Ministry|Office|Party|Committee|Council|Commission|"
+    r"Campaign|Agency|Court|Times|Post|Journal|News|Network|Institute|Foundation|Association|"
+    r"Union|Bureau|Service|Administration|Government|Group|Center|Centre|Police|Army))\b"
+)
+_SHORT_PARENTHETICAL = re.compile(r"\([^()\"“”\n]{0,40}\)")
+_ING_VERB = re.compile(r"ing\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +271,10 @@ class _Attribution:
     speaker: str | None
     pronoun: str | None = None
     pronoun_at: int = 0
+    person: bool = False
+
+
+_NOBODY = _Attribution(None)
 
 
 class _Article:
@@ -258,14 +284,24 @@ class _Article:
         self.body = body
         self.text = strip_dateline_and_byline(body)
         self.paragraphs = paragraph_spans(self.text)
-        self.sentences = split_sentences(self.text)
+        self.sentences = split_sentences(self.text) or [(0, len(self.text))]
         self.sentence_starts = [start for start, _ in self.sentences]
         self.regions = _quote_regions(self.text, self.paragraphs)
         self.paragraph_starts = [start for start, _ in self.paragraphs]
+        self.masked = self._masked()
         self.mentions = self._mentions()
         self.people = PeopleIndex(self.mentions)
         self.person_mentions = [m for m in self.mentions if self.people.is_person(m)]
         self.mention_starts = [m.start for m in self.person_mentions]
+
+    def _masked(self) -> str:
+        """The text with quotation contents and short parentheticals ("(D-Ore.)") blanked, so that
+        attribution patterns see only the narration around quotes."""
+        chars = list(self.text)
+        for region in self.regions:
+            chars[region.start : region.end] = " " * (region.end - region.start)
+        masked = "".join(chars)
+        return _SHORT_PARENTHETICAL.sub(lambda m: " " * len(m.group(0)), masked)
 
     def _mentions(self) -> list[Mention]:
         mentions: list[Mention] = []
@@ -286,28 +322,24 @@ class _Article:
 
     # Speakers ------------------------------------------------------------------------------------
 
-    def speaker_of(self, subject: str, offset: int, lone_subject: bool) -> _Attribution | None:
-        """The speaker named by an attribution's subject text ("White House press secretary Karoline
-        Leavitt", "he", "Putin"); None when the subject names nobody and no organisation."""
-        subject = subject.strip()
+    def speaker_of(self, subject: str, offset: int) -> _Attribution:
+        """The speaker an attribution's subject names ("White House press secretary Karoline
+        Leavitt", "he", "Putin", "the Kremlin"); `_NOBODY` for "a senior official"."""
         pronoun = _PRONOUN_ONLY.fullmatch(subject)
         if pronoun:
-            return _Attribution(None, pronoun.group("p").lower(), offset)
+            return _Attribution(None, pronoun.group("p").lower(), offset + pronoun.start("p"))
         mentions = [m for run in name_runs(subject) for m in parse_run(run.group(0), run.start())]
         people = [m for m in mentions if self.people.is_person(m)]
-        if people:
-            return _Attribution(" ".join(self.people.canonical_tokens(people[-1].tokens)))
-        if lone_subject and len(mentions) == 1 and not _FUNCTION_START.match(subject):
+        if not people and mentions and len(subject.split()) <= 4 and not _ORGANISATION.search(subject):
             # The capitalised subject of a speech verb is a person even if named nowhere else.
-            words = subject.split()
-            if len(words) <= 4 and not _ORG_HINT.search(subject):
-                return _Attribution(" ".join(self.people.canonical_tokens(mentions[-1].tokens)))
-        organisation = _ORG_HINT.search(subject) or re.search(r"[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)*", subject)
-        if organisation and not _FUNCTION_START.match(subject.lower()) or organisation and _ORG_HINT.search(subject):
-            return _Attribution(organisation.group(0))
+            if not subject.lstrip()[:1].islower():
+                people = mentions[-1:]
+        if people:
+            return _Attribution(" ".join(self.people.canonical_tokens(people[-1].tokens)), person=True)
+        organisation = _ORGANISATION.search(subject)
         if organisation:
             return _Attribution(organisation.group(0))
-        return _Attribution(None)
+        return _NOBODY
 
     def resolve(self, attribution: _Attribution) -> str | None:
         if attribution.pronoun is None:
@@ -335,35 +367,49 @@ class _Article:
         return None
 
     def trail_attribution(self, start: int, stop: int) -> _Attribution | None:
-        """Attribution right after a quote: `," he said`, `," said Putin`, `," Timofeev, head of …, told NPR`."""
-        trail = self.text[start:stop]
-        stripped = trail.lstrip(" \t,;:—–-\n")
-        offset = start + len(trail) - len(stripped)
+        """Attribution right after a quote: `," he said`, `," said Putin`, `," Timofeev, head of …,
+        told NPR`, or a later clause of the sentence (`" about the plan, said X`)."""
+        trail = self.masked[start:stop]
+        clause_starts = [0] + [m.end() for m in re.finditer(r",", trail)]
+        for clause_start in clause_starts:
+            found = self._clause_attribution(trail, clause_start, start)
+            if found is not None:
+                return found
+        return None
+
+    def _clause_attribution(self, trail: str, at: int, offset: int) -> _Attribution | None:
+        clause = trail[at:]
+        stripped = clause.lstrip(" \t,;:—–-\n\"”’'")
+        base = offset + at + len(clause) - len(stripped)
         according = _ACCORDING.match(stripped)
         if according:
-            return self.speaker_of(according.group("subj"), offset + according.start("subj"), True)
+            return self.speaker_of(_subject_head(according.group("subj")), base + according.start("subj"))
         verb_first = _VERB_FIRST.match(stripped)
         if verb_first:
-            subject = re.split(r"\s+(?:in|on|at|to|during|after|before|from|about|with|for|when|while)\s+", verb_first.group("subj"))[0]
-            found = self.speaker_of(subject, offset + verb_first.start("subj"), True)
-            if found and (found.speaker or found.pronoun):
+            subject = _subject_head(verb_first.group("subj"))
+            found = self.speaker_of(subject, base + verb_first.start("subj"))
+            if found.speaker or found.pronoun:
                 return found
         subject_first = _SUBJ_FIRST.match(stripped)
-        if subject_first:
-            subject = subject_first.group("subj")
-            return self.speaker_of(subject, offset + subject_first.start("subj"), True)
+        if subject_first and not _NOT_SUBJECT_START.match(subject_first.group("subj").strip()):
+            return self.speaker_of(subject_first.group("subj"), base + subject_first.start("subj"))
         return None
 
     def lead_attribution(self, start: int, stop: int) -> _Attribution | None:
-        """Attribution before a quote in the same sentence: `Putin said, "`, `X told NPR: "`."""
-        lead = self.text[start:stop]
+        """Attribution before a quote in the same sentence: `Putin said, "`, `X told NPR: "`, `X
+        called it "…"`; when the verb has no subject of its own (`… and told reporters "`), the
+        sentence's first person."""
+        lead = self.masked[start:stop]
         according = _ACCORDING.search(lead)
         if according:
-            return self.speaker_of(according.group("subj"), start + according.start("subj"), True)
-        verbs = list(_VERB.finditer(lead))
+            return self.speaker_of(_subject_head(according.group("subj")), start + according.start("subj"))
+        verbs = list(_LEAD_VERB.finditer(lead))
         for verb in reversed(verbs):
             before = lead[: verb.start()]
+            if _ING_VERB.search(verb.group(0)) and before.rstrip().endswith(","):
+                continue  # "…, telling reporters": the subject is the main clause's
             before = _TRAILING_ADVERBS.sub("", before).rstrip()
+            appositive_person = None
             if before.endswith(","):
                 comma = before.rfind(",", max(0, len(before) - 200), len(before) - 1)
                 if comma >= 0:
@@ -373,9 +419,28 @@ class _Article:
                 return _Attribution(None, pronoun.group("p").lower(), start + pronoun.start("p"))
             run = _RUN_AT_END.search(before)
             if run:
-                found = self.speaker_of(run.group(0), start + run.start(), True)
-                if found and found.speaker:
+                found = self.speaker_of(run.group(0), start + run.start())
+                if found.person:
                     return found
+                appositive_person = self._appositive_person(start, start + len(before))
+                if appositive_person:
+                    return _Attribution(appositive_person, person=True)
+                if found.speaker:
+                    return found
+        if verbs:
+            person = self.first_person_in(start, stop)
+            if person:
+                return _Attribution(person, person=True)
+        return None
+
+    def _appositive_person(self, start: int, stop: int) -> str | None:
+        """A person named and then described: "Anthony Anton, president and CEO of … stated"."""
+        lo = bisect.bisect_left(self.mention_starts, start)
+        for mention in self.person_mentions[lo:]:
+            if mention.start >= stop:
+                break
+            if self.text[mention.end : mention.end + 1] == ",":
+                return " ".join(self.people.canonical_tokens(mention.tokens))
         return None
 
     def first_person_in(self, start: int, stop: int) -> str | None:
@@ -403,6 +468,14 @@ class _Article:
         return " ".join(pieces)
 
 
+def _subject_head(subject: str) -> str:
+    """The subject without what follows it: "Putin in a briefing" → "Putin"."""
+    return _AFTER_VERB.split(subject, maxsplit=1)[0]
+
+
+_SPLIT_GAP_VERB = re.compile(rf"\b{_TRAIL_VERB}")
+
+
 def _group(article: _Article) -> list[list[_Region]]:
     """Regions joined into quotations: continued over paragraphs, or split by their attribution."""
     text = article.text
@@ -421,7 +494,7 @@ def _group(article: _Article) -> list[list[_Region]]:
                 and len(gap) <= 120
                 and inside[:1].islower()
                 and text[last.start : last.end].rstrip()[-1:] in (",", "—", "–", "-")
-                and _VERB.search(gap)
+                and _SPLIT_GAP_VERB.search(gap)
                 and not re.search(r"[.!?]\s", gap)
             ):
                 groups[-1].append(region)  # "I'll tell you," he said, "but …"
@@ -440,20 +513,43 @@ def _pieces(article: _Article, group: list[_Region]) -> list[tuple[int, int]]:
         while end > start and body[end - 1].isspace():
             end -= 1
         if index == len(group) - 1:
-            while end > start and body[end - 1] in ",;:" or end > start and body[end - 1].isspace():
+            while end > start and (body[end - 1] in ",;:" or body[end - 1].isspace()):
                 end -= 1
         if start < end:
             spans.append((start, end))
     return spans
 
 
+@dataclass(slots=True)
+class _Found:
+    """A quotation while its speaker is being worked out."""
+
+    group: list[_Region]
+    spans: list[tuple[int, int]]
+    first_sentence: int
+    last_sentence: int
+    attribution: _Attribution | None
+    trailing: bool  # the attribution came after the quote in its sentence
+
+
+def _short_attribution_sentence(article: _Article, index: int) -> _Attribution | None:
+    """A sentence that only attributes the quote before it: `…?” Priebus said.`"""
+    lo, hi = article.sentences[index]
+    sentence = article.masked[lo:hi]
+    if len(sentence.split()) > 12 or any(lo <= r.open_at < hi for r in article.regions[:0]):
+        return None
+    found = article._clause_attribution(sentence, 0, lo)
+    if found is None:
+        return None
+    return found
+
+
 def extract_quotes(body: str) -> list[ExtractedQuote]:
     """Every quotation in an article body, in order, with speaker and context; scare quotes flagged."""
     article = _Article(body)
-    quotes: list[ExtractedQuote] = []
-    previous_speaker: str | None = None
-    previous_paragraph = -10
     groups = _group(article)
+    found: list[_Found] = []
+    region_sentences = {article.sentence_index(r.open_at) for r in article.regions}
     for number, group in enumerate(groups):
         spans = _pieces(article, group)
         if not spans:
@@ -462,17 +558,12 @@ def extract_quotes(body: str) -> list[ExtractedQuote]:
         first_sentence = article.sentence_index(first.open_at)
         last_sentence = article.sentence_index(max(last.close_end - 1, last.start))
         next_open = groups[number + 1][0].open_at if number + 1 < len(groups) else len(article.text)
-        sentence_end = article.sentences[last_sentence][1] if article.sentences else len(article.text)
-        if sentence_end <= last.close_end and last_sentence + 1 < len(article.sentences):
-            # The closing mark ends the sentence; an attribution may still follow (`?" he asked.`).
-            follower = article.text[last.close_end : article.sentences[last_sentence + 1][1]]
-            if follower[:1] in (" ", ",") and follower.strip()[:1].islower():
-                sentence_end = article.sentences[last_sentence + 1][1]
+        sentence_end = article.sentences[last_sentence][1]
         trail_stop = min(next_open, max(sentence_end, last.close_end))
-        previous_close = groups[number - 1][-1].close_end if number else 0
-        lead_start = max(article.sentences[first_sentence][0] if article.sentences else 0, previous_close)
+        lead_start = article.sentences[first_sentence][0]
 
         attribution = None
+        trailing = False
         for earlier, later in zip(group, group[1:]):
             if earlier.closed:
                 attribution = article.trail_attribution(earlier.close_end, later.open_at)
@@ -480,38 +571,60 @@ def extract_quotes(body: str) -> list[ExtractedQuote]:
                     break
         if attribution is None and last.closed:
             attribution = article.trail_attribution(last.close_end, trail_stop)
-        if attribution is None:
+            trailing = attribution is not None
+            if (
+                attribution is None
+                and sentence_end <= last.close_end
+                and last_sentence + 1 < len(article.sentences)
+                and last_sentence + 1 not in region_sentences
+                and article.sentences[last_sentence + 1][0] < next_open
+            ):
+                attribution = _short_attribution_sentence(article, last_sentence + 1)
+                trailing = attribution is not None
+        if attribution is None and lead_start < first.open_at:
             attribution = article.lead_attribution(lead_start, first.open_at)
-        if attribution is None and not article.text[lead_start : first.open_at].strip() and first_sentence > 0:
+        if attribution is None and not article.masked[lead_start : first.open_at].strip() and first_sentence > 0:
             lo, hi = article.sentences[first_sentence - 1]
             if article.text[lo:hi].rstrip().endswith(":"):
-                attribution = article.lead_attribution(max(lo, previous_close), hi)
-        speaker = article.resolve(attribution) if attribution else None
-        if attribution is None:
-            lead = article.text[lead_start : first.open_at]
-            paragraph = article.paragraph_index(first.open_at)
-            if lead.strip():
-                speaker = article.first_person_in(lead_start, first.open_at)
-            if speaker is None and paragraph - previous_paragraph <= 1 and not lead.strip():
-                speaker = previous_speaker
+                attribution = article.lead_attribution(lo, hi)
+        found.append(_Found(group, spans, first_sentence, last_sentence, attribution, trailing))
 
-        text = " ".join(body[start:end] for start, end in spans)
-        context_before, context_after = article.context(first_sentence, last_sentence)
+    # A quote without attribution takes the one of the next quote in its sentence (`"A" and "B,"
+    # X said`) or, when it stands alone, the speaker of the quote just before (a speaker goes on).
+    for index in range(len(found) - 2, -1, -1):
+        item, following = found[index], found[index + 1]
+        if item.attribution is None and following.attribution and following.trailing:
+            if following.first_sentence == item.last_sentence:
+                item.attribution = following.attribution
+    quotes: list[ExtractedQuote] = []
+    previous_speaker: str | None = None
+    previous_paragraph = -10
+    for item in found:
+        first, last = item.group[0], item.group[-1]
+        text = " ".join(body[start:end] for start, end in item.spans)
+        scare = len(text.split()) <= 2
+        if item.attribution is not None:
+            speaker = article.resolve(item.attribution)
+        else:
+            lead_start = article.sentences[item.first_sentence][0]
+            lead = article.masked[lead_start : first.open_at]
+            speaker = article.first_person_in(lead_start, first.open_at) if lead.strip() else None
+            if speaker is None and not lead.strip() and article.paragraph_index(first.open_at) - previous_paragraph <= 1:
+                speaker = previous_speaker
+        context_before, context_after = article.context(item.first_sentence, item.last_sentence)
         quotes.append(
             ExtractedQuote(
                 text=text,
                 speaker=speaker,
-                start=spans[0][0],
-                end=spans[-1][1],
-                spans=tuple(spans),
+                start=item.spans[0][0],
+                end=item.spans[-1][1],
+                spans=tuple(item.spans),
                 context_before=context_before,
                 context_after=context_after,
-                scare=len(text.split()) <= 2,
+                scare=scare,
             )
         )
-        if speaker is not None and not quotes[-1].scare:
+        if not scare:
             previous_speaker = speaker
             previous_paragraph = article.paragraph_index(last.close_end - 1)
-        elif attribution is not None and not quotes[-1].scare:
-            previous_speaker = None
     return quotes

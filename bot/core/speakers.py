@@ -28,9 +28,9 @@ _PUNCT = re.compile(r"[^\w\s'-]")
 
 def fold(name: str) -> str:
     """Case-, accent- and punctuation-insensitive form of a name, for comparisons only."""
-    decomposed = unicodedata.normalize("NFKD", name)
+    decomposed = unicodedata.normalize("NFKD", name.replace("’", "'"))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(_PUNCT.sub(" ", stripped.casefold()).replace("’", "'").split())
+    return " ".join(_PUNCT.sub(" ", stripped.casefold()).split())
 
 
 def strip_titles(name: str) -> str:
@@ -110,7 +110,7 @@ _NOT_NAME = frozenset(
     july august september october november december christmas easter
     god america europe africa asia twitter facebook instagram youtube google microsoft apple
     democrat democrats republican republicans gop democratic conservative conservatives liberal
-    liberals muslim muslims christian christians jewish catholic isis obamacare
+    liberals muslim muslims christians jewish catholic isis obamacare
     """.split()
 )
 # Capitalised words that start a run only because they start a sentence.
@@ -190,7 +190,14 @@ _MALE_NAMES = frozenset(
     """.split()
 )
 
-_CAP_TOKEN = r"(?:[A-Z][a-z]{0,3}\.|[A-Z](?:[\w’'\-]*\w)?)"
+# A capitalised word of a name: a title abbreviation ("Sen."), initials ("J.", "J.M."), or a word
+# ("O'Rourke", "Zelenskyy"); a sentence's final period is not part of "Cruz.".
+ABBREVIATED_TITLES = (
+    r"Mr|Mrs|Ms|Messrs|Dr|Sen|Sens|Rep|Reps|Gov|Govs|Lt|Gen|Col|Capt|Sgt|Jr|Sr|St|Rev|Adm|Maj|Cmdr|"
+    r"Atty|Prof|Supt|Det|Cpl|Pvt|Pres|Hon|Insp|Msgr|Fr|Amb|Sec|Brig|Lieut"
+)
+_CAP_TOKEN = rf"(?:(?:{ABBREVIATED_TITLES})\.|[A-Z]\.(?:[A-Z]\.)*|[A-Z](?:[\w’'\-]*\w)?)"
+CAP_TOKEN = _CAP_TOKEN
 _RUN = re.compile(
     rf"{_CAP_TOKEN}(?:(?:\s+(?:von|van|der|den|de|da|del|della|di|du|la|le|bin|ibn|al|el))*\s+{_CAP_TOKEN})*"
 )
@@ -251,6 +258,10 @@ def _piece_mention(piece: list[tuple[int, int, str]]) -> Mention | None:
                     gender = "f"
                 elif bare in MALE_TITLES:
                     gender = "m"
+    # A possessive before the name belongs to something else: "Commentary's Noah Rothman".
+    for index, (_, _, word) in enumerate(piece[:-1]):
+        if word.endswith(("'s", "’s", "s'", "s’")) and index > last_title:
+            last_title = index
     name = piece[last_title + 1 :]
     if last_title < 0:
         # No title: drop leading nationalities and role words ("Russian", "Republican").
@@ -262,6 +273,8 @@ def _piece_mention(piece: list[tuple[int, int, str]]) -> Mention | None:
     if not name:
         return None
     words = [w for _, _, w in name]
+    if words[-1].endswith(".") and len(words[-1]) > 2 and not re.fullmatch(_CAP_TOKEN, words[-1]):
+        words[-1] = words[-1][:-1]  # the sentence's period, not an abbreviation: "Cruz."
     words[-1] = _POSSESSIVE.sub("", words[-1]) if words[-1][-2:] in {"'s", "’s"} else words[-1]
     lowered = [w.rstrip(".").lower() for w in words]
     if any(w in _NOT_NAME for w in lowered):

@@ -14,8 +14,11 @@ SEED = Path(__file__).resolve().parents[2] / "corpus" / "000_41f3c08ac7623368.tx
 
 
 def seed_body() -> str:
-    """The seed article without its `date …` header line."""
-    return SEED.read_text(encoding="utf-8").split("\n", 1)[1]
+    """The seed article without its header (YAML front matter, or the original `date …` line)."""
+    text = SEED.read_text(encoding="utf-8")
+    if text.startswith("---"):
+        return text.split("\n---\n", 1)[1]
+    return text.split("\n", 1)[1]
 
 
 @pytest.fixture(scope="module")
