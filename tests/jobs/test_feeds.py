@@ -137,3 +137,16 @@ def test_the_next_regular_poll_is_not_skipped_for_firing_a_moment_early(site, en
         assert report.feeds[0].status == "fetched"
     finally:
         poller.close()
+
+
+def test_a_lost_feed_cursor_does_not_duplicate_statements(site, engine, store, poller_for):
+    from bot.store.tables import FeedState
+
+    poller = poller_for(FeedConfig(f"{site.base}/feed.xml"))
+    poller.poll_all(now=T0)
+    before = export(store)
+    with engine.begin() as conn:  # as if the process died after ingesting, before saving the state
+        conn.execute(FeedState.__table__.delete())
+    again = poller.poll_all(now=T0 + timedelta(minutes=30))
+    assert again.feeds[0].ingested == 2 and again.feeds[0].added == 0
+    assert export(store) == before

@@ -102,3 +102,16 @@ def test_a_database_failure_leaves_the_file_for_the_next_run(tmp_path):
     report = Inbox([inbox_dir], broken).scan()
     assert path.exists() and report.failed and not report.rejected
     assert "failed" in report.summary()
+
+
+def test_a_run_killed_between_ingesting_and_moving_redoes_only_the_move(store, tmp_path):
+    inbox_dir = tmp_path / "inbox"
+    path = _drop(inbox_dir, "gettysburg.md", SPEECH)
+    ingest = ingest_inbox_file(store)
+    ingest(path)  # the previous run committed the document, then the process died before the move
+    before = export(store)
+
+    report = Inbox([inbox_dir], ingest).scan()
+    assert [p.name for p in report.ingested] == ["gettysburg.md"]
+    assert report.added == 0 and report.skipped == 3
+    assert export(store) == before
