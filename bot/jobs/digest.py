@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Iterable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, func, select
@@ -91,11 +92,11 @@ def collect_digest(
     )
 
 
-def rank_quotes(quotes: object, limit: int) -> tuple[tuple[str, int], ...]:
+def rank_quotes(quotes: Iterable[str], limit: int) -> tuple[tuple[str, int], ...]:
     """The most asked quotes, counting case, spacing and quotation-mark variants as one."""
     counts: Counter[str] = Counter()
     first: dict[str, str] = {}
-    for quote in quotes:  # type: ignore[attr-defined]
+    for quote in quotes:
         key = _quote_key(str(quote))
         if not key:
             continue
