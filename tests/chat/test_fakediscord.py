@@ -111,3 +111,12 @@ def test_pings_follow_allowed_mentions_and_defaults():
     assert pings(content, None, default_parse=("users",)) == ["<@12>"]
     assert set(pings(content, None, default_parse=("users", "roles", "everyone"))) == {"@everyone", "<@12>", "<@&34>"}
     assert pings(content, {"parse": [], "roles": ["34"]}, default_parse=()) == ["<@&34>"]
+
+
+async def test_channel_lookup(served):
+    fake, http = served
+    auth = {"Authorization": f"Bot {fake.token}"}
+    async with http.get(f"{fake.api_base}/channels/{fake.channel_id}", headers=auth) as resp:
+        assert (await resp.json())["id"] == fake.channel_id
+    async with http.get(f"{fake.api_base}/channels/1", headers=auth) as resp:
+        assert resp.status == 404

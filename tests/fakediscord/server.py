@@ -585,6 +585,10 @@ class FakeDiscord:
                 return self._put_commands(scope, body or [])
             if method == "GET":
                 return _json(self.commands.get(scope, []))
+        if m := re.fullmatch(r"/channels/(\d+)", path):
+            if m.group(1) != self.channel_id:
+                return _error(404, 10003, "Unknown Channel")
+            return _json(self._channel_payload())
         if m := re.fullmatch(r"/channels/(\d+)/messages", path):
             if method == "POST":
                 return self._channel_post(m.group(1), body or {}, bool(files))
