@@ -211,7 +211,8 @@ _TRAIL_VERBS = (
     r"exclaimed|whispered|reported|reports|commented|comments|agreed|agrees|contended|contends|"
     r"maintained|maintains|asserted|asserts|retorted|snapped|fumed|scoffed|pleaded|demanded|"
     r"demands|confirmed|confirms|assured|cautioned|cautions|speculated|elaborated|reflected|"
-    r"recounted|opined|proclaimed|advised|implored|reasoned|sighed|laughed|interjected|"
+    r"recounted|opined|proclaimed|advised|implored|reasoned|sighed|laughed|interjected|charged|"
+    r"echoed|echoes|conceded|joked|chided|quipped|gushed|raved|sniped|wrote back|tweeted out|"
     r"pointed out|points out|went on|goes on|chimed in|shot back|fired back|summed up|put it|puts it"
 )
 # Verbs that may introduce a quotation after them (`Putin called the talks "constructive"`).
@@ -232,7 +233,8 @@ _ADVERBS = (
     r"also|later|then|again|previously|recently|once|reportedly|repeatedly|publicly|privately|"
     r"earlier|further|simply|flatly|bluntly|angrily|subsequently|first|often|frequently|has|had|"
     r"have|would|will|famously|memorably|quickly|finally|immediately|last|tearfully|proudly|"
-    r"calmly|candidly|openly|emphatically|confidently|already|has also|had also|once|later"
+    r"calmly|candidly|openly|emphatically|confidently|already|is|was|are|were|has been|had been|"
+    r"is now|was also|is also|now|still|even|never|not|did|does|just|then"
 )
 _TRAILING_ADVERBS = re.compile(rf"(?:\s+(?:{_ADVERBS}))+\s*$")
 # Subject text: no clause punctuation, but abbreviations ("Sen.", "J.") keep their period.
@@ -260,6 +262,11 @@ _ORGANISATION = re.compile(
     r"Campaign|Agency|Court|Times|Post|Journal|News|Network|Institute|Foundation|Association|"
     r"Union|Bureau|Service|Administration|Government|Group|Center|Centre|Police|Army))\b"
 )
+_DETERMINER_END = re.compile(r"\b(?:a|an|the|one|his|her|their|its|another|some)\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*$")
+_DETERMINER = re.compile(r"(?:a|an|the|one|his|her|their|its|another|some|several|many)\b", re.IGNORECASE)
+_DASH_NAME = re.compile(rf"\s*[—–-]+\s*(?P<subj>{CAP_TOKEN}(?:\s+{CAP_TOKEN}){{0,3}})\s*(?:[,.]|$)")
+_VERB_AFTER = re.compile(rf"(?:\s+(?:{_ADVERBS}))*\s+{_TRAIL_VERB}")
+_VERB_BEFORE = re.compile(r"\b(?:said|says|told|asked|added|wrote)\s+$")
 _SHORT_PARENTHETICAL = re.compile(r"\([^()\"“”\n]{0,40}\)")
 _ING_VERB = re.compile(r"ing\b")
 
@@ -290,7 +297,7 @@ class _Article:
         self.paragraph_starts = [start for start, _ in self.paragraphs]
         self.masked = self._masked()
         self.mentions = self._mentions()
-        self.people = PeopleIndex(self.mentions)
+        self.people = PeopleIndex(self.mentions, self._speech_subjects())
         self.person_mentions = [m for m in self.mentions if self.people.is_person(m)]
         self.mention_starts = [m.start for m in self.person_mentions]
 
@@ -313,6 +320,16 @@ class _Article:
             if region:
                 cursor = region.close_end
         return mentions
+
+    def _speech_subjects(self) -> list[str]:
+        """Single names written as the subject of a speech verb ("Bob said", "said Bob")."""
+        names = []
+        for mention in self.mentions:
+            if len(mention.tokens) == 1 and (
+                _VERB_AFTER.match(self.masked, mention.end) or _VERB_BEFORE.search(self.masked, max(0, mention.start - 12), mention.start)
+            ):
+                names.append(mention.tokens[0])
+        return names
 
     def sentence_index(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.sentence_starts, offset) - 1)
@@ -357,12 +374,17 @@ class _Article:
         for index in range(sentence, max(-1, sentence - 6), -1):
             lo, hi = self.sentences[index]
             first = bisect.bisect_left(self.mention_starts, lo)
-            for mention in self.person_mentions[first:last]:
-                if mention.start >= hi:
-                    break
-                found = self.people.gender(mention.tokens)
-                if found is None or found == gender:
-                    return " ".join(self.people.canonical_tokens(mention.tokens))
+            fitting = [
+                mention
+                for mention in self.person_mentions[first:last]
+                if mention.start < hi and self.people.gender(mention.tokens) in (None, gender)
+            ]
+            # Someone who speaks in that sentence ("Cruz spokesman Rick Tyler said") before the
+            # sentence's first-named person.
+            speaking = [m for m in fitting if _VERB_AFTER.match(self.masked, m.end)]
+            if speaking or fitting:
+                chosen = (speaking or fitting)[0]
+                return " ".join(self.people.canonical_tokens(chosen.tokens))
             last = first
         return None
 
@@ -386,13 +408,22 @@ class _Article:
             return self.speaker_of(_subject_head(according.group("subj")), base + according.start("subj"))
         verb_first = _VERB_FIRST.match(stripped)
         if verb_first:
-            subject = _subject_head(verb_first.group("subj"))
+            subject = _subject_head(verb_first.group("subj")).strip()
             found = self.speaker_of(subject, base + verb_first.start("subj"))
-            if found.speaker or found.pronoun:
+            if found.speaker or found.pronoun or _DETERMINER.match(subject):
+                return found  # "said one longtime adviser": someone, unnamed
+        dash = _DASH_NAME.match(clause)
+        if dash:
+            found = self.speaker_of(dash.group("subj"), offset + at + dash.start("subj"))
+            if found.person:
                 return found
         subject_first = _SUBJ_FIRST.match(stripped)
-        if subject_first and not _NOT_SUBJECT_START.match(subject_first.group("subj").strip()):
-            return self.speaker_of(subject_first.group("subj"), base + subject_first.start("subj"))
+        if subject_first:
+            subject = subject_first.group("subj").strip()
+            # A subject is short and starts like one: a name, a pronoun, "the spokesman".
+            if len(subject.split()) <= 7 and not _NOT_SUBJECT_START.match(subject):
+                if subject[:1].isupper() or _DETERMINER.match(subject) or _PRONOUN_ONLY.fullmatch(subject):
+                    return self.speaker_of(subject, base + subject_first.start("subj"))
         return None
 
     def lead_attribution(self, start: int, stop: int) -> _Attribution | None:
@@ -409,8 +440,12 @@ class _Article:
             if _ING_VERB.search(verb.group(0)) and before.rstrip().endswith(","):
                 continue  # "…, telling reporters": the subject is the main clause's
             before = _TRAILING_ADVERBS.sub("", before).rstrip()
-            appositive_person = None
             if before.endswith(","):
+                # "Dean Johnson, a salesman from Sumter, South Carolina, says": the person before
+                # the appositive is the subject.
+                appositive_person = self._appositive_person(start, start + len(before) - 1)
+                if appositive_person:
+                    return _Attribution(appositive_person, person=True)
                 comma = before.rfind(",", max(0, len(before) - 200), len(before) - 1)
                 if comma >= 0:
                     before = before[:comma].rstrip()
@@ -418,6 +453,8 @@ class _Article:
             if pronoun:
                 return _Attribution(None, pronoun.group("p").lower(), start + pronoun.start("p"))
             run = _RUN_AT_END.search(before)
+            if run and run.group(0).rstrip().endswith(("'s", "’s")):
+                continue  # "Clinton's remarks": a possessive, not a subject
             if run:
                 found = self.speaker_of(run.group(0), start + run.start())
                 if found.person:
@@ -427,7 +464,9 @@ class _Article:
                     return _Attribution(appositive_person, person=True)
                 if found.speaker:
                     return found
-        if verbs:
+            elif _DETERMINER_END.search(before):
+                return _NOBODY  # "a senior official said"
+        if verbs or lead.rstrip().endswith(":"):
             person = self.first_person_in(start, stop)
             if person:
                 return _Attribution(person, person=True)
@@ -536,12 +575,28 @@ def _short_attribution_sentence(article: _Article, index: int) -> _Attribution |
     """A sentence that only attributes the quote before it: `…?” Priebus said.`"""
     lo, hi = article.sentences[index]
     sentence = article.masked[lo:hi]
-    if len(sentence.split()) > 12 or any(lo <= r.open_at < hi for r in article.regions[:0]):
+    match = _SHORT_ATTRIBUTION.match(sentence)
+    if match is None or len(sentence.split()) > 25:
         return None
-    found = article._clause_attribution(sentence, 0, lo)
-    if found is None:
+    return article.speaker_of(match.group("subj"), lo + match.start("subj"))
+
+
+_SHORT_ATTRIBUTION = re.compile(
+    rf"\s*(?P<subj>[Hh]e|[Ss]he|(?:{CAP_TOKEN}\s+){{0,3}}{CAP_TOKEN})(?:\s*,[^,\n]{{1,120}},)?"
+    rf"(?:\s+(?:{_ADVERBS}))*\s+{_TRAIL_VERB}"
+)
+
+
+def _previous_subject(article: _Article, sentence: int) -> str | None:
+    """The person a quotation standing alone continues: the subject of the sentence before it,
+    when that sentence is narration naming someone first ("Howard continued his remarks.")."""
+    if sentence == 0:
         return None
-    return found
+    lo, hi = article.sentences[sentence - 1]
+    if any(lo <= region.open_at < hi for region in article.regions):
+        return None
+    first = article.first_person_in(lo, min(hi, lo + 40))
+    return first
 
 
 def extract_quotes(body: str) -> list[ExtractedQuote]:
@@ -564,6 +619,7 @@ def extract_quotes(body: str) -> list[ExtractedQuote]:
 
         attribution = None
         trailing = False
+        next_sentence: int | None = None
         for earlier, later in zip(group, group[1:]):
             if earlier.closed:
                 attribution = article.trail_attribution(earlier.close_end, later.open_at)
@@ -579,10 +635,12 @@ def extract_quotes(body: str) -> list[ExtractedQuote]:
                 and last_sentence + 1 not in region_sentences
                 and article.sentences[last_sentence + 1][0] < next_open
             ):
-                attribution = _short_attribution_sentence(article, last_sentence + 1)
-                trailing = attribution is not None
+                next_sentence = last_sentence + 1
         if attribution is None and lead_start < first.open_at:
             attribution = article.lead_attribution(lead_start, first.open_at)
+        if attribution is None and next_sentence is not None:
+            attribution = _short_attribution_sentence(article, next_sentence)
+            trailing = attribution is not None
         if attribution is None and not article.masked[lead_start : first.open_at].strip() and first_sentence > 0:
             lo, hi = article.sentences[first_sentence - 1]
             if article.text[lo:hi].rstrip().endswith(":"):
@@ -609,6 +667,8 @@ def extract_quotes(body: str) -> list[ExtractedQuote]:
             lead_start = article.sentences[item.first_sentence][0]
             lead = article.masked[lead_start : first.open_at]
             speaker = article.first_person_in(lead_start, first.open_at) if lead.strip() else None
+            if speaker is None and not lead.strip():
+                speaker = _previous_subject(article, item.first_sentence)
             if speaker is None and not lead.strip() and article.paragraph_index(first.open_at) - previous_paragraph <= 1:
                 speaker = previous_speaker
         context_before, context_after = article.context(item.first_sentence, item.last_sentence)
@@ -624,7 +684,7 @@ def extract_quotes(body: str) -> list[ExtractedQuote]:
                 scare=scare,
             )
         )
-        if not scare:
+        if not scare or (item.attribution is not None and item.trailing):
             previous_speaker = speaker
             previous_paragraph = article.paragraph_index(last.close_end - 1)
     return quotes

@@ -91,7 +91,9 @@ PERSON_TITLES = frozenset(
     lord lady gen general col colonel lt capt captain adm admiral sgt judge justice chairman chairwoman
     speaker leader ambassador commissioner attorney sens reps govs prof professor candidate nominee
     spokesman spokeswoman pastor bishop cardinal sheikh ayatollah emir sultan premier councilman
-    councilwoman councilor assemblyman assemblywoman delegate deputy director
+    councilwoman councilor assemblyman assemblywoman delegate deputy director counsel adviser advisor
+    aide strategist pollster analyst economist anchor host correspondent editor member manager
+    executive officer sheriff coach lawyer chairperson co-founder cofounder president-elect
     """.split()
 )
 FEMALE_TITLES = frozenset("mrs ms miss dame lady queen princess congresswoman chairwoman spokeswoman councilwoman assemblywoman madam".split())
@@ -128,7 +130,31 @@ _FUNCTION_WORDS = frozenset(
 ) - {"mr", "mrs", "ms", "dr"}
 _PARTICLES = frozenset("von van der den de da del della di du la le bin ibn al el".split())
 _PLACE_FIRST = frozenset("new los las san santa saint st north south east west united great central latin".split())
-_NATIONALITY = re.compile(r"(?:an|ian|ean|ese|ish|ic|i|ch)$")
+# Words that qualify a name without being part of it ("Russian", "Republican", "Texas").
+_QUALIFIERS = frozenset(
+    """
+    american russian ukrainian british english french german italian spanish chinese japanese
+    korean indian pakistani afghan iranian iraqi syrian israeli palestinian saudi egyptian turkish
+    mexican canadian european african asian australian brazilian cuban venezuelan polish dutch
+    swedish irish scottish welsh greek belgian swiss austrian hungarian lebanese jordanian libyan
+    democratic democrat republican conservative liberal labour tory gop independent progressive
+    former then-president late veteran billionaire businessman rival fellow embattled outgoing
+    alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii
+    idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan
+    minnesota mississippi missouri montana nebraska nevada ohio oklahoma oregon pennsylvania
+    tennessee texas utah vermont wisconsin wyoming
+    """.split()
+)
+# Place names that are never a person ("South Carolina said" does not happen).
+_PLACES = frozenset(
+    """
+    carolina dakota hampshire jersey mexico york island virginia angeles francisco diego vegas
+    washington moscow kyiv kiev london paris berlin beijing tehran damascus baghdad jerusalem
+    russia ukraine china iran iraq syria israel germany france britain england europe japan
+    korea india pakistan afghanistan turkey mexico canada cuba venezuela brazil egypt libya
+    sumter
+    """.split()
+) - {"washington", "virginia", "sumter"}
 
 # Heads of state and government the news names by title and surname alone. Used only when the
 # article itself never gives the person's first name ("President Trump" → "Donald Trump").
@@ -258,17 +284,17 @@ def _piece_mention(piece: list[tuple[int, int, str]]) -> Mention | None:
                     gender = "f"
                 elif bare in MALE_TITLES:
                     gender = "m"
-    # A possessive before the name belongs to something else: "Commentary's Noah Rothman".
+    # A possessive or an acronym before the name belongs to something else: "Commentary's Noah
+    # Rothman", "FBI General Counsel James A. Baker".
     for index, (_, _, word) in enumerate(piece[:-1]):
-        if word.endswith(("'s", "’s", "s'", "s’")) and index > last_title:
+        if index > last_title and (
+            word.endswith(("'s", "’s", "s'", "s’")) or len(word) > 1 and word.isupper() and "." not in word
+        ):
             last_title = index
     name = piece[last_title + 1 :]
     if last_title < 0:
         # No title: drop leading nationalities and role words ("Russian", "Republican").
-        while len(name) > 1 and (
-            _NATIONALITY.search(name[0][2].lower()) and name[0][2].lower() not in _FEMALE_NAMES | _MALE_NAMES
-            or name[0][2].lower() in TITLE_WORDS
-        ):
+        while len(name) > 1 and (name[0][2].lower() in _QUALIFIERS or name[0][2].lower() in TITLE_WORDS):
             name = name[1:]
     if not name:
         return None
@@ -277,7 +303,7 @@ def _piece_mention(piece: list[tuple[int, int, str]]) -> Mention | None:
         words[-1] = words[-1][:-1]  # the sentence's period, not an abbreviation: "Cruz."
     words[-1] = _POSSESSIVE.sub("", words[-1]) if words[-1][-2:] in {"'s", "’s"} else words[-1]
     lowered = [w.rstrip(".").lower() for w in words]
-    if any(w in _NOT_NAME for w in lowered):
+    if any(w in _NOT_NAME or w in _PLACES for w in lowered) or lowered[-1] in _QUALIFIERS:
         return None
     if any(len(w) > 1 and w.isupper() and not w.endswith(".") for w in words):
         return None  # acronyms: NPR, NATO, FBI
@@ -305,10 +331,11 @@ class PeopleIndex:
     as written.
     """
 
-    def __init__(self, mentions: Sequence[Mention]) -> None:
+    def __init__(self, mentions: Sequence[Mention], speakers: Iterable[str] = ()) -> None:
+        """`speakers`: single names seen as the subject of a speech verb ("Bob said"): people too."""
         self._full: dict[str, Counter[tuple[str, ...]]] = {}
         self._first: dict[str, set[tuple[str, ...]]] = {}
-        self._known_single: set[str] = set()
+        self._known_single: set[str] = {fold(name) for name in speakers} | set(WELL_KNOWN)
         self._gender: dict[tuple[str, ...], str] = {}
         for mention in mentions:
             key = fold(mention.tokens[-1])
