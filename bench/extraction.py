@@ -163,6 +163,14 @@ def names_someone(source: str | None) -> list[str]:
     return names
 
 
+def _names_match(gold: str, predicted: str) -> bool:
+    """Same person, or a gold first name alone ("Hillary") that starts the predicted full name."""
+    if same_person(gold, predicted):
+        return True
+    given, full = gold.lower().split(), predicted.lower().split()
+    return len(given) == 1 and len(full) > 1 and given[0] == full[0]
+
+
 @dataclass
 class Prediction:
     chars: set[int]
@@ -255,7 +263,7 @@ def score(article: Article, predicted: list[Prediction], into: Score, keep_error
         name = names[0]
         best = max(predicted, key=lambda p: len(p.chars & gold.chars))
         into.speaker_total += 1
-        if best.speaker and any(same_person(candidate, best.speaker) for candidate in names):
+        if best.speaker and any(_names_match(candidate, best.speaker) for candidate in names):
             into.speaker_right += 1
         elif keep_errors:
             lo, hi = min(gold.chars), max(gold.chars)

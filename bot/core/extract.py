@@ -242,7 +242,7 @@ _SUBJ_CHARS = rf"(?:\b(?:{ABBREVIATED_TITLES})\.|\b[A-Z]\.|[^,.;:!?\"“”()—
 _VERB_FIRST = re.compile(rf"{_TRAIL_VERB}\s+(?P<subj>{_SUBJ_CHARS}{{1,120}})")
 _ACCORDING = re.compile(rf"\b[Aa]ccording to\s+(?P<subj>{_SUBJ_CHARS}{{1,120}})")
 _SUBJ_FIRST = re.compile(
-    rf"(?P<subj>{_SUBJ_CHARS}{{1,90}}?)(?:\s*,(?P<app>[^\"“”\n]{{1,200}}?),)?"
+    rf"(?P<subj>{_SUBJ_CHARS}{{1,90}}?)(?:\s*,(?P<app>[^\n]{{1,200}}?),)?"
     rf"(?:\s+(?:{_ADVERBS}))*\s+{_TRAIL_VERB}"
 )
 _AFTER_VERB = re.compile(r"\s+(?:in|on|at|to|during|after|before|from|about|with|for|when|while|of|via|outside|inside)\s+")
@@ -262,7 +262,15 @@ _ORGANISATION = re.compile(
     r"Campaign|Agency|Court|Times|Post|Journal|News|Network|Institute|Foundation|Association|"
     r"Union|Bureau|Service|Administration|Government|Group|Center|Centre|Police|Army))\b"
 )
-_DETERMINER_END = re.compile(r"\b(?:a|an|the|one|his|her|their|its|another|some)\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*$")
+_ROLE_NOUNS = (
+    r"official|officials|spokesman|spokeswoman|spokesperson|aide|aides|adviser|advisers|advisor|"
+    r"source|sources|statement|analyst|analysts|expert|experts|lawyer|attorney|member|members|"
+    r"supporter|supporters|voter|voters|resident|residents|staffer|staffers|official's|"
+    r"strategist|strategists|operative|diplomat|diplomats|officer|officers|executive|leader|"
+    r"leaders|candidate|campaign|report|release|memo|letter|post|tweet|video|ad|poll|survey|"
+    r"economist|pollster|professor|researcher|activist|protester|protesters|organizer|friend"
+)
+_DETERMINER_END = re.compile(rf"\b(?:a|an|the|one|his|her|their|its|another|some)\s+(?:[\w'’-]+\s+){{0,3}}(?:{_ROLE_NOUNS})$")
 _DETERMINER = re.compile(r"(?:a|an|the|one|his|her|their|its|another|some|several|many)\b", re.IGNORECASE)
 _DASH_NAME = re.compile(rf"\s*[—–-]+\s*(?P<subj>{CAP_TOKEN}(?:\s+{CAP_TOKEN}){{0,3}})\s*(?:[,.]|$)")
 _VERB_AFTER = re.compile(rf"(?:\s+(?:{_ADVERBS}))*\s+{_TRAIL_VERB}")
@@ -422,7 +430,7 @@ class _Article:
             subject = subject_first.group("subj").strip()
             # A subject is short and starts like one: a name, a pronoun, "the spokesman".
             if len(subject.split()) <= 7 and not _NOT_SUBJECT_START.match(subject):
-                if subject[:1].isupper() or _DETERMINER.match(subject) or _PRONOUN_ONLY.fullmatch(subject):
+                if re.search(r"\b[A-Z]", subject) or _DETERMINER.match(subject) or _PRONOUN_ONLY.fullmatch(subject):
                     return self.speaker_of(subject, base + subject_first.start("subj"))
         return None
 
@@ -478,7 +486,7 @@ class _Article:
         for mention in self.person_mentions[lo:]:
             if mention.start >= stop:
                 break
-            if self.text[mention.end : mention.end + 1] == ",":
+            if self.masked[mention.end : mention.end + 60].lstrip()[:1] == ",":
                 return " ".join(self.people.canonical_tokens(mention.tokens))
         return None
 
