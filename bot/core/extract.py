@@ -34,7 +34,7 @@ class ExtractedQuote:
     spans: tuple[tuple[int, int], ...]  # every piece, in order; text is their contents joined by spaces
     context_before: str
     context_after: str
-    scare: bool  # one or two words ("constructive"): not a statement of its own
+    scare: bool  # one or two words ("constructive"), or a title ("Meet the Press"): not a statement
 
 
 # --- Datelines and bylines -----------------------------------------------------------------------
@@ -595,6 +595,17 @@ _SHORT_ATTRIBUTION = re.compile(
 )
 
 
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_MINOR_WORDS = frozenset("a an and as at but by for from in into of on or the to with vs via nor so yet is be".split())
+
+
+def _is_title(text: str) -> bool:
+    """A quoted title or name in Title Case ("Meet the Press", "Gang of Eight"): not a statement."""
+    words = _WORD.findall(text)
+    major = [w for w in words if w.lower() not in _MINOR_WORDS]
+    return len(words) >= 2 and bool(major) and all(w[0].isupper() for w in major) and len(words) <= 14
+
+
 def _previous_subject(article: _Article, sentence: int) -> str | None:
     """The person a quotation standing alone continues: the subject of the sentence before it,
     when that sentence is narration naming someone first ("Howard continued his remarks.")."""
@@ -668,7 +679,7 @@ def extract_quotes(body: str) -> list[ExtractedQuote]:
     for item in found:
         first, last = item.group[0], item.group[-1]
         text = " ".join(body[start:end] for start, end in item.spans)
-        scare = len(text.split()) <= 2
+        scare = len(text.split()) <= 2 or _is_title(text)
         if item.attribution is not None:
             speaker = article.resolve(item.attribution)
         else:
