@@ -24,6 +24,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/startup.py
 	@test ! -f bench/load.py || $(BIN)/python bench/load.py
 	$(BIN)/python bench/jobs.py
 
