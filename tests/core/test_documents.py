@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.core.documents import parse_document, split_header
 from bot.core.model import CorpusFormatError
@@ -141,3 +143,27 @@ def test_article_aliases_are_the_other_forms_the_article_uses(seed_text: str) ->
     assert {("Vladimir Putin", "Putin"), ("Vladimir Putin", "Russian President Vladimir Putin"),
             ("Donald Trump", "President Trump"), ("Volodymyr Zelenskyy", "Zelenskyy")} <= aliases
     assert all(speaker in SEED_SPEAKERS for speaker, _ in aliases)
+
+
+_PRINTABLE = st.text(
+    alphabet=st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\u2028\u2029\x85"), min_size=1, max_size=60
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=_PRINTABLE.filter(lambda t: t.strip() == t and t.strip()), speaker=st.one_of(st.none(), _PRINTABLE))
+def test_statement_lines_survive_a_round_trip(text: str, speaker: str | None) -> None:
+    line = {"id": "s1", "text": text, "speaker": speaker, "date": "2020-01-31",
+            "source": {"title": text, "url": None, "outlet": speaker, "kind": "speech"},
+            "context_before": speaker or "", "context_after": ""}
+    (record,) = parse_document("x.jsonl", json.dumps(line, ensure_ascii=False)).statements
+    assert record.to_export() == line
+
+
+@settings(max_examples=150, deadline=None)
+@given(title=_PRINTABLE.filter(lambda t: t.strip() == t and t.strip()))
+def test_front_matter_written_by_the_bundle_reads_back(title: str) -> None:
+    from bot.bundle import front_matter
+
+    header, body = split_header(front_matter({"title": title, "date": "2024-03-07"}) + "Body text.")
+    assert header == {"title": title, "date": "2024-03-07"} and body == "Body text."
