@@ -144,9 +144,14 @@ def _classify(text: str, mark: str, at: int, end: int) -> str:
     return "apostrophe"
 
 
+def _style(token: str) -> str:
+    return "straight" if token == '"' else "pair" if token == "''" else "curly"
+
+
 def _scan(text: str, start: int, end: int, double: bool, next_opens: bool, out: list[_Region]) -> None:
     """Pair the marks of one kind (double or single) inside one paragraph."""
     open_mark: re.Match[str] | None = None
+    nested: str | None = None  # style of a double quote nested in one of another style
     for mark in _MARK.finditer(text, start, end):
         token = mark.group(0)
         if (token in _DOUBLE) != double:
@@ -154,6 +159,18 @@ def _scan(text: str, start: int, end: int, double: bool, next_opens: bool, out: 
         role = _classify(text, token, mark.start(), mark.end())
         if role == "apostrophe":
             continue
+        if double and open_mark is not None and _style(token) != _style(open_mark.group(0)):
+            # `"… about “Equal Justice Under Law” anymore"`: another style opening inside a quote
+            # is nested in it; another style closing it is sloppy typing and closes it.
+            if nested == _style(token):
+                if role != "open":
+                    nested = None
+                continue
+            if role == "open":
+                nested = _style(token)
+                continue
+            if role == "either":
+                continue
         if role == "either":
             role = "open" if open_mark is None else "close"
         if role == "open":
@@ -162,9 +179,11 @@ def _scan(text: str, start: int, end: int, double: bool, next_opens: bool, out: 
                 # closing mark (paragraphs run together), so it ends here and continues.
                 out.append(_Region(open_mark.start(), open_mark.end(), mark.start(), mark.start(), True, False))
             open_mark = mark
+            nested = None
         elif open_mark is not None:
             out.append(_Region(open_mark.start(), open_mark.end(), mark.start(), mark.end(), double, True))
             open_mark = None
+            nested = None
     if open_mark is not None and (double or next_opens):
         out.append(_Region(open_mark.start(), open_mark.end(), end, end, double, False))
 
@@ -213,6 +232,8 @@ _TRAIL_VERBS = (
     r"demands|confirmed|confirms|assured|cautioned|cautions|speculated|elaborated|reflected|"
     r"recounted|opined|proclaimed|advised|implored|reasoned|sighed|laughed|interjected|charged|"
     r"echoed|echoes|conceded|joked|chided|quipped|gushed|raved|sniped|wrote back|tweeted out|"
+    r"barked|beamed|boomed|roared|grumbled|marveled|marvelled|chuckled|smiled|cited|cites|quoted|"
+    r"quotes|recalled|acknowledged|conceded|explained|reminded|reminds|shrugged|groaned|growled|"
     r"pointed out|points out|went on|goes on|chimed in|shot back|fired back|summed up|put it|puts it"
 )
 # Verbs that may introduce a quotation after them (`Putin called the talks "constructive"`).
@@ -236,7 +257,7 @@ _ADVERBS = (
     r"calmly|candidly|openly|emphatically|confidently|already|is|was|are|were|has been|had been|"
     r"is now|was also|is also|now|still|even|never|not|did|does|just|then"
 )
-_TRAILING_ADVERBS = re.compile(rf"(?:\s+(?:{_ADVERBS}))+\s*$")
+_TRAILING_ADVERBS = re.compile(rf"(?:\s+(?:{_ADVERBS}|[a-z]+ly))+\s*$")
 # Subject text: no clause punctuation, but abbreviations ("Sen.", "J.") keep their period.
 _SUBJ_CHARS = rf"(?:\b(?:{ABBREVIATED_TITLES})\.|\b[A-Z]\.|[^,.;:!?\"“”()—–\n])"
 _VERB_FIRST = re.compile(rf"{_TRAIL_VERB}\s+(?P<subj>{_SUBJ_CHARS}{{1,120}})")
@@ -275,6 +296,9 @@ _DETERMINER = re.compile(r"(?:a|an|the|one|his|her|their|its|another|some|severa
 _DASH_NAME = re.compile(rf"\s*[—–-]+\s*(?P<subj>{CAP_TOKEN}(?:\s+{CAP_TOKEN}){{0,3}})\s*(?:[,.]|$)")
 _VERB_AFTER = re.compile(rf"(?:\s+(?:{_ADVERBS}))*\s+{_TRAIL_VERB}")
 _VERB_BEFORE = re.compile(r"\b(?:said|says|told|asked|added|wrote)\s+$")
+_ASKED_BY = re.compile(
+    rf"\b(?:asked|questioned|pressed|challenged) by\s+(?:[a-z][\w-]*\s+){{0,3}}(?P<subj>{CAP_TOKEN}(?:\s+{CAP_TOKEN}){{0,3}})"
+)
 _SHORT_PARENTHETICAL = re.compile(r"\([^()\"“”\n]{0,40}\)")
 _ING_VERB = re.compile(r"ing\b")
 
@@ -442,6 +466,11 @@ class _Article:
         according = _ACCORDING.search(lead)
         if according:
             return self.speaker_of(_subject_head(according.group("subj")), start + according.start("subj"))
+        asked_by = _ASKED_BY.search(lead)
+        if asked_by:
+            found = self.speaker_of(asked_by.group("subj"), start + asked_by.start("subj"))
+            if found.person:
+                return found
         verbs = list(_LEAD_VERB.finditer(lead))
         for verb in reversed(verbs):
             before = lead[: verb.start()]
@@ -590,8 +619,10 @@ def _short_attribution_sentence(article: _Article, index: int) -> _Attribution |
 
 
 _SHORT_ATTRIBUTION = re.compile(
-    rf"\s*(?P<subj>[Hh]e|[Ss]he|(?:{CAP_TOKEN}\s+){{0,3}}{CAP_TOKEN})(?:\s*,[^,\n]{{1,120}},)?"
-    rf"(?:\s+(?:{_ADVERBS}))*\s+{_TRAIL_VERB}"
+    rf"\s*(?P<subj>[Hh]e|[Ss]he|(?:{CAP_TOKEN}\s+){{0,3}}{CAP_TOKEN})"
+    r"(?:\s+(?:also|then|later))?\s+(?:said|says|told|tells|asked|asks|added|adds|wrote|writes|"
+    r"tweeted|explained|continued|replied|responded|answered|declared|insisted|exclaimed|shouted)\b"
+    r"[^.!?]{0,80}[.!?]?\s*$"
 )
 
 
@@ -650,6 +681,7 @@ def extract_quotes(body: str) -> list[ExtractedQuote]:
             if (
                 attribution is None
                 and sentence_end <= last.close_end
+                and article.text[last.start : last.end].rstrip()[-1:] in ("?", "!")
                 and last_sentence + 1 < len(article.sentences)
                 and last_sentence + 1 not in region_sentences
                 and article.sentences[last_sentence + 1][0] < next_open
