@@ -121,15 +121,15 @@ def similar(a: str, b: str) -> bool:
     """True when two different word keys are a typo or spelling variant of each other."""
     if a == b:
         return True
-    if a[:1].isdigit() or b[:1].isdigit():
+    if abs(len(a) - len(b)) > 2 or a[:1].isdigit() or b[:1].isdigit():
         return False
-    if _variant(a) == _variant(b):
-        return True
     shorter = min(len(a), len(b))
-    if shorter < 4:
-        return False
-    allowed = 1 if max(len(a), len(b)) <= 7 else 2
-    return OSA.distance(a, b, score_cutoff=allowed + 1) <= allowed
+    if shorter >= 4:
+        allowed = 1 if max(len(a), len(b)) <= 7 else 2
+        if OSA.distance(a, b, score_cutoff=allowed + 1) <= allowed:
+            return True
+    # Spelling variants keep the first letter; checking that first skips most unrelated pairs.
+    return shorter >= 4 and a[0] == b[0] and _variant(a) == _variant(b)
 
 
 _SIMILAR_COST = 0.35
@@ -144,7 +144,7 @@ def align(quote: Sequence[Token], statement: Sequence[Token], start: int = 0) ->
     qk = [t.key for t in quote]
     sk = [t.key for t in statement]
     lo, hi = start, len(sk)
-    if len(qk) * (hi - lo) > _MAX_CELLS:
+    if hi - lo > len(qk) + 8 or len(qk) * (hi - lo) > _MAX_CELLS:
         lo, hi = _window(qk, sk, lo, hi)
     return _semiglobal(qk, sk, lo, hi)
 

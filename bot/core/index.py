@@ -53,44 +53,49 @@ class TermIndex:
             postings.append(doc)
         self._docs = max(self._docs, doc + 1)
 
-    def add_many(self, docs: Iterable[tuple[int, Sequence[str]]]) -> None:
-        """Index many documents at once and rebuild the compact postings (start-up)."""
-        term_ids = array("i")
-        doc_ids = array("i")
+    def add_many(self, docs: Sequence[int], texts: Sequence[str]) -> None:
+        """Index many documents at once, each a text of space-separated terms, and rebuild the
+        compact postings (start-up). Vectorised: one split, one dictionary pass, one sort."""
         vocab = self._vocab
-        df = self._df
-        top = self._docs
-        for doc, terms in docs:
-            unique = set(terms)
-            for term in unique:
-                tid = vocab.get(term)
-                if tid is None:
-                    tid = len(vocab)
-                    vocab[term] = tid
-                    df.append(0)
-                df[tid] += 1
-                term_ids.append(tid)
-            doc_ids.extend([doc] * len(unique))
-            if doc >= top:
-                top = doc + 1
-        self._docs = top
-        self._compact(np.frombuffer(term_ids, dtype=np.int32), np.frombuffer(doc_ids, dtype=np.int32))
+        setdefault = vocab.setdefault
+        lengths = np.fromiter((t.count(" ") + 1 if t else 0 for t in texts), dtype=np.int64, count=len(texts))
+        words = " ".join(t for t in texts if t).split()
+        # setdefault hands a new word the next id: len(vocab) is read before the word is inserted.
+        tids = np.fromiter((setdefault(w, len(vocab)) for w in words), dtype=np.int64, count=len(words))
+        del words
+        doc_ids = np.repeat(np.asarray(docs, dtype=np.int64), lengths)
+        pairs = _unique((tids << 32) | doc_ids)  # one posting per (term, document)
+        del tids, doc_ids
+        new_terms = (pairs >> 32).astype(np.int32)
+        new_docs = (pairs & 0xFFFFFFFF).astype(np.int32)
+        if len(vocab) > len(self._df):
+            self._df.frombytes(bytes(self._df.itemsize * (len(vocab) - len(self._df))))
+        df = np.frombuffer(self._df, dtype=np.int32)
+        df += np.bincount(new_terms, minlength=len(vocab)).astype(np.int32)
+        del df
+        if len(docs):
+            self._docs = max(self._docs, int(max(docs)) + 1)
+        self._compact(new_terms, new_docs)
 
     def _compact(self, new_terms: np.ndarray, new_docs: np.ndarray) -> None:
         # Merge the current block, the per-word additions and the new pairs into one sorted block.
         n_terms = len(self._vocab)
-        old_counts = np.diff(self._offsets)
-        old_terms = np.repeat(np.arange(len(old_counts), dtype=np.int32), old_counts)
-        parts_t = [old_terms, new_terms]
-        parts_d = [self._postings, new_docs]
+        parts_t = [new_terms]
+        parts_d = [new_docs]
+        if len(self._postings):
+            old_counts = np.diff(self._offsets)
+            parts_t.append(np.repeat(np.arange(len(old_counts), dtype=np.int32), old_counts))
+            parts_d.append(self._postings)
         for tid, postings in self._delta.items():
             parts_t.append(np.full(len(postings), tid, dtype=np.int32))
             parts_d.append(np.frombuffer(postings, dtype=np.int32).copy())
-        terms = np.concatenate(parts_t)
-        docs = np.concatenate(parts_d)
-        # Sort by (term, doc) so each posting list is in document order.
-        order = np.lexsort((docs, terms))
-        self._postings = docs[order]
+        if len(parts_t) == 1:
+            terms, docs = new_terms, new_docs  # already sorted by (term, document)
+        else:
+            key = np.sort((np.concatenate(parts_t).astype(np.int64) << 32) | np.concatenate(parts_d).astype(np.int64))
+            terms = (key >> 32).astype(np.int32)
+            docs = (key & 0xFFFFFFFF).astype(np.int32)
+        self._postings = docs
         counts = np.bincount(terms, minlength=n_terms)
         self._offsets = np.zeros(n_terms + 1, dtype=np.int64)
         np.cumsum(counts, out=self._offsets[1:])
@@ -123,9 +128,12 @@ class TermIndex:
         added = np.frombuffer(extra, dtype=np.int32).copy()
         return added if base is None or not len(base) else np.concatenate([base, added])
 
-    def select(self, terms: Iterable[str], limit: int, max_share: float) -> list[tuple[int, float]]:
-        """The query's `limit` rarest known terms as (term id, idf weight); terms in more than
-        `max_share` of documents are skipped unless nothing rarer is known."""
+    def select(self, terms: Iterable[str], limit: int, max_share: float, budget: int = 0) -> list[tuple[int, float]]:
+        """The query's rarest known terms as (term id, idf weight), at most `limit` of them.
+
+        Terms in more than `max_share` of documents are skipped unless nothing rarer is known; once
+        the chosen terms' postings pass `budget` (0: no budget) no further terms are added, except
+        to reach three: the rarest words decide, and common ones only cost time."""
         n = max(self._docs, 1)
         cap = max(max_share * n, 50.0)
         found = []
@@ -137,9 +145,15 @@ class TermIndex:
             if df > 0:
                 found.append((df, tid))
         found.sort()
-        rare = [item for item in found if item[0] <= cap]
-        chosen = (rare or found)[:limit]
-        return [(tid, math.log(1.0 + n / df)) for df, tid in chosen]
+        rare = [item for item in found if item[0] <= cap] or found
+        chosen = []
+        spent = 0
+        for df, tid in rare[:limit]:
+            if budget and spent + df > budget and len(chosen) >= 3:
+                break
+            chosen.append((tid, math.log(1.0 + n / df)))
+            spent += df
+        return chosen
 
     def top(
         self,
@@ -148,27 +162,31 @@ class TermIndex:
         query_terms: int = 16,
         max_share: float = 0.05,
         mask: Mask | None = None,
+        budget: int = 0,
     ) -> tuple[np.ndarray, np.ndarray]:
         """The `limit` documents with the highest summed weight of the query's rarest terms, best
         first, as (ids, scores); `mask` keeps only the documents it marks True."""
-        selected = self.select(terms, query_terms, max_share)
+        selected = self.select(terms, query_terms, max_share, budget)
         parts = [self._postings_of(tid) for tid, _ in selected]
         sizes = [len(p) for p in parts]
         total = sum(sizes)
         if total == 0:
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64)
-        if total > self._docs // 8:
+        if total > self._docs // 16:
             # Long lists: a dense accumulator is cheaper than sorting them.
-            acc = np.zeros(self._docs, dtype=np.float32)
-            for (tid, weight), part in zip(selected, parts):
-                acc[part] += weight
+            all_ids = np.concatenate(parts)
+            weights = np.repeat(np.array([w for _, w in selected]), sizes)
+            acc = np.bincount(all_ids, weights=weights, minlength=self._docs)
             ids = np.flatnonzero(acc).astype(np.int32)
-            scores = acc[ids].astype(np.float64)
+            scores = acc[ids]
         else:
             all_ids = np.concatenate(parts)
             weights = np.repeat(np.array([w for _, w in selected]), sizes)
-            ids, inverse = np.unique(all_ids, return_inverse=True)
-            scores = np.bincount(inverse, weights=weights)
+            order = np.argsort(all_ids)
+            all_ids = all_ids[order]
+            starts = np.flatnonzero(np.concatenate(([True], all_ids[1:] != all_ids[:-1])))
+            ids = all_ids[starts]
+            scores = np.add.reduceat(weights[order], starts)
         if mask is not None and len(ids):
             keep = mask(ids)
             ids, scores = ids[keep], scores[keep]
@@ -177,3 +195,14 @@ class TermIndex:
             ids, scores = ids[best], scores[best]
         order = np.argsort(-scores, kind="stable")
         return ids[order], scores[order]
+
+
+def _unique(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values; numpy's own `unique` is many times slower on large int64 arrays."""
+    if not len(values):
+        return values
+    ordered = np.sort(values)
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]

@@ -37,6 +37,12 @@ _FALLBACK_BELOW = 85.0
 _MIN_COVERAGE = 0.5
 # Candidates within this many points of the best are "the same words" for source preference.
 _SAME_WORDS = 1.5
+# Rerank the index's first candidates; stop there when one scores at least _STRONG.
+_FIRST_TIER = 32
+_STRONG = 90.0
+# Postings read per lookup (first pass, widened pass): the rarest words are read first.
+_BUDGET = 60000
+_WIDE_BUDGET = 400000
 # With a speaker filter, a speaker with at most this many statements is scanned directly.
 _SCAN_LIMIT = 20000
 
@@ -147,7 +153,8 @@ class Matcher:
     def add_many(self, statements: Iterable[StatementRecord]) -> None:
         """Index many statements at once (start-up)."""
         with self._lock:
-            self._index.add_many((i, self._texts[i].split()) for i in map(self._append, statements))
+            indexes = [self._append(statement) for statement in statements]
+            self._index.add_many(indexes, [self._texts[i] for i in indexes])
 
     def remove(self, statement_id: str) -> None:
         """Drop a statement; gone from results at once. Unknown ids are ignored."""
@@ -246,13 +253,19 @@ class Matcher:
             s = self.settings
             ids, _ = self._index.top(
                 terms,
-                limit * (3 if wide else 1),
-                query_terms=s.query_terms * (4 if wide else 1),
-                max_share=1.0 if wide else s.max_term_share,
+                limit * (2 if wide else 1),
+                query_terms=s.query_terms * (2 if wide else 1),
+                max_share=min(1.0, s.max_term_share * 4) if wide else s.max_term_share,
                 mask=mask,
+                budget=_WIDE_BUDGET if wide else _BUDGET,
             )
         texts = self._texts
-        scored = [(int(i), quote_score(pieces, texts[i])) for i in ids.tolist()]
+        order = ids.tolist()
+        # Candidates come best-first from the index: when the first few hold a strong match, the
+        # rest (sharing fewer rare words) cannot beat it, so they are not scored.
+        scored = [(i, quote_score(pieces, texts[i])) for i in order[:_FIRST_TIER]]
+        if not scored or max(sc for _, sc in scored) < _STRONG:
+            scored += [(i, quote_score(pieces, texts[i])) for i in order[_FIRST_TIER:]]
         scored.sort(key=lambda item: -item[1])
         return scored
 

@@ -208,6 +208,15 @@ def _reason(
     s_words: Sequence[Word],
     s_span: tuple[int, int] | None,
 ) -> tuple[str, bool]:
+    if all(op.tag in ("equal", "similar") for op in group):
+        # A typo inside a word is not a change of meaning, unless it adds or drops the "n" of a
+        # negation ("ever"/"never", "one"/"none") or turns a word into its opposite.
+        pairs = list(zip(q_keys, s_keys))
+        if any(a == "n" + b or b == "n" + a for a, b in pairs):
+            return "negation", True
+        if any(opposite(a, b) for a, b in pairs):
+            return "antonym", True
+        return "spelling", False
     if sum(k in NEGATIONS for k in q_keys) != sum(k in NEGATIONS for k in s_keys):
         return "negation", True
     q_numbers = [k for k in q_keys if k[:1].isdigit()]
@@ -216,8 +225,6 @@ def _reason(
         return "number", True
     if any(opposite(a, b) for a in q_keys for b in s_keys):
         return "antonym", True
-    if all(op.tag in ("equal", "similar") for op in group):
-        return "spelling", False
     changed = [k for k in q_keys + s_keys if k not in NEGATIONS]
     if kind != "replace" and all(k in FILLER for k in changed):
         return "filler", False
