@@ -30,9 +30,8 @@ _FRONT_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
 _TURN = re.compile(r"^\s*((?:[A-Z][\w.'’\-]*|[A-Z]\.)(?:[ \t]+(?:[A-Z][\w.'’\-]*|[A-Z]\.|de|da|van|von|der|la|le)){0,5})[ \t]*:[ \t]+(\S.*)$")
 # Stage directions in speech and transcript texts, not words anyone said.
 _STAGE = re.compile(
-    r"\s*\[(?:applause|laughter|cheers|cheering|boos|booing|inaudible|crosstalk|crosstalk\W*|audience\b[^\]]*|"
-    r"the (?:president|vice president)\b[^\]]*|pause|music|silence|"
-    r"(?:applause|laughter)[^\]]*)\]",
+    r"\s*[\[(]\s*(?:applause|laughter|cheers|cheering|boos|booing|inaudible|crosstalk|audience\b[^\])]*|"
+    r"the (?:president|vice president)\b[^\])]*|pause|music|silence|(?:applause|laughter)[^\])]*)\s*[\])]",
     re.IGNORECASE,
 )
 _KINDS: tuple[str, ...] = get_args(SourceKind)

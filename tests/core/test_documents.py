@@ -55,7 +55,7 @@ def test_front_matter_fields() -> None:
 
 
 def test_speech_every_sentence_is_a_statement() -> None:
-    text = "---\nkind: speech\nspeaker: President Abraham Lincoln\ndate: 1863-11-19\n---\nFour score and seven years ago our fathers brought forth a nation. [Applause] Now we are engaged in a great civil war.\n\n[Laughter]\n\nThank you."
+    text = "---\nkind: speech\nspeaker: President Abraham Lincoln\ndate: 1863-11-19\n---\nFour score and seven years ago our fathers brought forth a nation. [ Applause ] Now we are engaged in a great (LAUGHTER) civil war.\n\n[Laughter]\n\nThank you."
     doc = parse_document("g.md", text)
     assert [s.text for s in doc.statements] == [
         "Four score and seven years ago our fathers brought forth a nation.",
