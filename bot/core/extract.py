@@ -297,7 +297,7 @@ _DASH_NAME = re.compile(rf"\s*[—–-]+\s*(?P<subj>{CAP_TOKEN}(?:\s+{CAP_TOKEN}
 _VERB_AFTER = re.compile(rf"(?:\s+(?:{_ADVERBS}))*\s+{_TRAIL_VERB}")
 _VERB_BEFORE = re.compile(r"\b(?:said|says|told|asked|added|wrote)\s+$")
 _ASKED_BY = re.compile(
-    rf"\b(?:asked|questioned|pressed|challenged) by\s+(?:[a-z][\w-]*\s+){{0,3}}(?P<subj>{CAP_TOKEN}(?:\s+{CAP_TOKEN}){{0,3}})"
+    r"\b(?:asked|questioned|pressed|challenged) by\s+(?P<subj>\S)"
 )
 _SHORT_PARENTHETICAL = re.compile(r"\([^()\"“”\n]{0,40}\)")
 _ING_VERB = re.compile(r"ing\b")
@@ -466,11 +466,6 @@ class _Article:
         according = _ACCORDING.search(lead)
         if according:
             return self.speaker_of(_subject_head(according.group("subj")), start + according.start("subj"))
-        asked_by = _ASKED_BY.search(lead)
-        if asked_by:
-            found = self.speaker_of(asked_by.group("subj"), start + asked_by.start("subj"))
-            if found.person:
-                return found
         verbs = list(_LEAD_VERB.finditer(lead))
         for verb in reversed(verbs):
             before = lead[: verb.start()]
@@ -503,6 +498,12 @@ class _Article:
                     return found
             elif _DETERMINER_END.search(before):
                 return _NOBODY  # "a senior official said"
+        asked_by = _ASKED_BY.search(lead)
+        if asked_by:
+            # "asked by host Bill Maher, …, “…?”": the question is the asker's.
+            person = self.first_person_in(start + asked_by.start("subj"), min(stop, start + asked_by.end() + 60))
+            if person:
+                return _Attribution(person, person=True)
         if verbs or lead.rstrip().endswith(":"):
             person = self.first_person_in(start, stop)
             if person:
@@ -681,7 +682,7 @@ def extract_quotes(body: str) -> list[ExtractedQuote]:
             if (
                 attribution is None
                 and sentence_end <= last.close_end
-                and article.text[last.start : last.end].rstrip()[-1:] in ("?", "!")
+                and article.text[last.start : last.end].rstrip(" \n’'”\"")[-1:] in ("?", "!")
                 and last_sentence + 1 < len(article.sentences)
                 and last_sentence + 1 not in region_sentences
                 and article.sentences[last_sentence + 1][0] < next_open
