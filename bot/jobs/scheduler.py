@@ -18,6 +18,7 @@ import asyncio
 import json
 import logging
 import os
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -314,7 +315,8 @@ def offline_status(engine: Engine, schedules: Sequence[JobSchedule], *, now: dat
 def write_heartbeat(path: Path, now: datetime, *, healthy: bool, stale: list[str], holder: str) -> None:
     """Write the heartbeat atomically: the health check never reads half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + f".{os.getpid()}.tmp")
+    # A name of its own per write: two passes (the watchdog's and a /corpus jobs request) may overlap.
+    partial = path.with_name(f"{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     partial.write_text(
         json.dumps({"at": now.isoformat(), "healthy": healthy, "stale_jobs": stale, "holder": holder}),
         encoding="utf-8",

@@ -87,8 +87,9 @@ async def test_nothing_runs_at_start_when_no_slot_was_missed(engine):
     scheduler = JobScheduler(engine, schedules, {"backup": Counter(), "digest": Counter()})
     await scheduler.start()
     try:
-        for job_id in ("backup", "digest"):
-            assert scheduler.scheduler.get_job(job_id).next_run_time > now + timedelta(seconds=1)
+        for schedule in schedules:  # each waits for its next regular slot
+            expected = schedule.trigger.get_next_fire_time(None, datetime.now(timezone.utc))
+            assert scheduler.scheduler.get_job(schedule.id).next_run_time == expected
     finally:
         await scheduler.shutdown()
 
@@ -158,7 +159,9 @@ async def test_two_processes_never_run_the_same_job_at_once(engine):
 async def test_a_failing_job_is_recorded_with_its_error_and_goes_stale(engine, tmp_path: Path):
     heartbeat = tmp_path / "heartbeat.json"
     runner = Counter(fail=True)
-    schedule = JobSchedule("feeds", "f", interval_trigger(seconds=1), lease_ttl=timedelta(seconds=1))
+    runs = RunLog(engine)  # an earlier failure, recent enough that nothing is due at start
+    runs.finish(runs.start("feeds", "earlier-process"), "error", "timeout")
+    schedule = JobSchedule("feeds", "f", interval_trigger(minutes=1), lease_ttl=timedelta(seconds=1))
     scheduler = JobScheduler(engine, [schedule], {"feeds": runner}, heartbeat_file=heartbeat, watchdog_seconds=3600)
     await scheduler.start()
     try:
@@ -167,7 +170,7 @@ async def test_a_failing_job_is_recorded_with_its_error_and_goes_stale(engine, t
         view = RunLog(engine).latest()["feeds"]
         assert view.last_status == "error" and "RuntimeError" in view.last_result
 
-        scheduler.started_at = datetime.now(timezone.utc) - timedelta(minutes=5)
+        scheduler.started_at = datetime.now(timezone.utc) - timedelta(minutes=10)
         problems = await scheduler.check()
         assert "feeds stale" in problems
         data = json.loads(heartbeat.read_text())
