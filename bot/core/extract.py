@@ -234,6 +234,7 @@ _TRAIL_VERBS = (
     r"echoed|echoes|conceded|joked|chided|quipped|gushed|raved|sniped|wrote back|tweeted out|"
     r"barked|beamed|boomed|roared|grumbled|marveled|marvelled|chuckled|smiled|cited|cites|quoted|"
     r"quotes|recalled|acknowledged|conceded|explained|reminded|reminds|shrugged|groaned|growled|"
+    r"retaliated|responded|rejoined|protested|objected|wrote in|added in|tweeted in|"
     r"pointed out|points out|went on|goes on|chimed in|shot back|fired back|summed up|put it|puts it"
 )
 # Verbs that may introduce a quotation after them (`Putin called the talks "constructive"`).
@@ -257,7 +258,11 @@ _ADVERBS = (
     r"calmly|candidly|openly|emphatically|confidently|already|is|was|are|were|has been|had been|"
     r"is now|was also|is also|now|still|even|never|not|did|does|just|then"
 )
-_TRAILING_ADVERBS = re.compile(rf"(?:\s+(?:{_ADVERBS}|[a-z]+ly))+\s*$")
+_WHEN = (
+    r"(?:(?:on|last|this|early|late|later|earlier)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+    r"Saturday|Sunday|morning|afternoon|evening|night|week|month|year)|yesterday|today|tonight"
+)
+_TRAILING_ADVERBS = re.compile(rf"(?:\s+(?:{_ADVERBS}|{_WHEN}|[a-z]+ly))+\s*$")
 # Subject text: no clause punctuation, but abbreviations ("Sen.", "J.") keep their period.
 _SUBJ_CHARS = rf"(?:\b(?:{ABBREVIATED_TITLES})\.|\b[A-Z]\.|[^,.;:!?\"“”()—–\n])"
 _VERB_FIRST = re.compile(rf"{_TRAIL_VERB}\s+(?P<subj>{_SUBJ_CHARS}{{1,120}})")

@@ -42,8 +42,15 @@ def strip_titles(name: str) -> str:
     return " ".join(words[start:])
 
 
+_SUFFIXES = frozenset("jr sr ii iii iv".split())
+
+
 def name_tokens(name: str) -> list[str]:
-    return fold(strip_titles(name)).split()
+    """Folded name words without titles and without suffixes ("Jr.", "III")."""
+    tokens = fold(strip_titles(name)).split()
+    while len(tokens) > 1 and tokens[-1] in _SUFFIXES:
+        tokens.pop()
+    return tokens
 
 
 def same_person(given: str, actual: str, aliases: Iterable[str] = ()) -> bool:
@@ -68,6 +75,13 @@ def same_person(given: str, actual: str, aliases: Iterable[str] = ()) -> bool:
             return True
         if given_tokens[-1] == tokens[-1] and _first_names_compatible(given_tokens[:-1], tokens[:-1]):
             return True
+        # A leading initial before the name in use: "C. Stewart Verdery" is "Stewart Verdery".
+        if given_tokens[-1] == tokens[-1] and len(given_tokens) > 2 and len(given_tokens[0]) == 1:
+            if _first_names_compatible(given_tokens[1:-1], tokens[:-1]):
+                return True
+        if given_tokens[-1] == tokens[-1] and len(tokens) > 2 and len(tokens[0]) == 1:
+            if _first_names_compatible(given_tokens[:-1], tokens[1:-1]):
+                return True
     return False
 
 
