@@ -144,6 +144,11 @@ class QuoteService:
         found = self.store.get_statement(statement_id, guild_id)
         return None if found is None else found[1]
 
+    def check_may_change(self, statement_id: str, guild_id: int | None, *, owner: bool = False) -> None:
+        """NotFoundError or SharedCorpusError unless the caller may edit, remove or restore the statement
+        (lets an adapter refuse before asking for the new values; the change itself checks again)."""
+        self.store.check_may_change(statement_id, guild_id, owner=owner)
+
     def speakers(self, prefix: str = "", guild_id: int | None = None, limit: int = 25) -> list[str]:
         """Speaker names for autocomplete, most quoted first (from the index: no database query per keystroke)."""
         with self._lock:
@@ -183,8 +188,13 @@ class QuoteService:
         actor: str,
         guild_id: int | None,
         interaction_id: str | None = None,
+        owner: bool = False,
     ) -> StatementRecord:
-        """Edit a statement; ConflictError when it changed since `expected_version`."""
+        """Edit a statement; ConflictError when it changed since `expected_version`.
+
+        A server changes only its own statements; the shared corpus only the bot's owner (`owner`) or
+        the operator without a server: SharedCorpusError otherwise (see `bot.store.corpus.may_change`).
+        """
         edited = self.store.edit_statement(
             statement_id,
             changes,
@@ -192,6 +202,7 @@ class QuoteService:
             actor=actor,
             guild_id=guild_id,
             interaction_id=interaction_id,
+            owner=owner,
         )
         self.refresh()
         return edited
@@ -204,19 +215,28 @@ class QuoteService:
         actor: str,
         guild_id: int | None,
         interaction_id: str | None = None,
+        owner: bool = False,
     ) -> StatementRecord:
-        """Tombstone a statement; it stops matching at once."""
+        """Tombstone a statement; it stops matching at once (same rights as `edit`)."""
         removed = self.store.remove_statement(
-            statement_id, reason=reason, actor=actor, guild_id=guild_id, interaction_id=interaction_id
+            statement_id, reason=reason, actor=actor, guild_id=guild_id, interaction_id=interaction_id, owner=owner
         )
         self.refresh()
         return removed
 
     def restore(
-        self, statement_id: str, *, actor: str, guild_id: int | None, interaction_id: str | None = None
+        self,
+        statement_id: str,
+        *,
+        actor: str,
+        guild_id: int | None,
+        interaction_id: str | None = None,
+        owner: bool = False,
     ) -> StatementRecord:
-        """Undo a removal."""
-        restored = self.store.restore_statement(statement_id, actor=actor, guild_id=guild_id, interaction_id=interaction_id)
+        """Undo a removal (same rights as `edit`)."""
+        restored = self.store.restore_statement(
+            statement_id, actor=actor, guild_id=guild_id, interaction_id=interaction_id, owner=owner
+        )
         self.refresh()
         return restored
 

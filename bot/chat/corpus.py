@@ -97,14 +97,24 @@ class Corpus(commands.GroupCog, group_name="corpus", group_description="Manage t
     async def edit(self, interaction: discord.Interaction, id: app_commands.Range[str, 1, 64]) -> None:
         """Edit a statement (opens a form; a concurrent edit is refused, not lost)."""
         sid = cap(id, 64).strip()
-        # A modal must be the first answer, so the (fast, indexed) read happens before any defer.
-        statement, version = await asyncio.to_thread(self._current, sid, interaction.guild_id)
+        owner = await self._is_owner(interaction)
+        # A modal must be the first answer, so the (fast, indexed) reads happen before any defer; the rights
+        # are checked here too, so a moderator is not asked to type an edit that would be refused.
+        statement, version = await asyncio.to_thread(self._current, sid, interaction.guild_id, owner)
         if statement is None or version is None:
             raise UserFacingError("There is no such statement in this server's corpus.")
-        await interaction.response.send_modal(EditStatementModal(self.bot, statement, version, interaction.guild_id))
+        await interaction.response.send_modal(
+            EditStatementModal(self.bot, statement, version, interaction.guild_id, owner=owner))
 
-    def _current(self, sid: str, guild_id: int | None) -> tuple[StatementRecord | None, int | None]:
-        return self.bot.service.get(sid, guild_id), self.bot.service.version(sid, guild_id)
+    def _current(self, sid: str, guild_id: int | None, owner: bool) -> tuple[StatementRecord | None, int | None]:
+        statement = self.bot.service.get(sid, guild_id)
+        if statement is not None:
+            self.bot.service.check_may_change(sid, guild_id, owner=owner)
+        return statement, self.bot.service.version(sid, guild_id)
+
+    async def _is_owner(self, interaction: discord.Interaction) -> bool:
+        """Whether the member is the bot's owner (or on its team): only they may change the shared corpus."""
+        return bool(await self.bot.is_owner(interaction.user))
 
     @app_commands.command(name="remove")
     @app_commands.describe(id="The statement id", reason="Why it is removed (kept in the history)")
@@ -112,9 +122,10 @@ class Corpus(commands.GroupCog, group_name="corpus", group_description="Manage t
                      reason: app_commands.Range[str, 1, 500]) -> None:
         """Remove a statement (it can be restored)."""
         await interaction.response.defer(ephemeral=True, thinking=True)
+        owner = await self._is_owner(interaction)
         removed = await asyncio.to_thread(
             self.bot.service.remove, cap(id, 64).strip(), reason=cap(reason, 500), actor=actor_name(interaction.user),
-            guild_id=interaction.guild_id, interaction_id=str(interaction.id))
+            guild_id=interaction.guild_id, interaction_id=str(interaction.id), owner=owner)
         await interaction.followup.send(
             embed=notice(f"Removed statement {id_code(removed.id)}. `/corpus restore` with that id brings it back."),
             ephemeral=True)
@@ -124,9 +135,10 @@ class Corpus(commands.GroupCog, group_name="corpus", group_description="Manage t
     async def restore(self, interaction: discord.Interaction, id: app_commands.Range[str, 1, 64]) -> None:
         """Bring back a removed statement."""
         await interaction.response.defer(ephemeral=True, thinking=True)
+        owner = await self._is_owner(interaction)
         restored = await asyncio.to_thread(
             self.bot.service.restore, cap(id, 64).strip(), actor=actor_name(interaction.user),
-            guild_id=interaction.guild_id, interaction_id=str(interaction.id))
+            guild_id=interaction.guild_id, interaction_id=str(interaction.id), owner=owner)
         await interaction.followup.send(embed=notice(f"Restored statement {id_code(restored.id)}."), ephemeral=True)
 
     @app_commands.command(name="history")

@@ -9,7 +9,7 @@ from discord import app_commands
 
 from bot.core.model import CorpusFormatError
 from bot.service import QuoteError
-from bot.store.records import ConflictError, NotFoundError
+from bot.store.records import ConflictError, NotFoundError, SharedCorpusError
 
 from .safety import safe
 
@@ -33,6 +33,9 @@ def plain_message(error: BaseException) -> str | None:
     if isinstance(error, ConflictError):
         return ("Someone else changed this statement after you opened it, so nothing was saved. "
                 "Run the command again to edit the current version.")
+    if isinstance(error, SharedCorpusError):
+        return ("This statement is part of the shared corpus every server uses, so only the bot's owner can "
+                "change it. Use `/corpus add` to add a corrected statement for this server.")
     if isinstance(error, NotFoundError):
         return "There is no such statement in this server's corpus."
     if isinstance(error, (CorpusFormatError, QuoteError)):

@@ -253,9 +253,11 @@ class EditStatementModal(SafeModal, title="Edit a statement"):
     after: discord.ui.TextInput[Any] = discord.ui.TextInput(
         label="Context after", style=discord.TextStyle.paragraph, max_length=4000, required=False)
 
-    def __init__(self, bot: QuoteBot, statement: StatementRecord, version: int, guild_id: int | None) -> None:
+    def __init__(self, bot: QuoteBot, statement: StatementRecord, version: int, guild_id: int | None, *,
+                 owner: bool = False) -> None:
         super().__init__(timeout=VIEW_TIMEOUT)
         self.bot, self.statement, self.version, self.guild_id = bot, statement, version, guild_id
+        self.owner = owner  # the bot's owner may edit the shared corpus; the store checks it again on save
         self.text.default = cap(statement.text, 4000)
         self.speaker.default = cap(statement.speaker or "", 200)
         self.date.default = statement.date or ""
@@ -284,6 +286,7 @@ class EditStatementModal(SafeModal, title="Edit a statement"):
         edited = await asyncio.to_thread(
             self.bot.service.edit, self.statement.id, changes, expected_version=self.version,
             actor=actor_name(interaction.user), guild_id=self.guild_id, interaction_id=str(interaction.id),
+            owner=self.owner,
         )
         fields = ", ".join(sorted(changes))
         await interaction.followup.send(embed=notice(f"Saved statement {id_code(edited.id)} ({fields})."), ephemeral=True)

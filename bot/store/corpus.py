@@ -27,6 +27,7 @@ from bot.store.records import (
     DocumentOutcome,
     NotFoundError,
     Report,
+    SharedCorpusError,
     UnverifiedQuote,
 )
 from bot.store.tables import (
@@ -370,8 +371,13 @@ class CorpusStore:
         actor: str,
         guild_id: int | None,
         interaction_id: str | None = None,
+        owner: bool = False,
     ) -> StatementRecord:
-        """Change text, speaker, date or context; ConflictError when someone else edited it first."""
+        """Change text, speaker, date or context; ConflictError when someone else edited it first.
+
+        From a server (`guild_id` set) only that server's statements may change, and shared ones only
+        when `owner` (the bot's owner) asks: SharedCorpusError otherwise (see `may_change`).
+        """
         unknown = set(changes) - EDITABLE
         if unknown:
             raise ValueError(f"cannot edit {', '.join(sorted(unknown))}")
@@ -396,7 +402,7 @@ class CorpusStore:
             done = _replayed(session, interaction_id)
             if done is not None:
                 return self._require(session, done)
-            row = self._owned(session, statement_id_, guild_id)
+            row = self._owned(session, statement_id_, guild_id, owner)
             before = self._require(session, row.id)
             values: dict[str, Any] = dict(changes)
             if "speaker" in changes:
@@ -435,15 +441,26 @@ class CorpusStore:
         actor: str,
         guild_id: int | None,
         interaction_id: str | None = None,
+        owner: bool = False,
     ) -> StatementRecord:
-        """Tombstone a statement: hidden from lookups, kept for history and restore."""
-        return self._set_removed(statement_id_, True, reason=reason, actor=actor, guild_id=guild_id, interaction_id=interaction_id)
+        """Tombstone a statement: hidden from lookups, kept for history and restore (same rights as edit)."""
+        return self._set_removed(
+            statement_id_, True, reason=reason, actor=actor, guild_id=guild_id, interaction_id=interaction_id, owner=owner
+        )
 
     def restore_statement(
-        self, statement_id_: str, *, actor: str, guild_id: int | None, interaction_id: str | None = None
+        self,
+        statement_id_: str,
+        *,
+        actor: str,
+        guild_id: int | None,
+        interaction_id: str | None = None,
+        owner: bool = False,
     ) -> StatementRecord:
-        """Undo a removal."""
-        return self._set_removed(statement_id_, False, reason=None, actor=actor, guild_id=guild_id, interaction_id=interaction_id)
+        """Undo a removal (same rights as edit)."""
+        return self._set_removed(
+            statement_id_, False, reason=None, actor=actor, guild_id=guild_id, interaction_id=interaction_id, owner=owner
+        )
 
     def _set_removed(
         self,
@@ -454,13 +471,14 @@ class CorpusStore:
         actor: str,
         guild_id: int | None,
         interaction_id: str | None,
+        owner: bool = False,
     ) -> StatementRecord:
         check_text(reason, "reason")
         with self._write() as session:
             done = _replayed(session, interaction_id)
             if done is not None:
                 return self._require(session, done)
-            row = self._owned(session, statement_id_, guild_id)
+            row = self._owned(session, statement_id_, guild_id, owner)
             record = self._require(session, row.id)
             if row.removed == removed:
                 return record  # already in that state: nothing to log
@@ -483,12 +501,22 @@ class CorpusStore:
             self._commit(session, interaction_id)
             return record
 
-    def _owned(self, session: Session, statement_id_: str, guild_id: int | None) -> StatementRow:
-        """The statement, if this server may change it: its own, or a shared one."""
+    def _owned(self, session: Session, statement_id_: str, guild_id: int | None, owner: bool) -> StatementRow:
+        """The statement, if the caller may change it (see `may_change`)."""
         row = session.get(StatementRow, statement_id_)
-        if row is None or (row.guild_id is not None and row.guild_id != guild_id):
+        if row is None:
             raise NotFoundError(f"no statement {statement_id_}")
+        may_change(statement_id_, row.guild_id, guild_id, owner=owner)
         return row
+
+    def check_may_change(self, statement_id_: str, guild_id: int | None, *, owner: bool = False) -> None:
+        """Raise NotFoundError or SharedCorpusError unless the caller may change this statement (a read,
+        for adapters that want to refuse before asking for input; the write checks again)."""
+        with self._read() as session:
+            row = session.get(StatementRow, statement_id_)
+            if row is None:
+                raise NotFoundError(f"no statement {statement_id_}")
+            may_change(statement_id_, row.guild_id, guild_id, owner=owner)
 
     def _require(self, session: Session, sid: str) -> StatementRecord:
         row = session.execute(
@@ -802,6 +830,23 @@ class _SpeakerResolver:
         if exists is None:
             self.session.add(SpeakerAliasRow(speaker_id=speaker_id, alias=form[:300], key=key))
             self.session.flush()
+
+
+def may_change(statement_id_: str, statement_guild: int | None, guild_id: int | None, *, owner: bool = False) -> None:
+    """Who may change a statement, raising when the caller may not.
+
+    A server (`guild_id` set) changes only its own statements; another server's are reported as not
+    found, so their ids reveal nothing. The shared corpus (`statement_guild` None) is every server's,
+    so one server's moderators may not change it: only the bot's owner (`owner`) or the operator
+    working without a server (`guild_id` None: the command line) may. The operator never changes a
+    server's own statements.
+    """
+    if statement_guild is not None and statement_guild != guild_id:
+        raise NotFoundError(f"no statement {statement_id_}")
+    if statement_guild is None and guild_id is not None and not owner:
+        raise SharedCorpusError(
+            f"statement {statement_id_} belongs to the shared corpus; only the bot's owner can change it"
+        )
 
 
 def _like_escape(value: str) -> str:

@@ -15,6 +15,10 @@ class NotFoundError(LookupError):
     """No such statement (or it belongs to another server)."""
 
 
+class SharedCorpusError(PermissionError):
+    """The statement belongs to the shared corpus every server uses: only the bot's owner may change it."""
+
+
 @dataclass(frozen=True, slots=True)
 class DocumentOutcome:
     """What ingesting one document did."""

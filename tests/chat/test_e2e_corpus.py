@@ -136,32 +136,43 @@ async def test_import_of_an_unsupported_file_is_refused(env):
     assert rec.ephemeral and "Unsupported" in rec.text()
 
 
+def own_statement(env, text: str = "The tone and spirit of the harbour meeting were excellent") -> str:
+    """A statement of the test server's own corpus (moderators may change only those)."""
+    from bot.core.model import SourceInfo, StatementRecord
+
+    record = StatementRecord(text, "Harbour Master Jane Doe", SourceInfo(title="Town hall minutes", date="2025-05-19"),
+                             date="2025-05-19")
+    return env.service.add(record, actor="setup", guild_id=int(env.fake.guild_id)).id
+
+
 async def test_edit_saves_changes_and_a_concurrent_edit_is_refused(env):
     fake = env.fake
-    first = await fake.slash("corpus edit", {"id": EXCELLENT_ID}, member=fake.moderator)
-    second = await fake.slash("corpus edit", {"id": EXCELLENT_ID}, member=fake.role_moderator, bypass_permissions=True)
+    own = own_statement(env)
+    first = await fake.slash("corpus edit", {"id": own}, member=fake.moderator)
+    second = await fake.slash("corpus edit", {"id": own}, member=fake.role_moderator, bypass_permissions=True)
     assert first.callback_type == 9 and second.callback_type == 9
-    saved = await fake.submit_modal(first, {"Speaker": "Donald J. Trump"})
+    saved = await fake.submit_modal(first, {"Speaker": "Jane Q. Doe"})
     assert "Saved" in saved.text()
     refused = await fake.submit_modal(second, {"Date (YYYY-MM-DD)": "2025-05-20"})
     assert refused.ephemeral and "Someone else changed" in refused.text()
-    current = env.service.get(EXCELLENT_ID, int(fake.guild_id))
-    assert current.speaker == "Donald J. Trump"  # the first edit was not lost
+    current = env.service.get(own, int(fake.guild_id))
+    assert current.speaker == "Jane Q. Doe"  # the first edit was not lost
     assert current.effective_date == "2025-05-19"  # the second was not applied
 
 
 async def test_remove_restore_and_history(env):
     fake = env.fake
-    gone = await fake.slash("corpus remove", {"id": EXCELLENT_ID, "reason": "duplicate of a better source"},
+    own = own_statement(env)
+    gone = await fake.slash("corpus remove", {"id": own, "reason": "duplicate of a better source"},
                             member=fake.moderator)
     assert gone.ephemeral and "Removed" in gone.text()
-    assert env.service.get(EXCELLENT_ID) is None
-    check = await fake.slash("verify", {"quote": "The tone and spirit of the conversation were excellent"})
+    assert env.service.get(own, int(fake.guild_id)) is None
+    check = await fake.slash("verify", {"quote": "The tone and spirit of the harbour meeting were excellent"})
     assert not check.reply["embeds"][0]["title"].startswith("✅")
-    back = await fake.slash("corpus restore", {"id": EXCELLENT_ID}, member=fake.moderator)
+    back = await fake.slash("corpus restore", {"id": own}, member=fake.moderator)
     assert "Restored" in back.text()
-    assert env.service.get(EXCELLENT_ID) is not None
-    history = await fake.slash("corpus history", {"id": EXCELLENT_ID}, member=fake.moderator)
+    assert env.service.get(own, int(fake.guild_id)) is not None
+    history = await fake.slash("corpus history", {"id": own}, member=fake.moderator)
     text = unescape(history.text())
     assert "remove" in text and "restore" in text and "duplicate of a better source" in text
     assert text.index("remove") < text.index("restore")
