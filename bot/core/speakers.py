@@ -272,7 +272,7 @@ def parse_run(run: str, offset: int) -> list[Mention]:
     pieces: list[list[tuple[int, int, str]]] = [[]]
     for word in words:
         bare = word[2].rstrip(".").lower()
-        if bare in _FUNCTION_WORDS:
+        if bare in _FUNCTION_WORDS and not (len(bare) == 1 and word[2].endswith(".")):  # "James A. Baker"
             pieces.append([])
         else:
             pieces[-1].append(word)
