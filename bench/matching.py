@@ -143,9 +143,11 @@ def _negation_added(text: str, rng: random.Random) -> str | None:
 
 
 def _negation_removed(text: str) -> str | None:
-    if not _NEG_WORDS.search(text):
-        return None
-    return _NEG_WORDS.sub("", text, count=1).replace("  ", " ")
+    # Only a negation inside the fragment: one at either end would leave a shorter genuine fragment.
+    for m in _NEG_WORDS.finditer(text):
+        if 3 < m.start() < len(text) - 8 and not text[m.end():].lstrip().startswith(","):
+            return (text[: m.start()] + text[m.end() :]).replace("  ", " ")
+    return None
 
 
 def _number(text: str, rng: random.Random) -> str | None:

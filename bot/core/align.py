@@ -127,7 +127,9 @@ def similar(a: str, b: str) -> bool:
     if shorter >= 4:
         allowed = 1 if max(len(a), len(b)) <= 7 else 2
         if OSA.distance(a, b, score_cutoff=allowed + 1) <= allowed:
-            return True
+            # In short words one changed letter is often another word ("Iran"/"Iraq"); only a
+            # dropped, doubled or swapped letter counts there.
+            return max(len(a), len(b)) > 5 or len(a) != len(b) or sorted(a) == sorted(b)
     # Spelling variants keep the first letter; checking that first skips most unrelated pairs.
     return shorter >= 4 and a[0] == b[0] and _variant(a) == _variant(b)
 
@@ -136,6 +138,9 @@ _SIMILAR_COST = 0.35
 # A shade above a gap, so a word added at either end of the quote is an insertion, not a
 # replacement of the statement word next to the quoted part.
 _REPLACE_COST = 1.01
+# Statement words left out inside the quoted part cost less than quote words added: a quote that
+# drops a clause is still the same stretch of the statement, not its start plus invented words.
+_DELETE_COST = 0.5
 _MAX_CELLS = 6000
 
 
@@ -200,8 +205,8 @@ def _semiglobal(qk: list[str], sk: list[str], lo: int, hi: int) -> list[Op]:
             best, move = prev[j - 1] + sub, 0
             if prev[j] + 1.0 < best:
                 best, move = prev[j] + 1.0, 1
-            if cur[j - 1] + 1.0 < best:
-                best, move = cur[j - 1] + 1.0, 2
+            if cur[j - 1] + _DELETE_COST < best:
+                best, move = cur[j - 1] + _DELETE_COST, 2
             cur[j] = best
             row[j] = move
         back.append(row)

@@ -34,7 +34,7 @@ _KIND_RANK = {"speech": 0, "transcript": 0, "statements": 1, "article": 2}
 # Below this rerank score the first candidate list is widened (all query words, more candidates).
 _FALLBACK_BELOW = 85.0
 # A statement must cover at least this share of the quote's words to count as its source.
-_MIN_COVERAGE = 0.5
+_MIN_COVERAGE = 0.6
 # Candidates within this many points of the best are "the same words" for source preference.
 _SAME_WORDS = 1.5
 # Rerank the index's first candidates; stop there when one scores at least _STRONG.
@@ -318,9 +318,9 @@ class Matcher:
             out = [names[sid] for sid in hits[:limit]]
             if len(out) < limit:
                 choices = {sid: fold(names[sid]) for _, sid in ranked if sid not in set(hits)}
-                for _, score, sid in process.extract(want, choices, scorer=fuzz.WRatio, limit=limit - len(out)):
-                    if score >= 60:
-                        out.append(names[sid])
+                # partial_ratio: a typed fragment of a long name ("roosvelt") still finds it.
+                for _, _, sid in process.extract(want, choices, scorer=fuzz.partial_ratio, limit=limit - len(out), score_cutoff=80):
+                    out.append(names[sid])
             return out
 
     def check(self, quote: str, speaker: str | None = None, flt: SearchFilter | None = None) -> CheckResult:
@@ -351,7 +351,7 @@ class Matcher:
             for i, score in head
             if i in records
         ]
-        found = [c for c in candidates if c.score >= s.unverified_below and c.comparison.coverage >= _MIN_COVERAGE]
+        found = [c for c in candidates if self._is_source(c)]
         if not found or all(c.comparison.level == "altered" for c in found):
             spliced = self._splice(quote, pieces, ranked, records, speaker)
             if spliced is not None:
@@ -359,6 +359,14 @@ class Matcher:
         if not found:
             return CheckResult(quote, speaker, "unverified", top_score, alternatives=self._alternatives(ranked, records, None))
         return self._decide(quote, speaker, found, ranked, records)
+
+    def _is_source(self, c: _Candidate) -> bool:
+        # A real source covers most of the quote; words that merely recur across a few scattered
+        # changes (a different sentence on the same topic) do not make one.
+        if c.score < self.settings.unverified_below or c.comparison.coverage < _MIN_COVERAGE:
+            return False
+        changes = sum(1 for d in c.comparison.differences if d.meaningful)
+        return changes <= 2 or c.comparison.coverage >= 0.8
 
     def _compare(self, quote: str, pieces: Sequence[str], record: StatementRecord) -> Comparison:
         # Most quotes are exact: when every piece's words occur in order, skip the word alignment.

@@ -17,14 +17,17 @@ from bot.core.normalize import Word, split_elisions, words
 Level = Literal["verified", "close", "altered"]
 
 NEGATIONS = frozenset("not no never nothing nobody none neither nor nowhere".split())
-# Words whose addition or removal does not change what was said.
+# Words whose addition or removal does not change what was said, alone or as these phrases.
 FILLER = frozenset(
     """
     um umm uh uhh er erm ah oh well so just really actually basically literally very quite
-    okay ok yeah indeed truly simply certainly of course i mean you know like now then also
+    okay ok yeah indeed truly simply certainly now then also
     the a an that this these those and but to of in on at for with as by from is are be it its
     """.split()
 )
+FILLER_PHRASES = ("you know", "i mean", "of course", "you see", "kind of", "sort of")
+# More added or dropped words than this is a substantial change, whatever the words.
+_MAX_FILLER_WORDS = 4
 _ANTONYM_PAIRS = """
 increase decrease; increased decreased; increases decreases; increasing decreasing; rise fall;
 rising falling; rose fell; up down; more less; more fewer; most least; higher lower; high low;
@@ -217,7 +220,7 @@ def _reason(
         if any(opposite(a, b) for a, b in pairs):
             return "antonym", True
         return "spelling", False
-    if sum(k in NEGATIONS for k in q_keys) != sum(k in NEGATIONS for k in s_keys):
+    if sorted(k for k in q_keys if k in NEGATIONS) != sorted(k for k in s_keys if k in NEGATIONS):
         return "negation", True
     q_numbers = [k for k in q_keys if k[:1].isdigit()]
     s_numbers = [k for k in s_keys if k[:1].isdigit()]
@@ -225,10 +228,7 @@ def _reason(
         return "number", True
     if any(opposite(a, b) for a in q_keys for b in s_keys):
         return "antonym", True
-    changed = [k for k in q_keys + s_keys if k not in NEGATIONS]
-    if kind != "replace" and all(k in FILLER for k in changed):
-        return "filler", False
-    if kind == "replace" and all(k in FILLER for k in changed) and len(changed) <= 3:
+    if _is_filler(q_keys) and _is_filler(s_keys):
         return "filler", False
     if kind == "replace" and (_has_name(q_words, q_span) or _has_name(s_words, s_span)):
         return "name", True
@@ -246,3 +246,13 @@ def _has_name(text_words: Sequence[Word], span: tuple[int, int] | None) -> bool:
         if surface[:1].isupper() and surface.lower() not in ("i", "i'm", "i've", "i'll", "i'd"):
             return True
     return False
+
+
+def _is_filler(keys: list[str]) -> bool:
+    """True when the words (possibly none) are a few filler words or phrases ("well", "you know")."""
+    if len(keys) > _MAX_FILLER_WORDS:
+        return False
+    text = f" {' '.join(keys)} "
+    for phrase in FILLER_PHRASES:
+        text = text.replace(f" {phrase} ", " ")
+    return all(k in FILLER for k in text.split())

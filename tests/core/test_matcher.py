@@ -1,0 +1,184 @@
+"""The Matcher end to end on real statements: verdicts, speakers, sources, filters, updates."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import MatchingSettings
+from bot.core.matcher import Matcher, quote_score
+from bot.core.model import SearchFilter, SourceInfo, StatementRecord
+
+NPR = SourceInfo(title="Trump and Putin talk", url="https://www.npr.org/2025/05/19/putin", outlet="NPR", date="2025-05-19")
+SPEECH = SourceInfo(title="Address", url="https://example.org/zelenskyy-address", date="2025-05-18", kind="speech")
+DEBATE = SourceInfo(title="Presidential debate", date="1984-10-07", kind="transcript")
+SOTU = SourceInfo(title="State of the Union 1941", url="https://www.presidency.ucsb.edu/sotu-1941", date="1941-01-06", kind="speech")
+
+ZELENSKYY = "If the Russians are not ready to stop the killings, there must be stronger sanctions."
+PEACE = "Pressure on Russia will push it toward real peace \u2013 this is obvious to everyone around the world."
+PUTIN = "Russia is for a peaceful settlement to the Ukraine crisis. But we should determine the most effective path towards that peace."
+TIMOFEEV = "Sanctions are inflicting harm but this harm is not critical for macroeconomics of Russia."
+TRUMP = "The tone and spirit of the conversation were excellent."
+REAGAN = "I will not make age an issue of this campaign."
+FDR_1 = "In the future days, which we seek to make secure, we look forward to a world founded upon four essential human freedoms."
+FDR_2 = "The first is freedom of speech and expression everywhere in the world."
+
+
+def record(n: int, text: str, speaker: str | None, source: SourceInfo = NPR, **extra: object) -> StatementRecord:
+    return StatementRecord(text=text, speaker=speaker, source=source, position=n, id=f"s{n}", **extra)  # type: ignore[arg-type]
+
+
+def corpus() -> list[StatementRecord]:
+    return [
+        record(1, ZELENSKYY, "Volodymyr Zelenskyy"),
+        record(2, PEACE, "Volodymyr Zelenskyy"),
+        record(3, PUTIN, "Vladimir Putin"),
+        record(4, TIMOFEEV, "Ivan Timofeev"),
+        record(5, TRUMP, "Donald Trump"),
+        record(6, REAGAN, "Ronald Reagan", DEBATE),
+        record(7, FDR_1, "Franklin D. Roosevelt", SOTU),
+        record(8, FDR_2, "Franklin D. Roosevelt", SOTU),
+    ]
+
+
+@pytest.fixture
+def matcher() -> Matcher:
+    m = Matcher(MatchingSettings())
+    m.add_many(corpus())
+    m.set_aliases({"Volodymyr Zelenskyy": ["Zelensky", "Volodymyr Zelensky"]})
+    return m
+
+
+def test_verdicts(matcher: Matcher) -> None:
+    assert matcher.check("the Russians are not ready to stop the killings").verdict == "verified"
+    assert matcher.check("the Russians are not redy to stop the killings").verdict == "close"
+    altered = matcher.check("the Russians are ready to stop the killings")
+    assert altered.verdict == "altered" and altered.match is not None and altered.match.id == "s1"
+    assert [d.reason for d in altered.differences] == ["negation"]
+    unverified = matcher.check("the quick brown fox jumps over the lazy dog near the river bank")
+    assert unverified.verdict == "unverified" and unverified.match is None
+
+
+def test_result_has_score_time_and_json(matcher: Matcher) -> None:
+    result = matcher.check("\u201cthe tone and spirit of the conversation were excellent\u201d")
+    assert result.verdict == "verified" and result.score == 100.0
+    assert result.elapsed_ms > 0.0
+    data = result.to_json()
+    assert data["match"]["statement_id"] == "s5" and data["match"]["speaker"] == "Donald Trump"
+
+
+def test_empty_quote_is_an_error(matcher: Matcher) -> None:
+    with pytest.raises(ValueError):
+        matcher.check("  \u2026  ")
+
+
+@pytest.mark.parametrize("speaker", ["Zelenskyy", "President Volodymyr Zelenskyy", "ZELENSKYY", "zelensky", "Volodymyr Zelensky"])
+def test_the_same_person_in_any_form_is_not_misattribution(matcher: Matcher, speaker: str) -> None:
+    assert matcher.check("there must be stronger sanctions", speaker=speaker).verdict == "verified"
+
+
+@pytest.mark.parametrize("speaker", ["Vladimir Putin", "Putin", "Oleksandr Zelenskyy", "Donald Trump"])
+def test_another_speaker_is_misattribution(matcher: Matcher, speaker: str) -> None:
+    result = matcher.check("there must be stronger sanctions", speaker=speaker)
+    assert result.verdict == "misattributed"
+    assert result.match is not None and result.match.speaker == "Volodymyr Zelenskyy"
+    assert result.note and "Zelenskyy" in result.note
+
+
+def test_close_words_with_wrong_speaker_are_misattributed_but_altered_stay_altered(matcher: Matcher) -> None:
+    assert matcher.check("the tone and sprit of the conversation were excellent", speaker="Putin").verdict == "misattributed"
+    assert matcher.check("the tone and spirit of the conversation were terrible", speaker="Putin").verdict == "altered"
+
+
+def test_earliest_primary_source_is_preferred(matcher: Matcher) -> None:
+    later = SourceInfo(title="Report", outlet="Wire", date="2025-05-20")
+    matcher.add(record(20, ZELENSKYY, "Volodymyr Zelenskyy", later))
+    matcher.add(record(21, ZELENSKYY, "Volodymyr Zelenskyy", SPEECH))
+    result = matcher.check("the Russians are not ready to stop the killings")
+    assert result.match is not None and result.match.id == "s21"  # the speech, not the reports
+    assert result.note and "primary source" in result.note
+    assert {a.statement.id for a in result.alternatives} >= {"s1", "s20"}
+
+
+def test_splice_of_two_statements_is_altered(matcher: Matcher) -> None:
+    result = matcher.check("Pressure on Russia will push it toward real peace, sanctions are inflicting harm but this harm is not critical")
+    assert result.verdict == "altered"
+    assert any(d.reason == "splice" for d in result.differences)
+    assert result.note and "spliced" in result.note
+
+
+def test_quote_across_consecutive_sentences_of_one_speech(matcher: Matcher) -> None:
+    result = matcher.check("a world founded upon four essential human freedoms. The first is freedom of speech and expression")
+    assert result.verdict == "verified"
+    assert result.match is not None and result.match.speaker == "Franklin D. Roosevelt"
+
+
+def test_add_and_remove_take_effect_at_once(matcher: Matcher) -> None:
+    quote = "Moscow remains capable of meeting its military objectives in Ukraine"
+    assert matcher.check(quote).verdict == "unverified"
+    matcher.add(record(30, "Moscow remains capable of meeting its military objectives in Ukraine.", "Vladimir Putin"))
+    assert len(matcher) == 9
+    assert matcher.check(quote).verdict == "verified"
+    matcher.remove("s30")
+    assert len(matcher) == 8
+    assert matcher.check(quote).verdict == "unverified"
+    matcher.remove("s30")  # unknown ids are ignored
+    assert len(matcher) == 8
+
+
+def test_re_adding_an_id_replaces_the_statement(matcher: Matcher) -> None:
+    matcher.add(record(5, "The tone of the call was productive.", "Donald Trump"))
+    assert len(matcher) == 8
+    assert matcher.check("the tone and spirit of the conversation were excellent").verdict == "unverified"
+
+
+def test_guild_statements_are_seen_only_in_their_guild(matcher: Matcher) -> None:
+    matcher.add(record(40, "Our server keeps its own verified statements here.", "Moderator", guild_id=111))
+    quote = "our server keeps its own verified statements"
+    assert matcher.check(quote, flt=SearchFilter(guild_id=111)).verdict == "verified"
+    assert matcher.check(quote, flt=SearchFilter(guild_id=222)).verdict == "unverified"
+    assert matcher.check(quote).verdict == "unverified"
+    # The shared corpus stays visible inside a guild.
+    assert matcher.check("there must be stronger sanctions", flt=SearchFilter(guild_id=111)).verdict == "verified"
+
+
+def test_search_with_speaker_and_date_filters(matcher: Matcher) -> None:
+    found = matcher.search("sanctions", SearchFilter(speaker="Zelenskyy"))
+    assert [r.id for r, _ in found][:1] == ["s1"]
+    assert all(r.speaker == "Volodymyr Zelenskyy" for r, _ in found)
+    assert matcher.search("sanctions", SearchFilter(speaker="Timofeev"))[0][0].id == "s4"
+    assert matcher.search("freedom", SearchFilter(date_from="1900-01-01", date_to="1950-12-31"))[0][0].id == "s8"
+    assert matcher.search("freedom", SearchFilter(date_from="2000-01-01")) == []
+    latest = matcher.search("", SearchFilter(speaker="Roosevelt"))
+    assert {r.id for r, _ in latest} == {"s7", "s8"}
+
+
+def test_speakers_for_autocomplete(matcher: Matcher) -> None:
+    assert matcher.speakers("zel") == ["Volodymyr Zelenskyy"]
+    assert matcher.speakers("vl")[0] == "Vladimir Putin"
+    assert "Franklin D. Roosevelt" in matcher.speakers("roosvelt")  # fuzzy
+    assert matcher.speakers("", limit=1) == ["Volodymyr Zelenskyy"] or matcher.speakers("", limit=1) == ["Franklin D. Roosevelt"]
+    matcher.add(record(50, "A guild-only statement for the autocomplete.", "Guild Person", guild_id=7))
+    assert "Guild Person" not in matcher.speakers("guild")
+    assert matcher.speakers("guild", guild_id=7) == ["Guild Person"]
+
+
+def test_fetch_loads_records_on_demand() -> None:
+    records = {r.id: r for r in corpus()}
+    asked: list[list[str]] = []
+
+    def fetch(ids: list[str]) -> dict[str, StatementRecord]:
+        asked.append(list(ids))
+        return {i: records[i] for i in ids if i in records}
+
+    m = Matcher(fetch=fetch)  # type: ignore[arg-type]
+    m.add_many(corpus())
+    result = m.check("I will not make age an issue of this campaign")
+    assert result.verdict == "verified" and result.match is not None and result.match.speaker == "Ronald Reagan"
+    assert asked and all(len(batch) <= 10 for batch in asked)
+
+
+def test_quote_score_prefers_the_statement_holding_the_quote() -> None:
+    quote = "there must be stronger sanctions on russia"
+    assert quote_score([quote], "if they stop there must be stronger sanctions on russia now") == 100.0
+    # A short statement inside a long quote does not score as if it held the quote.
+    assert quote_score([quote], "stronger sanctions") < MatchingSettings().unverified_below

@@ -1,0 +1,119 @@
+"""Verdict levels and differences on real statements (the seed article, debates, State of the Union)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.verdict import compare, opposite
+
+# From the seed article (NPR, 2025-05-19).
+ZELENSKYY = "If the Russians are not ready to stop the killings, there must be stronger sanctions,"
+PUTIN = (
+    "is ready to work with the Ukrainian side on a memorandum on a possible future peace accord, defining a "
+    "number of positions, such as, for example, the principles of a settlement, the timing of a possible peace agreement,"
+)
+TRUMP = (
+    "I'll tell you big egos involved, but I think something's going to happen. And if it doesn't, I just back away, "
+    "and they're going to have to keep going again,"
+)
+PRISONERS = "both sides said they would each exchange 1,000 prisoners of war but failed to agree on an immediate ceasefire."
+# US presidential debates (transcripts of 1960-2016 lost their apostrophes).
+BUSH_1984 = "Well, I dont think theres a great difference, Mr. Mashek, between my views and President Reagans."
+# State of the Union, 1941.
+FDR = "We look forward to a world founded upon four essential human freedoms."
+
+
+def kinds(quote: str, statement: str) -> list[tuple[str, bool, str | None]]:
+    return [(d.kind, d.meaningful, d.reason) for d in compare(quote, statement).differences]
+
+
+@pytest.mark.parametrize(
+    "quote, statement",
+    [
+        ("the Russians are not ready to stop the killings", ZELENSKYY),
+        ("\u201cIF THE RUSSIANS ARE NOT READY TO STOP THE KILLINGS\u201d", ZELENSKYY),
+        ("ready to work with the Ukrainian side \u2026 a possible future peace accord", PUTIN),
+        ("ready to work [...] on a memorandum ... the timing of a possible peace agreement", PUTIN),
+        ("we look forward to a world founded upon four essential human freedoms", FDR),
+        ("I don\u2019t think there\u2019s a great difference", BUSH_1984),
+    ],
+)
+def test_verbatim_fragments_are_verified(quote: str, statement: str) -> None:
+    result = compare(quote, statement)
+    assert result.level == "verified", result.differences
+    assert result.coverage == 1.0
+
+
+def test_elided_pieces_out_of_order_are_not_verified() -> None:
+    assert compare("the timing of a possible peace agreement \u2026 ready to work", PUTIN).level != "verified"
+
+
+@pytest.mark.parametrize(
+    "quote, statement, reason",
+    [
+        ("the Russians are not ready to stop the kilings", ZELENSKYY, "spelling"),
+        ("we look forward to a world founded upon four esential human fredoms", FDR, "spelling"),
+        ("Well, the Russians are not ready to stop the killings", ZELENSKYY, "filler"),
+        ("the Russians are, you know, not ready to stop the killings", ZELENSKYY, "filler"),
+        ("If the Russians aren't ready to stop the killings", ZELENSKYY, "contraction"),
+        ("I do not think there is a great difference", BUSH_1984, "contraction"),
+        ("they would each exchange one thousand prisoners of war", PRISONERS, "number form"),
+    ],
+)
+def test_changes_that_keep_the_meaning_are_close(quote: str, statement: str, reason: str) -> None:
+    result = compare(quote, statement)
+    assert result.level == "close"
+    assert (reason, False) in [(d.reason, d.meaningful) for d in result.differences]
+
+
+@pytest.mark.parametrize(
+    "quote, statement, reason",
+    [
+        ("the Russians are ready to stop the killings", ZELENSKYY, "negation"),
+        ("the Russians are never ready to stop the killings", ZELENSKYY, "negation"),
+        ("I do think theres a great difference", BUSH_1984, "negation"),
+        ("And if it does, I just back away", TRUMP, "negation"),
+        ("we look forward to a world founded upon no essential human freedoms", FDR, "negation"),
+        ("they would each exchange 10,000 prisoners of war", PRISONERS, "number"),
+        ("they would each exchange ten thousand prisoners of war", PRISONERS, "number"),
+        ("we look forward to a world founded upon three essential human freedoms", FDR, "number"),
+        ("If the Ukrainians are not ready to stop the killings", ZELENSKYY, "name"),
+        ("there must be weaker sanctions", ZELENSKYY, "antonym"),
+        ("the Russians are not ready to stop the killings, there must be stronger sanctions on China and its banks", ZELENSKYY, "insertion"),
+        ("is ready to work with the Ukrainian side on a memorandum, defining a number of positions", PUTIN, "deletion"),
+    ],
+)
+def test_changes_of_meaning_are_altered(quote: str, statement: str, reason: str) -> None:
+    result = compare(quote, statement)
+    assert result.level == "altered"
+    meaningful = [d for d in result.differences if d.meaningful]
+    assert meaningful and meaningful[0].reason == reason, result.differences
+
+
+def test_difference_carries_both_sides_as_written() -> None:
+    (difference,) = compare("they would each exchange 10,000 prisoners", PRISONERS).differences
+    assert (difference.kind, difference.quoted, difference.original) == ("replace", "10,000", "1,000")
+    (difference,) = compare("If the Russians are ready to stop", ZELENSKYY).differences
+    assert (difference.kind, difference.quoted, difference.original) == ("delete", "", "not")
+    (difference,) = compare("If the Russians aren't ready", "If the Russians are ready").differences
+    assert difference.meaningful and difference.reason == "negation" and difference.quoted == "aren't"
+
+
+def test_numbers_in_words_and_digits() -> None:
+    assert compare("exchange 1000 prisoners", PRISONERS).level == "verified"
+    assert compare("exchange one thousand prisoners", PRISONERS).level == "close"
+    assert compare("exchange one hundred prisoners", PRISONERS).level == "altered"
+
+
+def test_opposites() -> None:
+    assert opposite("increase", "decrease")
+    assert opposite("legal", "illegal")
+    assert opposite("possible", "impossible")
+    assert not opposite("legal", "regal")
+    assert compare("unemployment will decrease next year", "unemployment will increase next year").level == "altered"
+
+
+def test_coverage_counts_words_found() -> None:
+    result = compare("stronger sanctions against everyone who buys Russian oil", ZELENSKYY)
+    assert result.coverage < 0.5
+    assert result.level == "altered"
