@@ -235,6 +235,7 @@ _TRAIL_VERBS = (
     r"barked|beamed|boomed|roared|grumbled|marveled|marvelled|chuckled|smiled|cited|cites|quoted|"
     r"quotes|recalled|acknowledged|conceded|explained|reminded|reminds|shrugged|groaned|growled|"
     r"retaliated|responded|rejoined|protested|objected|wrote in|added in|tweeted in|"
+    r"pressed|started|interrupted|followed up|persisted|prodded|probed|began|"
     r"pointed out|points out|went on|goes on|chimed in|shot back|fired back|summed up|put it|puts it"
 )
 # Verbs that may introduce a quotation after them (`Putin called the talks "constructive"`).
@@ -627,7 +628,8 @@ def _short_attribution_sentence(article: _Article, index: int) -> _Attribution |
 _SHORT_ATTRIBUTION = re.compile(
     rf"\s*(?P<subj>[Hh]e|[Ss]he|(?:{CAP_TOKEN}\s+){{0,3}}{CAP_TOKEN})"
     r"(?:\s+(?:also|then|later))?\s+(?:said|says|told|tells|asked|asks|added|adds|wrote|writes|"
-    r"tweeted|explained|continued|replied|responded|answered|declared|insisted|exclaimed|shouted)\b"
+    r"tweeted|explained|continued|replied|responded|answered|declared|insisted|exclaimed|shouted|"
+    r"pressed|interrupted|wondered|joked|quipped|shot back|fired back)\b"
     r"[^.!?]{0,80}[.!?]?\s*$"
 )
 

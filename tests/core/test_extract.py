@@ -237,3 +237,89 @@ def test_extraction_never_crashes_and_spans_lie_in_the_body(body):
         for start, end in quote.spans:
             assert quote.start <= start < end <= quote.end
         assert " ".join(body[s:e] for s, e in quote.spans) == quote.text
+
+
+# --- Real articles with gold annotations (PolNeAR train sample) ---------------------------------
+
+POLNEAR = Path(__file__).resolve().parents[1] / "fixtures" / "polnear_sample"
+
+
+def gold_quotes(name: str) -> list[tuple[list[tuple[int, int]], str | None]]:
+    """(content pieces, source text) of every attribution whose content opens with a quotation mark."""
+    spans: dict[str, tuple[list[tuple[int, int]], str]] = {}
+    relations: list[dict[str, str]] = []
+    (annotation,) = POLNEAR.glob(f"{name}_*.ann")
+    for line in annotation.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if line.startswith("T"):
+            _, _, pieces = parts[1].partition(" ")
+            spans[parts[0]] = ([tuple(map(int, p.split())) for p in pieces.split(";")], parts[2])
+        elif line.startswith("E"):
+            relations.append(dict(arg.split(":", 1) for arg in parts[1].split()))
+    out = []
+    for relation in relations:
+        content = spans[relation["Content"]]
+        if content[1].startswith(("“", "''", '"')):
+            source = spans.get(relation.get("Source", ""))
+            out.append((content[0], source[1] if source else None))
+    return out
+
+
+def test_polnear_sample_quotes_and_speakers_match_the_gold():
+    from bot.core.speakers import same_person
+
+    name = "politico_2016-03-01_trump-my-immigration-plans-aren-"
+    body = (POLNEAR / f"{name}.txt").read_text(encoding="utf-8")
+    quotes = [q for q in extract_quotes(body) if not q.scare]
+    gold = gold_quotes(name)
+    assert len(gold) >= 6
+    for pieces, source in gold:
+        chars = {i for a, b in pieces for i in range(a, b) if body[i].isalnum()}
+        best = max(quotes, key=lambda q: len(chars & {i for a, b in q.spans for i in range(a, b)}))
+        covered = chars & {i for a, b in best.spans for i in range(a, b)}
+        assert len(covered) * 2 >= len(chars), body[pieces[0][0] : pieces[-1][1]]
+        if source and source[0].isupper():
+            assert best.speaker and same_person(source, best.speaker), (source, best.text)
+
+
+def test_polnear_nyt_double_apostrophes_and_titles():
+    body = (POLNEAR / "nyt_2016-05-18_billy-bush-joins-a-parade-of-pol.txt").read_text(encoding="utf-8")
+    quotes = extract_quotes(body)
+    titles = {q.text.rstrip(".") for q in quotes if q.scare}
+    assert {"Today", "Access Hollywood", "Good Morning America", "The 40-Year-Old Virgin"} <= titles
+    (statement,) = [q for q in quotes if not q.scare]
+    assert statement.text == "a painful chest-waxing incident"
+    assert statement.speaker == "Noah Oppenheim"
+    assert statement.context_before.startswith("In a memo on Tuesday, Noah Oppenheim")
+
+
+# --- BBC copy: run-together paragraphs, single-quoted headlines ----------------------------------
+
+BBC_LACROIX = (
+    "US firm 'bids for Lacroix label' A US firm has said it is in final negotiations with luxury goods group "
+    "LVMH to buy the loss-making Christian Lacroix haute-couture house. LVMH refused to comment on the reports. "
+    "But one of the three brothers behind the Falic Group said the firm had also held talks with the designer "
+    'Christian Lacroix, and wished to retain him. "We are buying his name," Simon Falic told the Reuters news '
+    'agency. "We have plans to increase the exposure of the brand and increase the volume of business."'
+)
+BBC_RUDDOCK = (
+    'Wales coach Mike Ruddock was delighted. "Graham Henry (former Wales coach) said a couple of years ago that '
+    "we should 'be bold' when going to France, and he was proved right,\" said Ruddock. \"That is a great way to "
+    'approach the game."'
+)
+
+
+def test_bbc_headline_single_quotes_and_speakers():
+    quotes = extract_quotes(BBC_LACROIX)
+    assert quotes[0].text == "bids for Lacroix label"
+    statements = [(q.text, q.speaker) for q in quotes[1:]]
+    assert statements == [
+        ("We are buying his name", "Simon Falic"),
+        ("We have plans to increase the exposure of the brand and increase the volume of business.", "Simon Falic"),
+    ]
+
+
+def test_bbc_nested_single_quote_stays_inside():
+    quotes = [q for q in extract_quotes(BBC_RUDDOCK) if not q.scare]
+    assert "we should 'be bold' when going to France" in quotes[0].text
+    assert [q.speaker for q in quotes] == ["Mike Ruddock", "Mike Ruddock"]
