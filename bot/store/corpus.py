@@ -197,11 +197,17 @@ class CorpusStore:
                 connection.execute(table.insert(), rows[start : start + _CHUNK])
             added = [row["id"] for row in rows if not row["removed"]]
             gone = [sid for sid in removed_ids if sid not in wanted or sid in present]
+            # The stored rows themselves go into the log too, so replaying it rebuilds the corpus (bot/store/replay.py).
+            source_json = {source_id: _source_json(info) for info, source_id in sources.items()}
+            written = [_row_json(row, source_json[row["source_id"]]) for row in rows]
             session.add(
                 AuditRow(
                     action="replace" if existing is not None else "ingest",
                     document_id=document.id,
-                    after=json.dumps({"origin": origin, "content_hash": content_hash, "added": added, "removed": gone}),
+                    after=json.dumps(
+                        {"origin": origin, "content_hash": content_hash, "added": added, "removed": gone,
+                         "statements": written}
+                    ),
                     actor=actor,
                     guild_id=guild_id,
                 )
@@ -353,7 +359,7 @@ class CorpusStore:
                 AuditRow(
                     action="add",
                     statement_id=sid,
-                    after=json.dumps(created.to_export()),
+                    after=json.dumps({**created.to_export(), "row": _stored_json(row, src)}),
                     actor=actor,
                     guild_id=guild_id,
                     interaction_id=interaction_id,
@@ -419,12 +425,15 @@ class CorpusStore:
                 raise ConflictError(f"statement {statement_id_} was changed by someone else; reload it and try again")
             session.expire_all()
             after = self._require(session, row.id)
+            stored = session.get(StatementRow, row.id)
+            assert stored is not None
+            changed = {key: getattr(stored, key) for key in EDITABLE}
             session.add(
                 AuditRow(
                     action="edit",
                     statement_id=row.id,
                     before=json.dumps(before.to_export()),
-                    after=json.dumps(after.to_export()),
+                    after=json.dumps({**after.to_export(), "row": changed}),
                     actor=actor,
                     guild_id=guild_id,
                     interaction_id=interaction_id,
@@ -921,6 +930,43 @@ def _replayed(session: Session, interaction_id: str | None) -> str | None:
     return row.statement_id or ""
 
 
+def _source_json(source: SourceInfo) -> dict[str, Any]:
+    """A source's stored fields, for the audit log."""
+    return {
+        "title": source.title,
+        "url": source.url,
+        "outlet": source.outlet,
+        "date": source.date,
+        "kind": source.kind,
+        "author": source.author,
+    }
+
+
+def _row_json(row: Mapping[str, Any], source: dict[str, Any]) -> dict[str, Any]:
+    """A statement as inserted (raw date, position, tombstone), for the audit log."""
+    return {
+        "id": row["id"],
+        "text": row["text"],
+        "speaker": row["speaker"],
+        "date": row["date"],
+        "position": row["position"],
+        "context_before": row["context_before"],
+        "context_after": row["context_after"],
+        "guild_id": row["guild_id"],
+        "removed": row["removed"],
+        "removed_reason": row["removed_reason"],
+        "source": source,
+    }
+
+
+def _stored_json(row: StatementRow, source: SourceRow) -> dict[str, Any]:
+    return _row_json(
+        {key: getattr(row, key) for key in ("id", "text", "speaker", "date", "position", "context_before",
+                                            "context_after", "guild_id", "removed", "removed_reason")},
+        _source_json(_source(source)),
+    )
+
+
 def _source(source: SourceRow) -> SourceInfo:
     return SourceInfo(
         title=source.title,
@@ -958,6 +1004,7 @@ def _audit(row: AuditRow) -> AuditEntry:
         guild_id=row.guild_id,
         reason=row.reason,
         interaction_id=row.interaction_id,
+        document_id=row.document_id,
     )
 
 

@@ -45,6 +45,7 @@ class AuditEntry:
     guild_id: int | None
     reason: str | None
     interaction_id: str | None
+    document_id: int | None = None  # the ingested file, for ingest and replace rows
 
 
 @dataclass(frozen=True, slots=True)
