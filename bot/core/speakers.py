@@ -317,7 +317,7 @@ def _piece_mention(piece: list[tuple[int, int, str]]) -> Mention | None:
         words[-1] = words[-1][:-1]  # the sentence's period, not an abbreviation: "Cruz."
     words[-1] = _POSSESSIVE.sub("", words[-1]) if words[-1][-2:] in {"'s", "’s"} else words[-1]
     lowered = [w.rstrip(".").lower() for w in words]
-    if any(w in _NOT_NAME or w in _PLACES for w in lowered) or lowered[-1] in _QUALIFIERS:
+    if any(w in _NOT_NAME or w in _PLACES for w in lowered):
         return None
     if any(len(w) > 1 and w.isupper() and not w.endswith(".") for w in words):
         return None  # acronyms: NPR, NATO, FBI
