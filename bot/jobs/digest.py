@@ -108,7 +108,9 @@ def rank_quotes(quotes: Iterable[str], limit: int) -> tuple[tuple[str, int], ...
 
 def render_digest(data: DigestData) -> str:
     """The digest as one plain-text chat message of at most 2000 characters."""
-    lines = [f"**Daily digest** ({data.start:%Y-%m-%d %H:%M} to {data.end:%Y-%m-%d %H:%M} UTC)"]
+    span = data.end - data.start
+    title = "Daily digest" if span <= timedelta(days=1) else "Weekly digest" if span == timedelta(days=7) else "Digest"
+    lines = [f"**{title}** ({data.start:%Y-%m-%d %H:%M} to {data.end:%Y-%m-%d %H:%M} UTC)"]
     if data.lookups:
         parts = [f"{data.verdicts[v]} {v}" for v in VERDICTS if data.verdicts.get(v)]
         parts += [f"{n} {v}" for v, n in sorted(data.verdicts.items()) if v not in VERDICTS and n]

@@ -23,6 +23,7 @@ from bot.jobs.feeds import FeedArticle, FeedConfig, FeedPoller
 from bot.jobs.inbox import FileOutcome, Inbox
 from bot.jobs.retention import prune_lookups
 from bot.jobs.runs import RunLog
+from bot.jobs.schedule import JobSchedule, cron_trigger
 from bot.jobs.scheduler import JobOutcome, Runner
 
 PostDigest = Callable[[str], Awaitable[None]]
@@ -113,9 +114,12 @@ def build_runners(
 
     if post_digest is not None:
 
+        # The digest covers the time since the previous one: a day for a daily cron, a week for a weekly one.
+        digest_period = JobSchedule("digest", "", cron_trigger(jobs.digest_cron)).period()
+
         async def run_digest() -> JobOutcome:
             failing = await asyncio.to_thread(_failing_jobs, engine)
-            data = await asyncio.to_thread(collect_digest, engine, failing_jobs=failing)
+            data = await asyncio.to_thread(collect_digest, engine, period=digest_period, failing_jobs=failing)
             await post_digest(render_digest(data))
             return JobOutcome(True, f"posted: {data.lookups} lookups, {data.new_statements} new statements, {data.open_reports} open reports")
 

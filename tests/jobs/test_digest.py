@@ -66,3 +66,9 @@ def test_hostile_quotes_are_neutralised_and_the_message_fits():
     assert "@everyone" not in text and "@here" not in text and "<@&" not in text
     assert "](" not in text
     assert not text.rstrip("…\n").endswith("\\")
+
+
+def test_the_title_follows_the_period():
+    weekly = DigestData(start=NOW - timedelta(days=7), end=NOW)
+    assert render_digest(weekly).startswith("**Weekly digest**")
+    assert render_digest(DigestData(start=NOW - timedelta(days=1), end=NOW)).startswith("**Daily digest**")

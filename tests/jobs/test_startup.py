@@ -118,3 +118,20 @@ async def test_without_a_post_callback_there_is_no_digest_job(tmp_path, db_url):
     finally:
         await scheduler.shutdown()
         service.close()
+
+
+async def test_a_weekly_digest_covers_the_week(tmp_path, db_url):
+    settings = _settings(tmp_path, db_url, inbox=(), digest_channel_id=99, digest_cron="0 8 * * 1")
+    service = await asyncio.to_thread(QuoteService.open, settings, progress=False)
+    posted: list[str] = []
+
+    async def post(text: str) -> None:
+        posted.append(text)
+
+    scheduler = await start_scheduler(service, settings, post_digest=post)
+    try:
+        await scheduler.run_now("digest")
+        assert posted and posted[0].startswith("**Weekly digest**")
+    finally:
+        await scheduler.shutdown()
+        service.close()
