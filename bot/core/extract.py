@@ -99,8 +99,8 @@ def strip_dateline_and_byline(body: str) -> str:
 
 _MARK = re.compile(r"''|[\"“”„«»‘’']")
 _DOUBLE = frozenset({"''", '"', "“", "”", "„", "«", "»"})
-_LEFT_CONTEXT = frozenset(" \t\n([{—–-/:;\u00a0")
-_RIGHT_CONTEXT = frozenset(" \t\n.,;:!?)]}—–-\u00a0…")
+_LEFT_CONTEXT = frozenset(" \t\n([{—–―-/:;\u00a0")
+_RIGHT_CONTEXT = frozenset(" \t\n.,;:!?)]}—–―-\u00a0…")
 _ELISIONS = re.compile(r"(?:em|til|cause|n|tis|twas|bout|round|\d\d?s?)\b", re.IGNORECASE)
 
 
@@ -121,8 +121,12 @@ def _classify(text: str, mark: str, at: int, end: int) -> str:
     before = text[at - 1] if at > 0 else "\n"
     after = text[end] if end < len(text) else "\n"
     if mark in "“„«":
+        if before.isalnum() and after in _RIGHT_CONTEXT:
+            return "close"  # typed the wrong way round: `states“ with`
         return "open"
     if mark in "”»":
+        if before in _LEFT_CONTEXT and after.isalnum():
+            return "open"  # `”Mr. Trump embodies …”` at the start of a line
         return "close"
     if mark in ('"', "''"):
         left = before in _LEFT_CONTEXT or before in "“‘'\""
@@ -301,7 +305,7 @@ _DETERMINER_END = re.compile(rf"\b(?:a|an|the|one|his|her|their|its|another|some
 _LONE_NAME = re.compile(r"\s*(?:[Tt]he\s+)?(?P<name>[A-Z][\w’'&.-]+(?:\s+[A-Z][\w’'&.-]+){0,3})\s*")
 _AUXILIARY = re.compile(r"\b(?:could|would|will|is|was|are|were|has|had|have|should|may|might|can|must|did|does)\b")
 _DETERMINER = re.compile(r"(?:a|an|the|one|his|her|their|its|another|some|several|many)\b", re.IGNORECASE)
-_DASH_NAME = re.compile(rf"\s*[—–-]+\s*(?P<subj>{CAP_TOKEN}(?:\s+{CAP_TOKEN}){{0,3}})\s*(?:[,.]|$)")
+_DASH_NAME = re.compile(rf"\s*[—–―-]+\s*(?P<subj>{CAP_TOKEN}(?:\s+{CAP_TOKEN}){{0,3}})\s*(?:[,.]|$)")
 _VERB_AFTER = re.compile(rf"(?:\s+(?:{_ADVERBS}))*\s+{_TRAIL_VERB}")
 _VERB_BEFORE = re.compile(r"\b(?:said|says|told|asked|added|wrote)\s+$")
 _ASKED_BY = re.compile(
@@ -444,7 +448,7 @@ class _Article:
 
     def _clause_attribution(self, trail: str, at: int, offset: int) -> _Attribution | None:
         clause = trail[at:]
-        stripped = clause.lstrip(" \t,;:—–-\n\"”’'")
+        stripped = clause.lstrip(" \t,;:—–―-\n\"”’'")
         base = offset + at + len(clause) - len(stripped)
         according = _ACCORDING.match(stripped)
         if according:

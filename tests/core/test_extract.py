@@ -323,3 +323,16 @@ def test_bbc_nested_single_quote_stays_inside():
     quotes = [q for q in extract_quotes(BBC_RUDDOCK) if not q.scare]
     assert "we should 'be bold' when going to France" in quotes[0].text
     assert [q.speaker for q in quotes] == ["Mike Ruddock", "Mike Ruddock"]
+
+
+def test_signature_dash_and_reversed_opening_mark():
+    body = (
+        "Readers wrote in.\n\n"
+        "”The candidate embodies the worst of our politics today.” ― Sonya Herridge\n"
+        "“He cannot answer a question without scaring people first.”― Esther Tapia"
+    )
+    quotes = extract_quotes(body)
+    assert [(q.text, q.speaker) for q in quotes] == [
+        ("The candidate embodies the worst of our politics today.", "Sonya Herridge"),
+        ("He cannot answer a question without scaring people first.", "Esther Tapia"),
+    ]
