@@ -35,6 +35,7 @@ class ExtractedQuote:
     context_before: str
     context_after: str
     scare: bool  # one or two words ("constructive"), or a title ("Meet the Press"): not a statement
+    speaker_forms: tuple[str, ...] = ()  # other ways the article names the speaker ("Putin")
 
 
 # --- Datelines and bylines -----------------------------------------------------------------------
@@ -344,6 +345,7 @@ class _Article:
         self.people = PeopleIndex(self.mentions, self._speech_subjects())
         self.person_mentions = [m for m in self.mentions if self.people.is_person(m)]
         self.mention_starts = [m.start for m in self.person_mentions]
+        self._forms: dict[str, dict[str, None]] | None = None
 
     def _masked(self) -> str:
         """The text with quotation contents and short parentheticals ("(D-Ore.)") blanked, so that
@@ -374,6 +376,17 @@ class _Article:
             ):
                 names.append(mention.tokens[0])
         return names
+
+    def forms(self, speaker: str) -> tuple[str, ...]:
+        """The names, as written, the article uses for a speaker other than the canonical one."""
+        if self._forms is None:
+            self._forms = {}
+            for mention in self.person_mentions:
+                canonical = " ".join(self.people.canonical_tokens(mention.tokens))
+                written = " ".join(mention.tokens)
+                if written != canonical:
+                    self._forms.setdefault(canonical, {})[written] = None
+        return tuple(self._forms.get(speaker, ()))
 
     def sentence_index(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.sentence_starts, offset) - 1)
@@ -739,6 +752,7 @@ def extract_quotes(body: str) -> list[ExtractedQuote]:
             if speaker is None and not lead.strip() and article.paragraph_index(first.open_at) - previous_paragraph <= 1:
                 speaker = previous_speaker
         context_before, context_after = article.context(item.first_sentence, item.last_sentence)
+        forms = article.forms(speaker) if speaker else ()
         quotes.append(
             ExtractedQuote(
                 text=text,
@@ -749,6 +763,7 @@ def extract_quotes(body: str) -> list[ExtractedQuote]:
                 context_before=context_before,
                 context_after=context_after,
                 scare=scare,
+                speaker_forms=forms,
             )
         )
         if not scare or (item.attribution is not None and item.trailing):

@@ -52,6 +52,13 @@ def test_seed_finds_all_eleven_statements_with_speakers_and_context(seed_quotes)
         assert after in quote.context_after
 
 
+def test_seed_speaker_forms(seed_quotes):
+    putin = next(q for q in seed_quotes if q.speaker == "Vladimir Putin")
+    trump = next(q for q in seed_quotes if q.speaker == "Donald Trump")
+    assert "Putin" in putin.speaker_forms and "Vladimir Putin" not in putin.speaker_forms
+    assert trump.speaker_forms == ("Trump",)
+
+
 def test_seed_scare_quotes_are_flagged(seed_quotes):
     scare = {q.text for q in seed_quotes if q.scare}
     assert scare == {"constructive", "extra significance"}
