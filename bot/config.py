@@ -59,6 +59,7 @@ class JobSettings:
     # Added for the scheduler (see config/quotecheck.toml for what each does).
     inbox_settle_seconds: float = 60.0
     feeds_timeout_seconds: float = 20.0
+    feeds_allow_private_links: bool = False
     refresh_interval_seconds: float = 5.0
     heartbeat_file: str = "data/heartbeat.json"
 

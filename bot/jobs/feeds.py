@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import calendar
 import email.utils
+import ipaddress
 import json
 import logging
+import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, Mapping
+from urllib.parse import urlsplit
 
 import feedparser
 import httpx
@@ -126,6 +129,7 @@ class FeedPoller:
         timeout: float = 20.0,
         backoff_base: timedelta = timedelta(minutes=5),
         backoff_max: timedelta = timedelta(hours=24),
+        allow_private_links: bool = False,
     ) -> None:
         self.engine = engine
         self.feeds = tuple(feeds)
@@ -137,6 +141,9 @@ class FeedPoller:
         )
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
+        # Feed URLs come from the operator, but entry links come from whoever writes the feed: a
+        # link into the bot's own network (cloud metadata, admin pages) is never fetched.
+        self.allow_private_links = allow_private_links
 
     def close(self) -> None:
         """Close the HTTP connections."""
@@ -216,6 +223,9 @@ class FeedPoller:
         if not link or not str(link).startswith(("http://", "https://")):
             report.entry_errors.append(f"{entry_id}: no http(s) link")
             return True
+        if not self.allow_private_links and not is_public_url(str(link)):
+            report.entry_errors.append(f"{link}: not a public address; not fetched")
+            return True
         try:
             response = self.client.get(link)
         except httpx.HTTPError as exc:
@@ -291,6 +301,19 @@ class FeedPoller:
         """Every feed's stored state (for `quotecheck jobs` and the digest)."""
         with self.engine.connect() as conn:
             return [FeedState(**row) for row in conn.execute(select(_STATE).order_by(_STATE.c.url)).mappings()]
+
+
+def is_public_url(url: str) -> bool:
+    """True when every address the URL's host resolves to is a public (global) one."""
+    host = urlsplit(url).hostname
+    if not host:
+        return False
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        return False
+    addresses = {info[4][0] for info in infos}
+    return bool(addresses) and all(ipaddress.ip_address(a.split("%")[0]).is_global for a in addresses)
 
 
 def _entry_id(entry: Any) -> str:

@@ -104,6 +104,7 @@ def build_runners(
             ingest_feed_article(target),
             timeout=jobs.feeds_timeout_seconds,
             backoff_base=timedelta(minutes=jobs.feeds_interval_minutes),
+            allow_private_links=jobs.feeds_allow_private_links,
         )
 
         async def run_feeds() -> JobOutcome:

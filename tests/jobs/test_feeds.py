@@ -28,7 +28,8 @@ def poller_for(engine, store):
     made: list[FeedPoller] = []
 
     def make(*feeds: FeedConfig) -> FeedPoller:
-        poller = FeedPoller(engine, feeds, ingest_feed_article(store), timeout=5)
+        # The local site is on 127.0.0.1, which the bot refuses for entry links unless told otherwise.
+        poller = FeedPoller(engine, feeds, ingest_feed_article(store), timeout=5, allow_private_links=True)
         made.append(poller)
         return poller
 
@@ -128,7 +129,7 @@ def test_unreachable_feed_is_an_error_not_a_crash(engine, store, poller_for, sit
 def test_the_next_regular_poll_is_not_skipped_for_firing_a_moment_early(site, engine, store):
     site.fail_feed_with = 503
     poller = FeedPoller(engine, [FeedConfig(f"{site.base}/feed.xml")], ingest_feed_article(store),
-                        timeout=5, backoff_base=timedelta(minutes=30))
+                        timeout=5, backoff_base=timedelta(minutes=30), allow_private_links=True)
     try:
         poller.poll_all(now=T0)
         site.fail_feed_with = None
@@ -150,3 +151,39 @@ def test_a_lost_feed_cursor_does_not_duplicate_statements(site, engine, store, p
     again = poller.poll_all(now=T0 + timedelta(minutes=30))
     assert again.feeds[0].ingested == 2 and again.feeds[0].added == 0
     assert export(store) == before
+
+
+def test_entry_links_into_private_networks_are_not_fetched(site, engine, store):
+    poller = FeedPoller(engine, [FeedConfig(f"{site.base}/feed.xml")], ingest_feed_article(store), timeout=5)
+    try:
+        report = poller.poll_all(now=T0)
+    finally:
+        poller.close()
+    assert report.feeds[0].status == "fetched" and report.feeds[0].ingested == 0
+    assert all("not a public address" in e for e in report.feeds[0].entry_errors)
+    assert all(not site.hits(path) for path in ARTICLES)  # the pages were never requested
+    assert export(store) == []
+
+
+def test_public_url_check():
+    from bot.jobs.feeds import is_public_url
+
+    assert not is_public_url("http://127.0.0.1/x")
+    assert not is_public_url("http://169.254.169.254/latest/meta-data/")
+    assert not is_public_url("http://10.1.2.3/")
+    assert not is_public_url("http://[::1]/")
+    assert not is_public_url("http://localhost/")
+    assert is_public_url("http://93.184.215.14/news")
+
+
+@pytest.mark.parametrize("allowed", [True, False])
+async def test_the_feeds_job_follows_the_private_links_setting(site, engine, store, allowed):
+    from bot.config import JobSettings, Settings
+    from bot.jobs.runners import build_runners
+
+    jobs = JobSettings(feeds=({"url": f"{site.base}/feed.xml", "outlet": "Local"},), feeds_allow_private_links=allowed)
+    runners = build_runners(store, Settings(database_url="postgresql+psycopg://unused/x", jobs=jobs), engine)
+    outcome = await runners["feeds"]()
+    assert outcome.ok
+    assert ("2 article(s)" in outcome.summary) is allowed
+    assert bool(export(store)) is allowed
