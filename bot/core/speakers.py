@@ -108,6 +108,7 @@ PERSON_TITLES = frozenset(
     councilwoman councilor assemblyman assemblywoman delegate deputy director counsel adviser advisor
     aide strategist pollster analyst economist anchor host correspondent editor member manager
     executive officer sheriff coach lawyer chairperson co-founder cofounder president-elect
+    baron baroness earl duke duchess viscount marquess archbishop rabbi imam
     """.split()
 )
 FEMALE_TITLES = frozenset("mrs ms miss dame lady queen princess congresswoman chairwoman spokeswoman councilwoman assemblywoman madam".split())
@@ -122,7 +123,7 @@ _NOT_NAME = frozenset(
     group forces force army navy guard police church club league center centre museum council
     airlines airport street avenue county city state states kingdom republic federation nations
     international national federal supreme reserve security intelligence affairs foreign
-    monday tuesday wednesday thursday friday saturday sunday january february march april may june
+    monday tuesday wednesday thursday friday saturday sunday january february march april june
     july august september october november december christmas easter
     god america europe africa asia twitter facebook instagram youtube google microsoft apple
     democrat democrats republican republicans gop democratic conservative conservatives liberal
