@@ -105,6 +105,22 @@ def liar() -> list[str]:
     return out
 
 
+def bbc(limit: int = 3000) -> list[str]:
+    """Sentences of BBC News articles (2004-2005, UK): statements that are not in the corpus."""
+    out: list[str] = []
+    path = data_dir() / "bbc_news" / "test.csv"
+    if not path.exists():
+        return out
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for row in csv.DictReader(fh):
+            for sentence in _split(row.get("text") or "")[1:]:  # the first runs into the title
+                if 8 <= len(sentence.split()) <= 40:
+                    out.append(sentence)
+            if len(out) >= limit:
+                break
+    return out
+
+
 def synthetic(model_texts: list[str], count: int, seed: int = 7) -> Iterator[StatementRecord]:
     """Statements of 10-40 words from a word-bigram chain trained on `model_texts`."""
     rng = random.Random(seed)

@@ -101,6 +101,37 @@ class TermIndex:
         np.cumsum(counts, out=self._offsets[1:])
         self._delta = {}
 
+    def compact(self) -> None:
+        """Fold the per-word additions into the compact block."""
+        if self._delta:
+            self._compact(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
+
+    def state(self) -> dict[str, object]:
+        """The index as plain values (for a snapshot); call `compact` first."""
+        return {
+            "vocab": list(self._vocab),
+            "df": self._df.tobytes(),
+            "offsets": self._offsets,
+            "postings": self._postings,
+            "docs": self._docs,
+            "delta": {tid: p.tobytes() for tid, p in self._delta.items()},
+        }
+
+    def restore(self, state: dict[str, object]) -> None:
+        """Load what `state` returned."""
+        vocab = state["vocab"]
+        self._vocab = {term: tid for tid, term in enumerate(vocab)}  # type: ignore[arg-type]
+        self._df = array("i")
+        self._df.frombytes(state["df"])  # type: ignore[arg-type]
+        self._offsets = state["offsets"]  # type: ignore[assignment]
+        self._postings = state["postings"]  # type: ignore[assignment]
+        self._docs = int(state["docs"])  # type: ignore[call-overload]
+        self._delta = {}
+        for tid, raw in state["delta"].items():  # type: ignore[attr-defined]
+            postings = array("i")
+            postings.frombytes(raw)
+            self._delta[tid] = postings
+
     def forget(self, doc: int, terms: Iterable[str]) -> None:
         """Lower the document frequencies of a removed document (its postings are masked by the caller)."""
         for term in set(terms):

@@ -9,8 +9,10 @@ ones word by word to give the verdict.
 
 from __future__ import annotations
 
+import pickle
 import threading
 import time
+from pathlib import Path
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -22,7 +24,7 @@ from rapidfuzz import fuzz, process
 from bot.config import MatchingSettings
 from bot.core.index import TermIndex
 from bot.core.model import Alternative, CheckResult, Difference, SearchFilter, StatementRecord
-from bot.core.normalize import keys, match_text, split_elisions
+from bot.core.normalize import match_text, split_elisions
 from bot.core.speakers import fold, name_tokens, same_person
 from bot.core.verdict import Comparison, compare
 
@@ -40,6 +42,8 @@ _SAME_WORDS = 1.5
 # Rerank the index's first candidates; stop there when one scores at least _STRONG.
 _FIRST_TIER = 32
 _STRONG = 90.0
+# Candidates searched for the two halves of a spliced quote.
+_SPLICE_CANDIDATES = 16
 # Postings read per lookup (first pass, widened pass): the rarest words are read first.
 _BUDGET = 60000
 _WIDE_BUDGET = 400000
@@ -103,6 +107,79 @@ class Matcher:
         self._by_last: dict[str, set[int]] = {}
         self._by_speaker: dict[int, array] = {}
         self._aliases: dict[str, tuple[str, ...]] = {}
+
+    # -- snapshots -----------------------------------------------------------------------------
+
+    _SNAPSHOT_VERSION = 1
+
+    def save(self, path: str | Path, token: str = "") -> None:
+        """Write the whole index to `path` (one file), tagged with `token` (e.g. a database
+        revision) so a later `load` can tell whether it still matches the database."""
+        with self._lock:
+            self._index.compact()
+            state = {
+                "version": self._SNAPSHOT_VERSION,
+                "token": token,
+                "index": self._index.state(),
+                "ids": self._ids,
+                "texts": self._texts,
+                "records": self._records if self._fetch is None else None,
+                "alive": bytes(self._alive),
+                "guild": self._guild.tobytes(),
+                "date": self._date.tobytes(),
+                "speaker": self._speaker.tobytes(),
+                "kind": bytes(self._kind),
+                "speaker_names": self._speaker_names,
+                "aliases": self._aliases,
+            }
+            target = Path(path)
+            partial = target.with_name(target.name + ".partial")
+            with open(partial, "wb") as fh:
+                pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            partial.replace(target)  # readers never see half a snapshot
+
+    @classmethod
+    def load(
+        cls, path: str | Path, settings: MatchingSettings | None = None, fetch: Fetch | None = None, token: str = ""
+    ) -> Matcher | None:
+        """A matcher restored from a snapshot written by `save`, or None when the file is missing,
+        unreadable, of another version, or tagged with another token. Only load files you wrote."""
+        try:
+            with open(path, "rb") as fh:
+                state = pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+            return None
+        if not isinstance(state, dict) or state.get("version") != cls._SNAPSHOT_VERSION or state.get("token") != token:
+            return None
+        if fetch is None and state["records"] is None:
+            return None  # the snapshot holds no records and nothing could load them
+        matcher = cls(settings, fetch)
+        matcher._index.restore(state["index"])
+        matcher._ids = state["ids"]
+        matcher._texts = state["texts"]
+        matcher._records = state["records"] if fetch is None else [None] * len(matcher._ids)
+        matcher._alive = bytearray(state["alive"])
+        for name in ("guild", "date", "speaker"):
+            getattr(matcher, f"_{name}").frombytes(state[name])
+        matcher._kind = bytearray(state["kind"])
+        matcher._aliases = state["aliases"]
+        for name in state["speaker_names"]:
+            matcher._speaker_id(name)
+        matcher._pos = {sid: i for i, sid in enumerate(matcher._ids) if matcher._alive[i]}
+        speakers = np.frombuffer(matcher._speaker, dtype=np.int32)
+        alive = np.frombuffer(matcher._alive, dtype=np.uint8).astype(bool)
+        guilds = np.frombuffer(matcher._guild, dtype=np.int64)
+        live = np.flatnonzero(alive & (speakers >= 0))
+        order = live[np.argsort(speakers[live], kind="stable")]
+        bounds = np.flatnonzero(np.diff(speakers[order])) + 1
+        for group in np.split(order, bounds) if len(order) else []:
+            matcher._by_speaker[int(speakers[group[0]])] = array("i", group.astype(np.int32).tobytes())
+        for guild in np.unique(guilds[live]).tolist() if len(live) else []:
+            in_guild = live[guilds[live] == guild]
+            counts = np.bincount(speakers[in_guild])
+            matcher._speaker_counts[int(guild)] = Counter({int(k): int(counts[k]) for k in np.flatnonzero(counts)})
+        del speakers, alive, guilds
+        return matcher
 
     # -- loading -------------------------------------------------------------------------------
 
@@ -457,13 +534,9 @@ class Matcher:
         qwords = [w for piece in pieces for w in piece.split()]
         if len(qwords) < 8:
             return None
-        head = [i for i, _ in ranked[:8]]
-        loaded = {**records, **self._load([i for i in head if i not in records])}
         hits: list[tuple[int, set[int]]] = []
-        for i in head:
-            if i not in loaded:
-                continue
-            covered = _covered(qwords, match_text(loaded[i].text).split())
+        for i, _ in ranked[:_SPLICE_CANDIDATES]:
+            covered = _covered(qwords, self._texts[i].split())
             if len(covered) >= 3:
                 hits.append((i, covered))
         best: tuple[int, int, int] | None = None
@@ -480,6 +553,9 @@ class Matcher:
         if best is None:
             return None
         a, b, _ = best
+        loaded = {**records, **self._load([i for i in (a, b) if i not in records])}
+        if a not in loaded or b not in loaded:
+            return None
         first, second = loaded[a], loaded[b]
         if _adjacent(first, second):
             ordered = sorted((first, second), key=lambda r: r.position)

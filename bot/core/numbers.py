@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rapidfuzz.distance import OSA
+
 _UNITS = {
     w: i
     for i, w in enumerate(
@@ -14,6 +16,8 @@ _UNITS = {
 _TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i >= 2}
 _SCALES = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS) | frozenset(_SCALES)
+# Number words long enough that one slip still names them unambiguously ("fifth" is not "fifty").
+_LONG_WORDS = tuple(sorted(w for w in NUMBER_WORDS if len(w) >= 6 or w in ("eight", "seven", "three")))
 
 
 def is_number_key(key: str) -> bool:
@@ -28,12 +32,37 @@ def _digits(key: str) -> float | None:
         return None
 
 
+def _misspelt(key: str) -> str | None:
+    # "billoin", "triillion", "eigty": a number word with one slip, read as that word.
+    if len(key) < 5 or key[:1].isdigit():
+        return None
+    for word in _LONG_WORDS:
+        if abs(len(word) - len(key)) <= 1 and OSA.distance(key, word, score_cutoff=2) <= 1:
+            return word
+    return None
+
+
+def _fix_typos(keys: Sequence[str]) -> list[str]:
+    """Keys with misspelt number words corrected where they stand next to a number."""
+    fixed = list(keys)
+    for i, key in enumerate(keys):
+        if is_number_key(key):
+            continue
+        near = (i > 0 and is_number_key(keys[i - 1])) or (i + 1 < len(keys) and is_number_key(keys[i + 1]))
+        if near:
+            word = _misspelt(key)
+            if word is not None:
+                fixed[i] = word
+    return fixed
+
+
 def number_spans(keys: Sequence[str]) -> list[tuple[int, int, str]]:
     """Runs of word keys that spell one number, as (start, end, canonical value).
 
     "one hundred and five" → "105"; "1.5 million" → "1500000"; "1000" → "1000". The value is a
     decimal string without trailing zeros so equal amounts compare equal as strings.
     """
+    keys = _fix_typos(keys)
     spans: list[tuple[int, int, str]] = []
     i, n = 0, len(keys)
     while i < n:

@@ -182,3 +182,21 @@ def test_quote_score_prefers_the_statement_holding_the_quote() -> None:
     assert quote_score([quote], "if they stop there must be stronger sanctions on russia now") == 100.0
     # A short statement inside a long quote does not score as if it held the quote.
     assert quote_score([quote], "stronger sanctions") < MatchingSettings().unverified_below
+
+
+def test_snapshot_round_trip(matcher: Matcher, tmp_path) -> None:
+    matcher.add(record(60, "A statement added after start-up is in the snapshot too.", "Late Speaker", guild_id=5))
+    matcher.remove("s4")
+    path = tmp_path / "index.snapshot"
+    matcher.save(path, token="rev-1")
+    assert Matcher.load(path, token="rev-2") is None  # another database revision
+    assert Matcher.load(tmp_path / "missing", token="rev-1") is None
+    restored = Matcher.load(path, token="rev-1")
+    assert restored is not None and len(restored) == len(matcher)
+    assert restored.check("the Russians are not ready to stop the killings", speaker="Zelensky").verdict == "verified"
+    assert restored.check("this harm is not critical for macroeconomics of Russia").verdict == "unverified"
+    assert restored.check("added after start-up is in the snapshot", flt=SearchFilter(guild_id=5)).verdict == "verified"
+    assert restored.speakers("late", guild_id=5) == ["Late Speaker"]
+    assert restored.search("", SearchFilter(speaker="Roosevelt"))
+    restored.add(record(61, "Searchable at once after a restore as well.", "Someone"))
+    assert restored.check("searchable at once after a restore").verdict == "verified"
