@@ -93,6 +93,7 @@ class FeedsReport:
 
     @property
     def ok(self) -> bool:
+        """False when a feed itself failed (entry problems alone do not count)."""
         return not any(f.status == "error" for f in self.feeds)
 
     def summary(self) -> str:

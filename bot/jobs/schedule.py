@@ -114,9 +114,11 @@ def job_schedules(settings: Settings) -> list[JobSchedule]:
 
 
 def interval_trigger(*, minutes: float = 0, seconds: float = 0) -> IntervalTrigger:
+    """Every so many minutes and seconds (at least one second)."""
     return IntervalTrigger(seconds=max(minutes * 60 + seconds, 1), timezone=timezone.utc)
 
 
 def cron_trigger(expression: str) -> CronTrigger:
+    """A crontab line (`minute hour day month weekday`), in UTC."""
     # Cron times are UTC, so a digest or backup time does not move with the host's time zone.
     return CronTrigger.from_crontab(expression, timezone=timezone.utc)

@@ -92,6 +92,7 @@ class JobScheduler:
 
     @property
     def holder(self) -> str:
+        """This process's lease holder id (host, pid, random part)."""
         return self.lease.holder
 
     async def start(self) -> None:
