@@ -92,7 +92,7 @@ def cmd_jobs_run(args: argparse.Namespace, settings: Settings) -> int:
         # Printing a digest needs no channel; give it a schedule so it can run here.
         from bot.jobs.schedule import JobSchedule, cron_trigger
 
-        schedules["digest"] = JobSchedule("digest", "print the daily digest", cron_trigger(settings.jobs.digest_cron))
+        schedules["digest"] = JobSchedule("digest", "print the daily digest", cron_trigger(settings.jobs.digest_cron, "jobs.digest_cron"))
     if args.job not in runners or args.job not in schedules:
         engine.dispose()
         available = ", ".join(sorted(set(runners) & set(schedules))) or "none"

@@ -116,7 +116,7 @@ def build_runners(
     if post_digest is not None:
 
         # The digest covers the time since the previous one: a day for a daily cron, a week for a weekly one.
-        digest_period = JobSchedule("digest", "", cron_trigger(jobs.digest_cron)).period()
+        digest_period = JobSchedule("digest", "", cron_trigger(jobs.digest_cron, "jobs.digest_cron")).period()
 
         async def run_digest() -> JobOutcome:
             failing = await asyncio.to_thread(_failing_jobs, engine)

@@ -13,7 +13,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.config import Settings
+from bot.config import Settings, SettingsError
 from bot.jobs.backup import sqlite_path
 
 
@@ -92,14 +92,14 @@ def job_schedules(settings: Settings) -> list[JobSchedule]:
             )
         )
     if jobs.digest_channel_id:
-        schedules.append(JobSchedule("digest", f"post the daily digest to channel {jobs.digest_channel_id}", cron_trigger(jobs.digest_cron)))
+        schedules.append(JobSchedule("digest", f"post the daily digest to channel {jobs.digest_channel_id}", cron_trigger(jobs.digest_cron, "jobs.digest_cron")))
     if sqlite_path(settings.resolved_database_url) is not None and jobs.backup_keep > 0:
         schedules.append(
-            JobSchedule("backup", f"back up the SQLite database to {jobs.backup_dir}, keep {jobs.backup_keep}", cron_trigger(jobs.backup_cron))
+            JobSchedule("backup", f"back up the SQLite database to {jobs.backup_dir}, keep {jobs.backup_keep}", cron_trigger(jobs.backup_cron, "jobs.backup_cron"))
         )
     if jobs.lookup_log_days > 0:
         schedules.append(
-            JobSchedule("retention", f"delete lookups older than {jobs.lookup_log_days} days", cron_trigger(jobs.retention_cron))
+            JobSchedule("retention", f"delete lookups older than {jobs.lookup_log_days} days", cron_trigger(jobs.retention_cron, "jobs.retention_cron"))
         )
     if jobs.refresh_interval_seconds > 0:
         schedules.append(
@@ -118,7 +118,10 @@ def interval_trigger(*, minutes: float = 0, seconds: float = 0) -> IntervalTrigg
     return IntervalTrigger(seconds=max(minutes * 60 + seconds, 1), timezone=timezone.utc)
 
 
-def cron_trigger(expression: str) -> CronTrigger:
-    """A crontab line (`minute hour day month weekday`), in UTC."""
-    # Cron times are UTC, so a digest or backup time does not move with the host's time zone.
-    return CronTrigger.from_crontab(expression, timezone=timezone.utc)
+def cron_trigger(expression: str, setting: str = "cron") -> CronTrigger:
+    """A crontab line (`minute hour day month weekday`), in UTC; SettingsError names a bad one."""
+    try:
+        # Cron times are UTC, so a digest or backup time does not move with the host's time zone.
+        return CronTrigger.from_crontab(expression, timezone=timezone.utc)
+    except ValueError as exc:
+        raise SettingsError(f"{setting}: {expression!r} is not a crontab line (minute hour day month weekday): {exc}") from None

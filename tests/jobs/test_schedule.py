@@ -44,3 +44,17 @@ def test_settings_from_the_environment(tmp_path):
     assert "/srv/inbox2" in schedules["inbox"].description
     assert schedules["backup"].period() == timedelta(hours=6)
     assert "1 RSS/Atom feed" in schedules["feeds"].description
+
+
+def test_a_bad_cron_line_names_its_setting(tmp_path, capsys):
+    import pytest
+
+    from bot.cli import main
+    from bot.config import SettingsError
+
+    with pytest.raises(SettingsError, match="jobs.backup_cron"):
+        job_schedules(Settings(database_url="sqlite:////tmp/x.sqlite", jobs=JobSettings(backup_cron="every night")))
+    config = tmp_path / "q.toml"
+    config.write_text('[jobs]\nretention_cron = "61 * * * *"\n')
+    assert main(["--config", str(config), "--db", f"sqlite:///{tmp_path / 'q.sqlite'}", "jobs"]) == 2
+    assert "jobs.retention_cron" in capsys.readouterr().err
