@@ -308,6 +308,7 @@ _AUXILIARY = re.compile(r"\b(?:could|would|will|is|was|are|were|has|had|have|sho
 _DETERMINER = re.compile(r"(?:a|an|the|one|his|her|their|its|another|some|several|many)\b", re.IGNORECASE)
 _DASH_NAME = re.compile(rf"\s*[—–―-]+\s*(?P<subj>{CAP_TOKEN}(?:\s+{CAP_TOKEN}){{0,3}})\s*(?:[,.]|$)")
 _VERB_AFTER = re.compile(rf"(?:\s+(?:{_ADVERBS}))*\s+{_TRAIL_VERB}")
+_PAST_AFTER = re.compile(r"(?:\s+(?:also|then|later|has|had|again))?\s+[a-z]{3,}ed\b")
 _VERB_BEFORE = re.compile(r"\b(?:said|says|told|asked|added|wrote)\s+$")
 _ASKED_BY = re.compile(
     r"\b(?:asked|questioned|pressed|challenged) by\s+(?P<subj>\S)"
@@ -372,7 +373,9 @@ class _Article:
         names = []
         for mention in self.mentions:
             if len(mention.tokens) == 1 and (
-                _VERB_AFTER.match(self.masked, mention.end) or _VERB_BEFORE.search(self.masked, max(0, mention.start - 12), mention.start)
+                _VERB_AFTER.match(self.masked, mention.end)
+                or _PAST_AFTER.match(self.masked, mention.end)
+                or _VERB_BEFORE.search(self.masked, max(0, mention.start - 12), mention.start)
             ):
                 names.append(mention.tokens[0])
         return names
@@ -603,6 +606,8 @@ def _group(article: _Article) -> list[list[_Region]]:
                 and text[last.start : last.end].rstrip()[-1:] in (",", "—", "–", "-")
                 and _SPLIT_GAP_VERB.search(gap)
                 and not re.search(r"[.!?]\s", gap)
+                and gap.rstrip(" \t\"“”'‘’")[-1:] in (",", ":", "—", "–")
+                and len(gap.split()) <= 14
             ):
                 groups[-1].append(region)  # "I'll tell you," he said, "but …"
                 continue

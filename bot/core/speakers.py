@@ -303,7 +303,8 @@ def _piece_mention(piece: list[tuple[int, int, str]]) -> Mention | None:
     # Rothman", "FBI General Counsel James A. Baker".
     for index, (_, _, word) in enumerate(piece[:-1]):
         if index > last_title and (
-            word.endswith(("'s", "’s", "s'", "s’")) or len(word) > 1 and word.isupper() and "." not in word
+            word.endswith(("'s", "’s", "s'", "s’"))
+            or len(word) > 1 and word.isupper() and "." not in word and word not in ("II", "III", "IV")
         ):
             last_title = index
     name = piece[last_title + 1 :]
@@ -320,7 +321,7 @@ def _piece_mention(piece: list[tuple[int, int, str]]) -> Mention | None:
     lowered = [w.rstrip(".").lower() for w in words]
     if any(w in _NOT_NAME or w in _PLACES for w in lowered):
         return None
-    if any(len(w) > 1 and w.isupper() and not w.endswith(".") for w in words):
+    if any(len(w) > 1 and w.isupper() and not w.endswith(".") and w not in ("II", "III", "IV") for w in words):
         return None  # acronyms: NPR, NATO, FBI
     if len(words) > 1 and lowered[0] in _PLACE_FIRST:
         return None
