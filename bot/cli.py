@@ -82,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `quotecheck` and `python -m bot`."""
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal that cannot show “curly quotes” gets escapes, not a UnicodeEncodeError.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)  # exits with 2 on bad usage
     from bot.service import QuoteError
