@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
 from bot.core.model import CheckResult, IngestSummary, ParsedDocument, SearchFilter, StatementRecord
+from bot.core.normalize import split_elisions
 from bot.store.corpus import CorpusStore
 from bot.store.database import make_engine
 from bot.store.records import AuditEntry, CorpusStats, DocumentOutcome, Report, UnverifiedQuote
@@ -42,11 +43,19 @@ def clean_quote(quote: str) -> str:
     if quote is None or not isinstance(quote, str):
         raise QuoteError("the quote must be text")
     text = quote.strip()
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # Lone surrogates: undecodable bytes on a command line, or a crafted JSON escape.
+        raise QuoteError("the quote is not valid text (it holds undecodable characters)") from None
     visible = [ch for ch in text if not ch.isspace() and ch not in _INVISIBLE and unicodedata.category(ch) != "Cc"]
     if not visible:
         raise QuoteError("the quote is empty")
     if len(text) > MAX_QUOTE_CHARS:
         raise QuoteError(f"the quote is too long ({len(text)} characters; the limit is {MAX_QUOTE_CHARS})")
+    if not split_elisions(text):
+        # Only punctuation or symbols ("```", "#", "＠"): the matcher has no word to look for.
+        raise QuoteError("the quote has no words to check")
     return text
 
 
@@ -104,7 +113,7 @@ class QuoteService:
     ) -> CheckResult:
         """The verdict on one quote (statements of `guild_id` and the shared corpus); logs the lookup."""
         text = clean_quote(quote)
-        speaker = speaker.strip() or None if speaker else None
+        speaker = _valid_text(speaker).strip() or None if speaker else None
         started = time.perf_counter()
         with self._lock:
             result = self.matcher.check(text, speaker=speaker, flt=SearchFilter(guild_id=guild_id))
@@ -340,6 +349,11 @@ class QuoteService:
     def top_unverified(self, since: datetime, guild_id: int | None = None, limit: int = 10) -> list[UnverifiedQuote]:
         """Quotes most often checked without a match since `since`."""
         return self.store.top_unverified(since, guild_id, limit)
+
+
+def _valid_text(text: str) -> str:
+    """`text` with lone surrogates replaced, so it can be stored and printed (a speaker name is only a filter)."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _with_progress(records: Iterable[StatementRecord], store: CorpusStore, wanted: bool) -> Iterable[StatementRecord]:

@@ -6,6 +6,7 @@ Never `str.format` user or corpus text into a template: f-strings on values only
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot.core.model import CheckResult, Difference, StatementRecord
@@ -17,6 +18,9 @@ HEADLINES = {
     "misattributed": "MISATTRIBUTED: these words were said by someone else.",
     "unverified": "UNVERIFIED: no statement in the corpus matches this quote.",
 }
+# C0/C1 control characters other than tab and newline: a terminal would obey them (escape sequences,
+# cursor moves), and a quote or a corpus text may carry them. The reply shows text, never commands.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 CONTEXT_CHARS = 300  # of context on each side, so a reply stays readable
 TEXT_CHARS = 1000
 
@@ -53,7 +57,7 @@ def render_result(result: CheckResult) -> str:
             lines.append(f"  - {who}: “{_cut(alt.statement.text, 160)}” ({alt.score:.0f})")
     if result.note:
         lines.append(f"Note: {result.note}")
-    return "\n".join(lines)
+    return _CONTROL.sub("", "\n".join(lines))
 
 
 def attribution(statement: StatementRecord) -> str:
