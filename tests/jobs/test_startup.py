@@ -5,20 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
 
 from bot.config import JobSettings, Settings
-from bot.core.documents import parse_document
 from bot.jobs.health import check_heartbeat
 from bot.jobs.startup import engine_of, start_scheduler
 from bot.service import QuoteService
-from bot.store.corpus import CorpusStore
-from bot.store.database import make_engine
 
 from .conftest import SPEECH
 
+ROOT = Path(__file__).resolve().parents[2]
 QUOTE = "Four score and seven years ago our fathers brought forth on this continent a new nation"
 
 
@@ -67,15 +67,22 @@ async def test_a_file_dropped_in_the_inbox_becomes_searchable(tmp_path, db_url):
 
 
 async def test_a_statement_added_by_another_process_becomes_searchable_through_refresh(tmp_path, db_url):
-    settings = _settings(tmp_path, db_url, inbox=(), refresh_interval_seconds=0.05)
+    settings = _settings(tmp_path, db_url, inbox=(), refresh_interval_seconds=1)
     service = await asyncio.to_thread(QuoteService.open, settings, progress=False)
     scheduler = await start_scheduler(service, settings)
-    other = CorpusStore(make_engine(settings.resolved_database_url))  # "the other process"
+    speech = tmp_path / "gettysburg.md"
+    speech.write_text(SPEECH, encoding="utf-8")
     try:
         assert "refresh" in scheduler.schedules
-        await asyncio.to_thread(
-            other.ingest_document, parse_document("speech.md", SPEECH), origin="elsewhere", content_hash="h"
+        assert service.check(QUOTE, log_lookup=False).verdict == "unverified"
+        # Another process (the command line here; another bot or shard in production) adds it.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("QUOTECHECK_")}
+        added = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "bot", "--db", db_url, "ingest", "--quiet", str(speech)],
+            capture_output=True, text=True, cwd=ROOT, env=env, timeout=120,
         )
+        assert added.returncode == 0, added.stderr
 
         def found() -> bool:
             return service.check(QUOTE, log_lookup=False).verdict == "verified"
@@ -83,7 +90,6 @@ async def test_a_statement_added_by_another_process_becomes_searchable_through_r
         await _until(found, "statement from the other process searchable")
     finally:
         await scheduler.shutdown()
-        other.engine.dispose()
         service.close()
 
 
