@@ -2,9 +2,9 @@
 
 The pipeline, per article:
 1. datelines and bylines are blanked out (same length, so every offset still points into the body);
-2. quotation marks are paired into regions, per paragraph, for double marks (straight, curly, the
-   NYT's two apostrophes) and single marks (UK style) while telling apostrophes apart; a region
-   inside another is nested and stays part of it;
+2. quotation marks are paired into regions (`bot.core.quotemarks`), per paragraph, for double
+   marks (straight, curly, the NYT's two apostrophes) and single marks (UK style) while telling
+   apostrophes apart; a region inside another is nested and stays part of it;
 3. regions are grouped into quotations: a quote continued over paragraphs, and a quote split by its
    attribution (`"I'll tell you," he said, "but …"`), are one quotation;
 4. each quotation gets a speaker from the attribution after it (`," Putin said`), before it
@@ -19,7 +19,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from bot.core.sentences import split_sentences
+from bot.core.quotemarks import QuoteRegion, quote_regions
+from bot.core.sentences import paragraph_spans, split_sentences
 from bot.core.speakers import ABBREVIATED_TITLES, CAP_TOKEN, Mention, PeopleIndex, name_runs, parse_run
 
 
@@ -51,22 +52,6 @@ _BYLINE = re.compile(
     r"|\b(?:is|was) an? (?:\w+ )?(?:reporter|correspondent|writer|editor|columnist) (?:for|at|with)\b",
     re.IGNORECASE,
 )
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
-_LINE_BREAK = re.compile(r"\n")
-
-
-def paragraph_spans(body: str) -> list[tuple[int, int]]:
-    """Paragraphs: split at blank lines, or at every line break when the text has no blank line."""
-    pattern = _PARAGRAPH_BREAK if _PARAGRAPH_BREAK.search(body) else _LINE_BREAK
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in pattern.finditer(body):
-        if body[start : match.start()].strip():
-            spans.append((start, match.start()))
-        start = match.end()
-    if body[start:].strip():
-        spans.append((start, len(body)))
-    return spans
 
 
 def boilerplate_spans(body: str) -> list[tuple[int, int]]:
@@ -94,129 +79,6 @@ def strip_dateline_and_byline(body: str) -> str:
             if not chars[index].isspace():
                 chars[index] = " "
     return "".join(chars)
-
-
-# --- Quotation marks -----------------------------------------------------------------------------
-
-_MARK = re.compile(r"''|[\"“”„«»‘’']")
-_DOUBLE = frozenset({"''", '"', "“", "”", "„", "«", "»"})
-_LEFT_CONTEXT = frozenset(" \t\n([{—–―-/:;\u00a0")
-_RIGHT_CONTEXT = frozenset(" \t\n.,;:!?)]}—–―-\u00a0…")
-_ELISIONS = re.compile(r"(?:em|til|cause|n|tis|twas|bout|round|\d\d?s?)\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class _Region:
-    """The inside of one pair of quotation marks (or of an opening mark left open)."""
-
-    open_at: int  # offset of the opening mark
-    start: int  # first character inside
-    end: int  # just after the last character inside
-    close_end: int  # just after the closing mark (== end when left open)
-    double: bool
-    closed: bool
-
-
-def _classify(text: str, mark: str, at: int, end: int) -> str:
-    """'open', 'close', 'either' (decided by state), 'close?' (only if open) or 'apostrophe'."""
-    before = text[at - 1] if at > 0 else "\n"
-    after = text[end] if end < len(text) else "\n"
-    if mark in "“„«":
-        if before.isalnum() and after in _RIGHT_CONTEXT:
-            return "close"  # typed the wrong way round: `states“ with`
-        return "open"
-    if mark in "”»":
-        if before in _LEFT_CONTEXT and after.isalnum():
-            return "open"  # `”Mr. Trump embodies …”` at the start of a line
-        return "close"
-    if mark in ('"', "''"):
-        left = before in _LEFT_CONTEXT or before in "“‘'\""
-        right = after in _RIGHT_CONTEXT or after in "”’'\""
-        if left and not right:
-            return "open"
-        if right and not left:
-            return "close"
-        return "either"
-    # Single marks: apostrophes inside words (don't, Russia's) and elisions ('90s) are not quotes.
-    if before.isalnum() and after.isalnum():
-        return "apostrophe"
-    if mark == "‘" or before in _LEFT_CONTEXT or before in "“\"":
-        if after.isspace() or _ELISIONS.match(text, end):
-            return "apostrophe"
-        return "open"
-    if after in _RIGHT_CONTEXT or after in "”\"":
-        return "close?"
-    return "apostrophe"
-
-
-def _style(token: str) -> str:
-    return "straight" if token == '"' else "pair" if token == "''" else "curly"
-
-
-def _scan(text: str, start: int, end: int, double: bool, next_opens: bool, out: list[_Region]) -> None:
-    """Pair the marks of one kind (double or single) inside one paragraph."""
-    open_mark: re.Match[str] | None = None
-    nested: str | None = None  # style of a double quote nested in one of another style
-    for mark in _MARK.finditer(text, start, end):
-        token = mark.group(0)
-        if (token in _DOUBLE) != double:
-            continue
-        role = _classify(text, token, mark.start(), mark.end())
-        if role == "apostrophe":
-            continue
-        if double and open_mark is not None and _style(token) != _style(open_mark.group(0)):
-            # `"… about “Equal Justice Under Law” anymore"`: another style opening inside a quote
-            # is nested in it; another style closing it is sloppy typing and closes it.
-            if nested == _style(token):
-                if role != "open":
-                    nested = None
-                continue
-            if role == "open":
-                nested = _style(token)
-                continue
-            if role == "either":
-                continue
-        if role == "either":
-            role = "open" if open_mark is None else "close"
-        if role == "open":
-            if open_mark is not None and double:
-                # A new opening mark while one is open: the earlier quote ran on without its
-                # closing mark (paragraphs run together), so it ends here and continues.
-                out.append(_Region(open_mark.start(), open_mark.end(), mark.start(), mark.start(), True, False))
-            open_mark = mark
-            nested = None
-        elif open_mark is not None:
-            out.append(_Region(open_mark.start(), open_mark.end(), mark.start(), mark.end(), double, True))
-            open_mark = None
-            nested = None
-    if open_mark is not None and (double or next_opens):
-        out.append(_Region(open_mark.start(), open_mark.end(), end, end, double, False))
-
-
-def _quote_regions(text: str, paragraphs: list[tuple[int, int]]) -> list[_Region]:
-    regions: list[_Region] = []
-    for index, (start, end) in enumerate(paragraphs):
-        next_start = paragraphs[index + 1][0] if index + 1 < len(paragraphs) else len(text)
-        following = text[next_start : next_start + 3].lstrip()
-        next_opens_single = following[:1] in ("‘", "'") and following[:2] != "''"
-        _scan(text, start, end, True, False, regions)
-        _scan(text, start, end, False, next_opens_single, regions)
-    regions.sort(key=lambda r: (r.open_at, -r.close_end))
-    kept: list[_Region] = []
-    for region in regions:
-        if not text[region.start : region.end].strip():
-            continue
-        if kept and region.open_at < kept[-1].close_end:
-            outer = kept[-1]
-            if region.close_end <= outer.close_end:
-                continue  # nested inside the previous quote: part of it
-            if not region.double and outer.double:
-                continue  # crossing marks: trust the double ones
-            if region.double and not outer.double:
-                kept[-1] = region
-                continue
-        kept.append(region)
-    return kept
 
 
 # --- Attribution ---------------------------------------------------------------------------------
@@ -339,7 +201,7 @@ class _Article:
         self.paragraphs = paragraph_spans(self.text)
         self.sentences = split_sentences(self.text) or [(0, len(self.text))]
         self.sentence_starts = [start for start, _ in self.sentences]
-        self.regions = _quote_regions(self.text, self.paragraphs)
+        self.regions = quote_regions(self.text, self.paragraphs)
         self.paragraph_starts = [start for start, _ in self.paragraphs]
         self.masked = self._masked()
         self.mentions = self._mentions()
@@ -586,10 +448,10 @@ def _subject_head(subject: str) -> str:
 _SPLIT_GAP_VERB = re.compile(rf"\b{_TRAIL_VERB}")
 
 
-def _group(article: _Article) -> list[list[_Region]]:
+def _group(article: _Article) -> list[list[QuoteRegion]]:
     """Regions joined into quotations: continued over paragraphs, or split by their attribution."""
     text = article.text
-    groups: list[list[_Region]] = []
+    groups: list[list[QuoteRegion]] = []
     for region in article.regions:
         if groups:
             last = groups[-1][-1]
@@ -615,7 +477,7 @@ def _group(article: _Article) -> list[list[_Region]]:
     return groups
 
 
-def _pieces(article: _Article, group: list[_Region]) -> list[tuple[int, int]]:
+def _pieces(article: _Article, group: list[QuoteRegion]) -> list[tuple[int, int]]:
     body = article.body
     spans: list[tuple[int, int]] = []
     for index, region in enumerate(group):
@@ -636,7 +498,7 @@ def _pieces(article: _Article, group: list[_Region]) -> list[tuple[int, int]]:
 class _Found:
     """A quotation while its speaker is being worked out."""
 
-    group: list[_Region]
+    group: list[QuoteRegion]
     spans: list[tuple[int, int]]
     first_sentence: int
     last_sentence: int

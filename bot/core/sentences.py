@@ -34,11 +34,12 @@ _SENTENCE_STARTERS = frozenset(
     """.split()
 )
 
-_OPENERS = "\"'“‘«([{"
 _CLOSERS = "\"'”’»)]}"
 # A candidate end: terminal punctuation, then any closing quotes/brackets, then whitespace.
 _CANDIDATE = re.compile(r"(?:[.!?]+|…|\.\s?\.\s?\.)[\"'”’»)\]}]*(?=\s)")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_LINE_BREAK = re.compile(r"\n")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _NEXT_TOKEN = re.compile(r"\s+([\"'“‘«(\[{]*)(\S*)")
 
@@ -119,3 +120,17 @@ def _starts_sentence(word: str) -> bool:
 def sentences(text: str) -> list[str]:
     """The sentences of `text` as strings (see `split_sentences`)."""
     return [text[start:end] for start, end in split_sentences(text)]
+
+
+def paragraph_spans(body: str) -> list[tuple[int, int]]:
+    """Paragraphs: split at blank lines, or at every line break when the text has no blank line."""
+    pattern = _PARAGRAPH_BREAK if _PARAGRAPH_BREAK.search(body) else _LINE_BREAK
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in pattern.finditer(body):
+        if body[start : match.start()].strip():
+            spans.append((start, match.start()))
+        start = match.end()
+    if body[start:].strip():
+        spans.append((start, len(body)))
+    return spans

@@ -143,7 +143,6 @@ _FUNCTION_WORDS = frozenset(
     mr mrs ms dr
     """.split()
 ) - {"mr", "mrs", "ms", "dr"}
-_PARTICLES = frozenset("von van der den de da del della di du la le bin ibn al el".split())
 _PLACE_FIRST = frozenset("new los las san santa saint st north south east west united great central latin".split())
 # Words that qualify a name without being part of it ("Russian", "Republican", "Texas").
 _QUALIFIERS = frozenset(
