@@ -78,6 +78,8 @@ def _scan(text: str, start: int, end: int, double: bool, next_opens: bool, out: 
         role = _classify(text, token, mark.start(), mark.end())
         if role == "apostrophe":
             continue
+        if token == '"' and (text[mark.end() : mark.end() + 1] == "“" or text[mark.start() - 1 : mark.start()] == "”"):
+            continue  # a doubled mark typed by mistake: `"“You don't win…`
         if double and open_mark is not None and _style(token) != _style(open_mark.group(0)):
             # `"… about “Equal Justice Under Law” anymore"`: another style opening inside a quote
             # is nested in it; another style closing it is sloppy typing and closes it.
