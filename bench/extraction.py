@@ -7,7 +7,8 @@ Data: $QUOTECHECK_DATA/polnear, else ../shared/data/polnear relative to the repo
 Gold direct quotes: for each attribution (`Attribution` and `Attribution-no-source`), the characters
 of its Content span that lie between double quotation marks (“…”, "…", ''…''; paired per paragraph),
 kept when they hold three words or more (one- or two-word quotes are scare quotes, flagged apart by
-the extractor and left out of both sides). One annotator per article: the first .ann in sorted order.
+the extractor and left out of both sides; quoted titles in Title Case stay in the gold, so flagging
+them costs recall). One annotator per article: the first .ann in sorted order.
 
 Matching (character overlap, whitespace ignored):
 - a predicted quote is correct when at least half of its characters are gold quoted characters;
@@ -290,6 +291,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"PolNeAR {args.split}: {len(articles)} articles, {ours.gold} gold direct quotes (3+ words inside quotation marks in a Content span)")
     print("rule: a prediction is right when >= 50% of its characters are gold quoted characters; a gold quote is found")
     print("      when >= 50% of its characters are covered; speakers scored where the gold Source is a name (no coreference)")
+    print("      predictions: quotes not flagged as scare quotes (one or two words, or Title Case titles);")
+    print("      one annotator per article (first .ann in sorted order); baseline: text between double marks,")
+    print("      speaker = capitalised words next to said/says")
     print(ours.line("extractor"))
     print(baseline.line("baseline"))
 
