@@ -13,7 +13,7 @@ import socket
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, delete, insert, update
+from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.jobs.clock import utcnow
@@ -63,6 +63,14 @@ class Lease:
                 .values(expires_at=now + ttl)
             )
             return renewed.rowcount == 1
+
+    def live_holder(self, job_id: str, *, now: datetime | None = None) -> str | None:
+        """Who holds an unexpired lease on the job, if anyone."""
+        now = now or utcnow()
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(_LEASES.c.holder).where(_LEASES.c.job_id == job_id, _LEASES.c.expires_at >= now)
+            ).scalar()
 
     def release(self, job_id: str) -> None:
         """Give the lease back (only if we hold it), so another process may run the job at once."""

@@ -21,7 +21,7 @@ class RunView:
     job_id: str
     last_started: datetime | None = None
     last_finished: datetime | None = None
-    last_status: str | None = None  # ok | error | skipped | running
+    last_status: str | None = None  # ok | error | interrupted | running
     last_result: str = ""
     last_success: datetime | None = None
 
@@ -81,6 +81,16 @@ class RunLog:
         }
         return views
 
+    def close_orphans(self, job_id: str, live_holder: str | None, *, now: datetime | None = None) -> int:
+        """Mark `running` rows of processes that no longer hold the job's lease as interrupted."""
+        query = update(_RUNS).where(_RUNS.c.job_id == job_id, _RUNS.c.status == "running")
+        if live_holder is not None:
+            query = query.where(_RUNS.c.holder != live_holder)
+        with self.engine.begin() as conn:
+            return conn.execute(
+                query.values(status="interrupted", finished_at=now or utcnow(), result="the process stopped before the run ended")
+            ).rowcount
+
     def history(self, job_id: str, limit: int = 20) -> list[JobRun]:
         """The most recent runs of one job, newest first."""
         with self.engine.connect() as conn:
@@ -109,8 +119,12 @@ class RunLog:
 
 
 def last_started(engine: Engine, job_id: str) -> datetime | None:
-    """When the job's latest real run (any process) started; None if it never ran."""
+    """When the job's latest completed run (any process, ok or not) started; None if none did.
+
+    A run that was interrupted (the process stopped or was killed) does not count: its slot is
+    still owed, so the catch-up at start runs the job again.
+    """
     with engine.connect() as conn:
         return conn.execute(
-            select(func.max(_RUNS.c.started_at)).where(_RUNS.c.job_id == job_id, _RUNS.c.status != "skipped")
+            select(func.max(_RUNS.c.started_at)).where(_RUNS.c.job_id == job_id, _RUNS.c.status.in_(("ok", "error")))
         ).scalar()

@@ -103,6 +103,8 @@ class JobScheduler:
         for schedule in self.schedules.values():
             due_now = False
             if schedule.shared:
+                holder = await asyncio.to_thread(self.lease.live_holder, schedule.id)
+                await asyncio.to_thread(self.runs.close_orphans, schedule.id, holder)
                 last = await asyncio.to_thread(last_started, self.engine, schedule.id)
                 due_now = schedule.missed_since(last, now)
                 if due_now and last is not None:
@@ -172,6 +174,11 @@ class JobScheduler:
             renewal = asyncio.get_running_loop().create_task(self._keep_lease(schedule))
             try:
                 outcome = await _guarded(runner, schedule.id)
+            except asyncio.CancelledError:
+                # The bot is stopping: say so in the history (directly: the loop is going away), so
+                # the run is owed and redone at the next start.
+                self.runs.finish(run_id, "interrupted", "the bot stopped during the run")
+                raise
             finally:
                 renewal.cancel()
             await asyncio.to_thread(self.runs.finish, run_id, "ok" if outcome.ok else "error", outcome.summary)

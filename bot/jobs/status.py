@@ -30,7 +30,7 @@ def format_chat(statuses: Sequence[JobStatus]) -> str:
         return "No scheduled jobs are configured."
     lines = []
     for s in statuses:
-        mark = {"ok": "✅", "error": "❌", "running": "⏳"}.get(s.last_status or "", "▫️")
+        mark = {"ok": "✅", "error": "❌", "running": "⏳", "interrupted": "⚠️"}.get(s.last_status or "", "▫️")
         head = f"{mark} **{s.id}**: last run {_stamp(s.last_run)}, next {_stamp(s.next_run)}"
         if s.stale:
             head += " (not succeeding lately)"

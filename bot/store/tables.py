@@ -163,7 +163,7 @@ class JobRun(SQLModel, table=True):
     holder: str = Field(max_length=200)
     started_at: datetime = Field(index=True)
     finished_at: datetime | None = None
-    # running | ok | error | skipped (another process held the lease)
+    # running | ok | error | interrupted (the process stopped during the run)
     status: str = Field(max_length=16)
     result: str = Field(default="", max_length=2000)
 

@@ -232,3 +232,46 @@ async def test_a_database_outage_skips_runs_without_crashing_and_keeps_the_heart
         assert check_heartbeat(heartbeat, 60)[0]
     finally:
         await scheduler.shutdown()
+
+
+async def test_a_run_killed_midway_is_redone_at_start_and_marked_interrupted(engine):
+    now = datetime.now(timezone.utc)
+    last_slot = now.replace(minute=0, second=0, microsecond=0)
+    _record_run(engine, "backup", last_slot - timedelta(hours=1))  # the slot before was served
+    runs = RunLog(engine)
+    runs.start("backup", "killed-process", now=last_slot + timedelta(seconds=1))  # this one never ended
+    runner = Counter()
+    scheduler = JobScheduler(engine, [JobSchedule("backup", "b", cron_trigger(HOURLY))], {"backup": runner})
+    await scheduler.start()
+    try:
+        await asyncio.wait_for(runner.called.wait(), 10)
+        await _until_status(engine, "backup", "ok")
+        statuses = [r.status for r in runs.history("backup")]
+        assert statuses == ["ok", "interrupted", "ok"]
+        assert runner.calls == 1
+    finally:
+        await scheduler.shutdown()
+
+
+async def test_stopping_the_bot_mid_run_records_the_run_as_interrupted(engine):
+    gate = threading.Event()
+    runner = Counter(gate=gate)
+    scheduler = JobScheduler(engine, [JobSchedule("inbox", "i", interval_trigger(minutes=5))], {"inbox": runner})
+    await scheduler.start()  # never ran: runs at once, then blocks on the gate
+    try:
+        await asyncio.wait_for(runner.called.wait(), 10)
+        await _until_status(engine, "inbox", "running")
+    finally:
+        await scheduler.shutdown()
+        await asyncio.sleep(0)  # let the cancelled job finish its bookkeeping
+        gate.set()
+    await _until_status(engine, "inbox", "interrupted")
+
+
+async def _until_status(engine, job_id: str, status: str) -> None:
+    for _ in range(1000):
+        view = RunLog(engine).latest().get(job_id)
+        if view is not None and view.last_status == status:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"{job_id} never reached {status}")
