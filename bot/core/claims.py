@@ -67,7 +67,7 @@ def _chat_speaker(text: str, start: int, end: int) -> str | None:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
-    before = _NAME_BEFORE.search(text[line_start:start].rstrip("\"“„«'‘ "))
+    before = _NAME_BEFORE.search(text[max(line_start, start - 200) : start].rstrip("\"“„«'‘ "))
     if before:
         return before.group("name")
     after = _NAME_AFTER.match(text[end:line_end])

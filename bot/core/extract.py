@@ -177,6 +177,7 @@ _ASKED_BY = re.compile(
 )
 _SHORT_PARENTHETICAL = re.compile(r"\([^()\"“”\n]{0,40}\)")
 _ING_VERB = re.compile(r"ing\b")
+_WINDOW = 600  # characters of narration searched for an attribution on either side of a quote
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,7 +317,7 @@ class _Article:
     def trail_attribution(self, start: int, stop: int) -> _Attribution | None:
         """Attribution right after a quote: `," he said`, `," said Putin`, `," Timofeev, head of …,
         told NPR`, or a later clause of the sentence (`" about the plan, said X`)."""
-        trail = self.masked[start:stop]
+        trail = self.masked[start : min(stop, start + _WINDOW)]
         clause_starts = [0] + [m.end() for m in re.finditer(r",", trail)]
         for clause_start in clause_starts:
             found = self._clause_attribution(trail, clause_start, start)
@@ -357,6 +358,7 @@ class _Article:
         """Attribution before a quote in the same sentence: `Putin said, "`, `X told NPR: "`, `X
         called it "…"`; when the verb has no subject of its own (`… and told reporters "`), the
         sentence's first person."""
+        start = max(start, stop - _WINDOW)  # attributions sit next to their quote
         lead = self.masked[start:stop]
         according = _ACCORDING.search(lead)
         if according:
@@ -379,7 +381,8 @@ class _Article:
             pronoun = _PRONOUN.search(before)
             if pronoun:
                 return _Attribution(None, pronoun.group("p").lower(), start + pronoun.start("p"))
-            run = _RUN_AT_END.search(before)
+            window = max(0, len(before) - 160)  # a subject is a few words: bound the search
+            run = _RUN_AT_END.search(before, window)
             if run and run.group(0).rstrip().endswith(("'s", "’s")):
                 continue  # "Clinton's remarks": a possessive, not a subject
             if run:
