@@ -12,6 +12,26 @@ from bot.jobs.runners import ingest_inbox_file
 
 from .conftest import SPEECH, export
 
+ARTICLE = """---
+title: Port authority approves harbor dredging
+date: 2026-05-19
+outlet: Example Daily News
+url: https://example.org/news/harbor
+---
+BALTIMORE — The port authority voted 5-2 on Monday to dredge the outer harbor channel.
+“This is the most important vote this board has taken in twenty years,” said chairwoman Maria Alvarez.
+Work is expected to begin in the autumn and last eighteen months.
+"""
+
+TRANSCRIPT = """---
+kind: transcript
+title: Harbor board meeting
+date: 2026-05-18
+---
+MARIA ALVAREZ: The channel has not been dredged since nineteen ninety-eight.
+TOM BECKER: Dredging will stir up decades of industrial sediment in the outer harbor.
+"""
+
 STATEMENTS = [
     {"text": "We choose to go to the Moon in this decade and do the other things.", "speaker": "John F. Kennedy",
      "date": "1962-09-12", "source": {"title": "Address at Rice University", "url": None, "outlet": None, "kind": "speech"}},
@@ -46,6 +66,19 @@ def test_dropped_files_are_ingested_and_moved_to_done(store, tmp_path):
     again = inbox.scan()
     assert again.added == 0 and again.skipped >= 3
     assert len(list((inbox_dir / "done").glob("gettysburg*.md"))) == 2
+
+
+def test_every_corpus_format_is_taken(store, tmp_path):
+    inbox_dir = tmp_path / "inbox"
+    _drop(inbox_dir, "harbor.md", ARTICLE)
+    _drop(inbox_dir, "meeting.txt", TRANSCRIPT)
+    report = Inbox([inbox_dir], ingest_inbox_file(store)).scan()
+    assert not report.rejected and len(report.ingested) == 2
+    by_text = {s["text"]: s for s in export(store)}
+    quote = by_text["This is the most important vote this board has taken in twenty years"]
+    assert quote["speaker"] == "Maria Alvarez" and quote["source"]["outlet"] == "Example Daily News"
+    turn = by_text["Dredging will stir up decades of industrial sediment in the outer harbor."]
+    assert turn["speaker"].lower() == "tom becker" and turn["source"]["kind"] == "transcript"
 
 
 def test_bad_files_go_to_rejected_with_the_reason(store, tmp_path):
