@@ -292,6 +292,8 @@ class CorpusStore:
 
     def get_statement(self, statement_id_: str, guild_id: int | None = None) -> tuple[StatementRecord, int, bool] | None:
         """(record, version, removed) when the statement exists and is visible to `guild_id`."""
+        if not _possible_id(statement_id_):
+            return None
         with self._read() as session:
             row = session.execute(
                 select(StatementRow, SourceRow)
@@ -512,7 +514,7 @@ class CorpusStore:
 
     def _owned(self, session: Session, statement_id_: str, guild_id: int | None, owner: bool) -> StatementRow:
         """The statement, if the caller may change it (see `may_change`)."""
-        row = session.get(StatementRow, statement_id_)
+        row = session.get(StatementRow, statement_id_) if _possible_id(statement_id_) else None
         if row is None:
             raise NotFoundError(f"no statement {statement_id_}")
         may_change(statement_id_, row.guild_id, guild_id, owner=owner)
@@ -522,7 +524,7 @@ class CorpusStore:
         """Raise NotFoundError or SharedCorpusError unless the caller may change this statement (a read,
         for adapters that want to refuse before asking for input; the write checks again)."""
         with self._read() as session:
-            row = session.get(StatementRow, statement_id_)
+            row = session.get(StatementRow, statement_id_) if _possible_id(statement_id_) else None
             if row is None:
                 raise NotFoundError(f"no statement {statement_id_}")
             may_change(statement_id_, row.guild_id, guild_id, owner=owner)
@@ -548,6 +550,8 @@ class CorpusStore:
 
     def history(self, statement_id_: str) -> list[AuditEntry]:
         """Every audit row about this statement, oldest first (ingestion rows list it in `added`)."""
+        if not _possible_id(statement_id_):
+            return []
         with self._read() as session:
             rows = session.scalars(select(AuditRow).where(AuditRow.statement_id == statement_id_).order_by(AuditRow.id)).all()
             return [_audit(row) for row in rows]
@@ -839,6 +843,18 @@ class _SpeakerResolver:
         if exists is None:
             self.session.add(SpeakerAliasRow(speaker_id=speaker_id, alias=form[:300], key=key))
             self.session.flush()
+
+
+def _possible_id(statement_id_: str) -> bool:
+    """Whether a typed id could name a stored statement at all; ids with NUL, control characters or lone
+    surrogates would make the database driver fail (PostgreSQL refuses NUL), so they simply match nothing."""
+    if not statement_id_ or len(statement_id_) > _LIMITS["id"] or _BAD_TEXT.search(statement_id_):
+        return False
+    try:
+        statement_id_.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def may_change(statement_id_: str, statement_guild: int | None, guild_id: int | None, *, owner: bool = False) -> None:
