@@ -177,6 +177,7 @@ _ASKED_BY = re.compile(
 )
 _SHORT_PARENTHETICAL = re.compile(r"\([^()\"“”\n]{0,40}\)")
 _ING_VERB = re.compile(r"ing\b")
+_PRONOUN_SUBJECT = re.compile(r"\s*(?P<p>He|She)\b")
 _WINDOW = 600  # characters of narration searched for an attribution on either side of a quote
 
 
@@ -406,6 +407,9 @@ class _Article:
             person = self.first_person_in(start, stop)
             if person:
                 return _Attribution(person, person=True)
+            subject = _PRONOUN_SUBJECT.match(lead)
+            if subject:  # "He condemned the deal, saying that “…”"
+                return _Attribution(None, subject.group("p").lower(), start + subject.start("p"))
         return None
 
     def _appositive_person(self, start: int, stop: int) -> str | None:

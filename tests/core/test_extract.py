@@ -343,3 +343,19 @@ def test_signature_dash_and_reversed_opening_mark():
         ("The candidate embodies the worst of our politics today.", "Sonya Herridge"),
         ("He cannot answer a question without scaring people first.", "Esther Tapia"),
     ]
+
+
+def test_pronoun_subject_of_a_participle():
+    body = (
+        "Stefan Korner, chairman of the Pirate Party, spoke first. He condemned the deal, saying that "
+        '"surely it will lead to too many deletions rather than too few."'
+    )
+    assert only(body).speaker == "Stefan Korner"
+
+
+def test_pronoun_prefers_the_person_who_speaks():
+    body = (
+        "Cruz spokesman Rick Tyler said the campaign would highlight contrasts with Trump. "
+        '"Voters can be confident in his guiding principles," he said.'
+    )
+    assert only(body).speaker == "Rick Tyler"
