@@ -17,8 +17,8 @@ import gc
 import os
 import random
 import re
-import statistics
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from array import array
@@ -454,6 +454,17 @@ def speed(size: int, real: list[StatementRecord], quotes: list[StatementRecord],
     gc.collect()
     rss = (rss_mb() - before) * 2**20 / max(len(statements), 1)
     memory = footprint(matcher) / max(len(statements), 1)
+    snapshot = Path(tempfile.gettempdir()) / f"quotecheck-bench-{os.getpid()}.snapshot"
+    t0 = time.perf_counter()
+    matcher.save(snapshot, token="bench")
+    saved = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    restored = Matcher.load(snapshot, settings, fetch=fetch, token="bench")
+    loaded = time.perf_counter() - t0
+    snapshot_mb = snapshot.stat().st_size / 2**20
+    snapshot.unlink()
+    if restored is not None:
+        matcher = restored  # the lookups below run on the restored index
     queries = make_queries(statements, n_queries)
     times = []
     hits = 0
@@ -466,6 +477,8 @@ def speed(size: int, real: list[StatementRecord], quotes: list[StatementRecord],
     print(f"\n== {len(statements):,} statements ==")
     print(f"  index build: {build:.1f} s   ({TARGETS['build']})   memory: {memory:.0f} bytes/statement"
           f" (counted; RSS grew {rss:.0f} bytes/statement; records loaded by id, not kept)")
+    print(f"  snapshot: saved in {saved:.1f} s ({snapshot_mb:.0f} MB), loaded in {loaded:.1f} s"
+          f" -> start-up from a snapshot {loaded:.1f} s   ({TARGETS['build']})")
     print(f"  check(): p50 {percentile(times, 50):.2f} ms  p95 {percentile(times, 95):.2f} ms  p99 {percentile(times, 99):.2f} ms"
           f"  over {len(times)} lookups   (target p95 {TARGETS['p95']})")
     print(f"  top-1 is the source statement (or the same words): {hits / len(queries):.1%}")

@@ -28,6 +28,7 @@ class TermIndex:
         self._postings = np.zeros(0, dtype=np.int32)
         self._delta: dict[int, array] = {}
         self._docs = 0  # highest document id + 1
+        self._acc = np.zeros(0, dtype=np.float64)
 
     @property
     def documents(self) -> int:
@@ -203,29 +204,43 @@ class TermIndex:
         total = sum(sizes)
         if total == 0:
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64)
-        if total > self._docs // 16:
-            # Long lists: a dense accumulator is cheaper than sorting them.
-            all_ids = np.concatenate(parts)
-            weights = np.repeat(np.array([w for _, w in selected]), sizes)
-            acc = np.bincount(all_ids, weights=weights, minlength=self._docs)
-            ids = np.flatnonzero(acc).astype(np.int32)
-            scores = acc[ids]
-        else:
-            all_ids = np.concatenate(parts)
-            weights = np.repeat(np.array([w for _, w in selected]), sizes)
-            order = np.argsort(all_ids)
-            all_ids = all_ids[order]
-            starts = np.flatnonzero(np.concatenate(([True], all_ids[1:] != all_ids[:-1])))
-            ids = all_ids[starts]
-            scores = np.add.reduceat(weights[order], starts)
+        # Sum the weights in a scratch array the size of the corpus (reused, so no allocation and
+        # no sort): touched slots are read back, then cleared.
+        acc = self._scratch()
+        for (_, weight), part in zip(selected, parts):
+            acc[part] += weight
+        all_ids = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        scores_dup = acc[all_ids]
+        # One entry per document: write each entry's position, keep the entries that survived.
+        acc[all_ids] = np.arange(len(all_ids), dtype=np.float64)
+        first = acc[all_ids] == np.arange(len(all_ids))
+        acc[all_ids] = 0.0
+        ids, scores = all_ids[first], scores_dup[first]
         if mask is not None and len(ids):
-            keep = mask(ids)
-            ids, scores = ids[keep], scores[keep]
+            # Mask the best few first; the whole list only when too few of those survive.
+            if len(ids) > 4 * limit:
+                head = np.argpartition(-scores, 4 * limit - 1)[: 4 * limit]
+                keep = mask(ids[head])
+                if keep.sum() >= limit:
+                    ids, scores = ids[head][keep], scores[head][keep]
+                else:
+                    keep = mask(ids)
+                    ids, scores = ids[keep], scores[keep]
+            else:
+                keep = mask(ids)
+                ids, scores = ids[keep], scores[keep]
         if len(ids) > limit:
             best = np.argpartition(-scores, limit - 1)[:limit]
             ids, scores = ids[best], scores[best]
         order = np.argsort(-scores, kind="stable")
         return ids[order], scores[order]
+
+    def _scratch(self) -> np.ndarray:
+        # Grown by doubling so a stream of additions does not reallocate it every time. Not
+        # thread-safe: the caller serialises lookups.
+        if len(self._acc) < self._docs:
+            self._acc = np.zeros(max(self._docs, 2 * len(self._acc), 1024), dtype=np.float64)
+        return self._acc
 
 
 def _unique(values: np.ndarray) -> np.ndarray:

@@ -40,13 +40,13 @@ _MIN_COVERAGE = 0.6
 # Candidates within this many points of the best are "the same words" for source preference.
 _SAME_WORDS = 1.5
 # Rerank the index's first candidates; stop there when one scores at least _STRONG.
-_FIRST_TIER = 32
+_FIRST_TIER = 24
 _STRONG = 90.0
 # Candidates searched for the two halves of a spliced quote.
 _SPLICE_CANDIDATES = 16
 # Postings read per lookup (first pass, widened pass): the rarest words are read first.
-_BUDGET = 60000
-_WIDE_BUDGET = 400000
+_BUDGET = 30000
+_WIDE_BUDGET = 200000
 # With a speaker filter, a speaker with at most this many statements is scanned directly.
 _SCAN_LIMIT = 20000
 

@@ -117,3 +117,25 @@ def test_coverage_counts_words_found() -> None:
     result = compare("stronger sanctions against everyone who buys Russian oil", ZELENSKYY)
     assert result.coverage < 0.5
     assert result.level == "altered"
+
+
+def test_number_spans_read_words_digits_and_slips() -> None:
+    from bot.core.normalize import keys
+    from bot.core.numbers import number_spans
+
+    def values(text: str) -> list[str]:
+        return [value for _, _, value in number_spans(keys(text))]
+
+    assert values("one hundred and five") == ["105"]
+    assert values("1.5 million people") == ["1500000"]
+    assert values("twenty five six") == ["25", "6"]
+    assert values("one and two") == ["1", "2"]
+    assert values("two thousand three hundred twelve") == ["2312"]
+    assert values("stopped $16 billoin in spending") == ["16000000000"]  # a slip next to a number
+    assert values("the fifth of them") == []
+
+
+def test_misspelt_number_word_is_close_not_a_changed_number() -> None:
+    statement = "And among those vetoes, I stopped $16 billion in additional spending."
+    assert compare("I stopped $16 billoin in additional spending", statement).level == "close"
+    assert compare("I stopped $16 million in additional spending", statement).level == "altered"
