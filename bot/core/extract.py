@@ -513,13 +513,18 @@ class _Found:
     trailing: bool  # the attribution came after the quote in its sentence
 
 
-def _short_attribution_sentence(article: _Article, index: int) -> _Attribution | None:
-    """A sentence that only attributes the quote before it: `…?” Priebus said.`"""
+def _short_attribution_sentence(article: _Article, index: int, short_only: bool) -> _Attribution | None:
+    """The sentence after a quote that opens by attributing it: `…?” Priebus said, …` (the splitter
+    ends a sentence after `?”`), or, after `.”`, a sentence that does nothing else: `.” Trump said.`"""
     lo, hi = article.sentences[index]
     sentence = article.masked[lo:hi]
     match = _SHORT_ATTRIBUTION.match(sentence)
-    if match is None or len(sentence.split()) > 25:
+    if match is None:
         return None
+    if short_only and (
+        len(article.text[lo + match.end() : hi].split()) > 5 or any(lo <= r.open_at < hi for r in article.regions)
+    ):
+        return None  # `.” Oltchick said Freddy had …`: a new statement, not an attribution
     return article.speaker_of(match.group("subj"), lo + match.start("subj"))
 
 
@@ -574,6 +579,7 @@ def extract_quotes(body: str) -> list[ExtractedQuote]:
         attribution = None
         trailing = False
         next_sentence: int | None = None
+        short_only = True
         for earlier, later in zip(group, group[1:]):
             if earlier.closed:
                 attribution = article.trail_attribution(earlier.close_end, later.open_at)
@@ -585,15 +591,15 @@ def extract_quotes(body: str) -> list[ExtractedQuote]:
             if (
                 attribution is None
                 and sentence_end <= last.close_end
-                and article.text[last.start : last.end].rstrip(" \n’'”\"")[-1:] in ("?", "!")
                 and last_sentence + 1 < len(article.sentences)
                 and article.sentences[last_sentence + 1][0] < next_open
             ):
                 next_sentence = last_sentence + 1
+                short_only = article.text[last.start : last.end].rstrip(" \n’'”\"")[-1:] not in ("?", "!")
         if attribution is None and lead_start < first.open_at:
             attribution = article.lead_attribution(lead_start, first.open_at)
         if attribution is None and next_sentence is not None:
-            attribution = _short_attribution_sentence(article, next_sentence)
+            attribution = _short_attribution_sentence(article, next_sentence, short_only)
             trailing = attribution is not None
         if attribution is None and not article.masked[lead_start : first.open_at].strip() and first_sentence > 0:
             lo, hi = article.sentences[first_sentence - 1]

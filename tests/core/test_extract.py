@@ -359,3 +359,14 @@ def test_pronoun_prefers_the_person_who_speaks():
         '"Voters can be confident in his guiding principles," he said.'
     )
     assert only(body).speaker == "Rick Tyler"
+
+
+def test_attribution_in_the_next_sentence():
+    asked = '"What does that mean, he kept the country safe?" Mr. Trump asked, repeating a broadside.'
+    assert only("Donald Trump spoke in South Carolina. " + asked).speaker == "Donald Trump"
+    short = '"Russia, if you are listening, find the emails." Trump said. Clinton says they were personal.'
+    assert only("Donald Trump spoke. " + short).speaker == "Donald Trump"
+    new_statement = (
+        'Donald Trump spoke. "For me, it worked very well." Stuart Oltchick said Freddy had struggled with it.'
+    )
+    assert only(new_statement).speaker != "Stuart Oltchick"
