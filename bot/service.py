@@ -13,19 +13,20 @@ import threading
 import time
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 
 from bot.config import Settings
 from bot.core.model import CheckResult, IngestSummary, ParsedDocument, SearchFilter, StatementRecord
 from bot.core.normalize import split_elisions
 from bot.store.corpus import CorpusStore
 from bot.store.database import make_engine
-from bot.store.records import AuditEntry, CorpusStats, DocumentOutcome, Report, UnverifiedQuote
+from bot.store.records import AuditEntry, CorpusStats, DocumentOutcome, Report, StoreUnavailableError, UnverifiedQuote
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +185,8 @@ class QuoteService:
         self, record: StatementRecord, *, actor: str, guild_id: int | None, interaction_id: str | None = None
     ) -> StatementRecord:
         """Add one statement (chat `/corpus add`)."""
-        created = self.store.add_statement(record, actor=actor, guild_id=guild_id, interaction_id=interaction_id)
+        with _unavailable_is_an_answer():
+            created = self.store.add_statement(record, actor=actor, guild_id=guild_id, interaction_id=interaction_id)
         self.refresh()
         return created
 
@@ -204,15 +206,16 @@ class QuoteService:
         A server changes only its own statements; the shared corpus only the bot's owner (`owner`) or
         the operator without a server: SharedCorpusError otherwise (see `bot.store.corpus.may_change`).
         """
-        edited = self.store.edit_statement(
-            statement_id,
-            changes,
-            expected_version=expected_version,
-            actor=actor,
-            guild_id=guild_id,
-            interaction_id=interaction_id,
-            owner=owner,
-        )
+        with _unavailable_is_an_answer():
+            edited = self.store.edit_statement(
+                statement_id,
+                changes,
+                expected_version=expected_version,
+                actor=actor,
+                guild_id=guild_id,
+                interaction_id=interaction_id,
+                owner=owner,
+            )
         self.refresh()
         return edited
 
@@ -227,9 +230,10 @@ class QuoteService:
         owner: bool = False,
     ) -> StatementRecord:
         """Tombstone a statement; it stops matching at once (same rights as `edit`)."""
-        removed = self.store.remove_statement(
-            statement_id, reason=reason, actor=actor, guild_id=guild_id, interaction_id=interaction_id, owner=owner
-        )
+        with _unavailable_is_an_answer():
+            removed = self.store.remove_statement(
+                statement_id, reason=reason, actor=actor, guild_id=guild_id, interaction_id=interaction_id, owner=owner
+            )
         self.refresh()
         return removed
 
@@ -243,9 +247,10 @@ class QuoteService:
         owner: bool = False,
     ) -> StatementRecord:
         """Undo a removal (same rights as `edit`)."""
-        restored = self.store.restore_statement(
-            statement_id, actor=actor, guild_id=guild_id, interaction_id=interaction_id, owner=owner
-        )
+        with _unavailable_is_an_answer():
+            restored = self.store.restore_statement(
+                statement_id, actor=actor, guild_id=guild_id, interaction_id=interaction_id, owner=owner
+            )
         self.refresh()
         return restored
 
@@ -259,7 +264,10 @@ class QuoteService:
         actor: str | None = None,
     ) -> DocumentOutcome:
         """Store one parsed document and index its statements."""
-        outcome = self.store.ingest_document(doc, origin=origin, content_hash=content_hash, guild_id=guild_id, actor=actor)
+        with _unavailable_is_an_answer():
+            outcome = self.store.ingest_document(
+                doc, origin=origin, content_hash=content_hash, guild_id=guild_id, actor=actor
+            )
         if outcome.status != "skipped":
             self.refresh()
         return outcome
@@ -349,6 +357,22 @@ class QuoteService:
     def top_unverified(self, since: datetime, guild_id: int | None = None, limit: int = 10) -> list[UnverifiedQuote]:
         """Quotes most often checked without a match since `since`."""
         return self.store.top_unverified(since, guild_id, limit)
+
+
+@contextmanager
+def _unavailable_is_an_answer() -> Iterator[None]:
+    """Turn a database that is down or stays locked during a change into StoreUnavailableError.
+
+    The change ran in one transaction, so the failure rolled all of it back (or the commit never
+    reached the server): the caller can say "nothing was changed" and let the user try again.
+    """
+    try:
+        yield
+    except DBAPIError as exc:
+        if not isinstance(exc, (OperationalError, InterfaceError)) and not exc.connection_invalidated:
+            raise
+        log.warning("corpus change not made, database unavailable: %s", str(exc.orig or exc).strip().splitlines()[:1])
+        raise StoreUnavailableError("the corpus database is not available (down or busy); nothing was changed") from exc
 
 
 def _valid_text(text: str) -> str:

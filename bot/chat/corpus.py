@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 REVIEW_WINDOW = timedelta(days=30)
+# A modal cannot follow a defer, so the reads before it must fit in Discord's 3-second window with room
+# left for the answer; a slower database gets a refusal instead of a silently missed window.
+MODAL_READ_SECONDS = 2.0
 
 
 def is_moderator(member: discord.abc.User, permissions: discord.Permissions, role_setting: str) -> bool:
@@ -100,7 +103,13 @@ class Corpus(commands.GroupCog, group_name="corpus", group_description="Manage t
         owner = await self._is_owner(interaction)
         # A modal must be the first answer, so the (fast, indexed) reads happen before any defer; the rights
         # are checked here too, so a moderator is not asked to type an edit that would be refused.
-        statement, version = await asyncio.to_thread(self._current, sid, interaction.guild_id, owner)
+        try:
+            statement, version = await asyncio.wait_for(
+                asyncio.to_thread(self._current, sid, interaction.guild_id, owner), MODAL_READ_SECONDS)
+        except asyncio.TimeoutError:
+            # Past Discord's 3-second window the form could not be shown at all; say so while we still can.
+            raise UserFacingError("The corpus database is slow right now, so the form cannot be opened. "
+                                  "Please try again in a minute.") from None
         if statement is None or version is None:
             raise UserFacingError("There is no such statement in this server's corpus.")
         await interaction.response.send_modal(

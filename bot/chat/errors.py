@@ -9,7 +9,7 @@ from discord import app_commands
 
 from bot.core.model import CorpusFormatError
 from bot.service import QuoteError
-from bot.store.records import ConflictError, NotFoundError, SharedCorpusError
+from bot.store.records import ConflictError, NotFoundError, SharedCorpusError, StoreUnavailableError
 
 from .safety import safe
 
@@ -33,6 +33,8 @@ def plain_message(error: BaseException) -> str | None:
     if isinstance(error, ConflictError):
         return ("Someone else changed this statement after you opened it, so nothing was saved. "
                 "Run the command again to edit the current version.")
+    if isinstance(error, StoreUnavailableError):
+        return "The corpus database is not answering right now, so nothing was changed. Please try again in a minute."
     if isinstance(error, SharedCorpusError):
         return ("This statement is part of the shared corpus every server uses, so only the bot's owner can "
                 "change it. Use `/corpus add` to add a corrected statement for this server.")

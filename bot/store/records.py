@@ -15,6 +15,10 @@ class NotFoundError(LookupError):
     """No such statement (or it belongs to another server)."""
 
 
+class StoreUnavailableError(RuntimeError):
+    """The database could not be reached or stayed locked: the change was not made (its transaction rolled back)."""
+
+
 class SharedCorpusError(PermissionError):
     """The statement belongs to the shared corpus every server uses: only the bot's owner may change it."""
 
