@@ -521,13 +521,17 @@ def _short_attribution_sentence(article: _Article, index: int, short_only: bool)
     match = _SHORT_ATTRIBUTION.match(sentence)
     if match is None:
         return None
-    if short_only and (
-        len(article.text[lo + match.end() : hi].split()) > 5 or any(lo <= r.open_at < hi for r in article.regions)
-    ):
+    rest = article.text[lo + match.end() : hi]
+    if short_only and not _ATTRIBUTION_END.match(rest):
         return None  # `.” Oltchick said Freddy had …`: a new statement, not an attribution
     return article.speaker_of(match.group("subj"), lo + match.start("subj"))
 
 
+# What may follow the verb of a sentence that only attributes: nothing, or where and when.
+_ATTRIBUTION_END = re.compile(
+    r"\s*(?:[.!?]|,|(?:in|on|at|during|to|from|after|before|of|when|while|via|about|"
+    r"yesterday|today|tonight|recently|later|earlier|afterward|afterwards)\b[^\"“”]{0,80}[.!?]?)\s*$"
+)
 _SHORT_ATTRIBUTION = re.compile(
     rf"\s*(?P<subj>[Hh]e|[Ss]he|(?:{CAP_TOKEN}\s+){{0,3}}{CAP_TOKEN})"
     r"(?:\s+(?:also|then|later))?\s+(?:said|says|told|tells|asked|asks|added|adds|wrote|writes|"
