@@ -124,7 +124,7 @@ _ADVERBS = (
     r"earlier|further|simply|flatly|bluntly|angrily|subsequently|first|often|frequently|has|had|"
     r"have|would|will|famously|memorably|quickly|finally|immediately|last|tearfully|proudly|"
     r"calmly|candidly|openly|emphatically|confidently|already|is|was|are|were|has been|had been|"
-    r"is now|was also|is also|now|still|even|never|not|did|does|just|then"
+    r"is now|was also|is also|now|still|even|just"
 )
 _WHEN = (
     r"(?:(?:on|last|this|early|late|later|earlier)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
@@ -177,6 +177,7 @@ _ASKED_BY = re.compile(
 )
 _SHORT_PARENTHETICAL = re.compile(r"\([^()\"“”\n]{0,40}\)")
 _ING_VERB = re.compile(r"ing\b")
+_NEGATED = re.compile(r"\b(?:never|not|n't|no longer|denied|denies|deny|falsely attributed)\s+(?:\w+\s+)?$")
 _PRONOUN_SUBJECT = re.compile(r"\s*(?P<p>He|She)\b")
 _WINDOW = 600  # characters of narration searched for an attribution on either side of a quote
 
@@ -369,6 +370,8 @@ class _Article:
             before = lead[: verb.start()]
             if _ING_VERB.search(verb.group(0)) and before.rstrip().endswith(","):
                 continue  # "…, telling reporters": the subject is the main clause's
+            if _NEGATED.search(before):
+                return _NOBODY  # "Trump never said …": the words are not his
             before = _TRAILING_ADVERBS.sub("", before).rstrip()
             if before.endswith(","):
                 # "Dean Johnson, a salesman from Sumter, South Carolina, says": the person before

@@ -370,3 +370,10 @@ def test_attribution_in_the_next_sentence():
         'Donald Trump spoke. "For me, it worked very well." Stuart Oltchick said Freddy had struggled with it.'
     )
     assert only(new_statement).speaker != "Stuart Oltchick"
+
+
+def test_negated_attribution_gives_no_speaker():
+    body = 'Donald Trump spoke at length. Trump never said "Mexico will pay for the wall this year" on Monday.'
+    assert only(body).speaker is None
+    body = 'Donald Trump spoke at length. Trump said "Mexico will pay for the wall this year" on Monday.'
+    assert only(body).speaker == "Donald Trump"
