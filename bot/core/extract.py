@@ -45,12 +45,14 @@ _DATELINE = re.compile(
     r"[A-Z][A-Z.'’\-]+(?:[ ,]+[A-Z][A-Za-z.'’\-]*){0,4}\s*(?:\([^()\n]{1,40}\)\s*)?[—–-]{1,2}\s+"
     r"|\([A-Z][A-Za-z ]{1,30}\)\s*[—–-]{1,2}\s+"
 )
+# Case matters: "By Jane Doe" is a byline, "By contrast, …" is not.
 _BYLINE = re.compile(
-    r"^\s*(?:By\s+[A-Z]|BY\s+[A-Z]|Reporting by|Editing by|Writing by|Additional reporting|Photo:|"
-    r"Copyright|©|Follow\b.{0,80}\bon (?:Twitter|X|Facebook)|\(?(?:Reuters|AP|AFP)\)?\s*$)"
-    r"|contributed (?:reporting|to this (?:report|story|article))|All rights reserved"
+    r"^\s*(?:(?:By|BY)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*\s*(?:,|and\b|$)|(?:Reporting|Editing|Writing) by|"
+    r"Additional reporting|Photo:|Copyright|COPYRIGHT|©|Follow\b.{0,80}\bon (?:Twitter|X|Facebook)|"
+    r"\(?(?:Reuters|AP|AFP)\)?\s*$)"
+    r"|(?i:contributed (?:reporting|to this (?:report|story|article))|all rights reserved)"
     r"|\b(?:is|was) an? (?:\w+ )?(?:reporter|correspondent|writer|editor|columnist) (?:for|at|with)\b",
-    re.IGNORECASE,
+    re.MULTILINE,
 )
 
 
@@ -161,7 +163,7 @@ _ROLE_NOUNS = (
     r"source|sources|statement|analyst|analysts|expert|experts|lawyer|attorney|member|members|"
     r"supporter|supporters|voter|voters|resident|residents|staffer|staffers|official's|"
     r"strategist|strategists|operative|diplomat|diplomats|officer|officers|executive|leader|"
-    r"leaders|candidate|campaign|report|release|memo|letter|post|tweet|video|ad|poll|survey|"
+    r"leaders|candidate|campaign|"
     r"economist|pollster|professor|researcher|activist|protester|protesters|organizer|friend"
 )
 _DETERMINER_END = re.compile(rf"\b(?:a|an|the|one|his|her|their|its|another|some)\s+(?:[\w'’-]+\s+){{0,3}}(?:{_ROLE_NOUNS})$")
@@ -340,6 +342,9 @@ class _Article:
             found = self.speaker_of(subject, base + verb_first.start("subj"))
             if found.speaker or found.pronoun:
                 return found
+            whole = self.speaker_of(verb_first.group("subj"), base + verb_first.start("subj"))
+            if whole.person:
+                return whole  # "said master of ceremonies Asab Al-Tabchi"
             if _DETERMINER.match(subject) and len(subject.split()) <= 6 and not _AUXILIARY.search(subject):
                 return found  # "said one longtime adviser": someone, unnamed
         dash = _DASH_NAME.match(clause)
@@ -366,6 +371,7 @@ class _Article:
         if according:
             return self.speaker_of(_subject_head(according.group("subj")), start + according.start("subj"))
         verbs = list(_LEAD_VERB.finditer(lead))
+        organisation: _Attribution | None = None
         for verb in reversed(verbs):
             before = lead[: verb.start()]
             if _ING_VERB.search(verb.group(0)) and before.rstrip().endswith(","):
@@ -396,10 +402,13 @@ class _Article:
                 appositive_person = self._appositive_person(start, start + len(before))
                 if appositive_person:
                     return _Attribution(appositive_person, person=True)
-                if found.speaker:
-                    return found
-            elif _DETERMINER_END.search(before):
-                return _NOBODY  # "a senior official said"
+                if found.speaker and organisation is None:
+                    organisation = found  # "the Senate goes on …": keep looking for a person
+                continue
+            if _DETERMINER_END.search(before):
+                return organisation or _NOBODY  # "a senior official said"
+        if organisation is not None:
+            return organisation
         asked_by = _ASKED_BY.search(lead)
         if asked_by:
             # "asked by host Bill Maher, …, “…?”": the question is the asker's.
@@ -422,6 +431,16 @@ class _Article:
             if mention.start >= stop:
                 break
             if self.masked[mention.end : mention.end + 60].lstrip()[:1] == ",":
+                return " ".join(self.people.canonical_tokens(mention.tokens))
+        return None
+
+    def speaking_person_in(self, start: int, stop: int) -> str | None:
+        """The first person in text[start:stop] written as the subject of a speech verb."""
+        lo = bisect.bisect_left(self.mention_starts, start)
+        for mention in self.person_mentions[lo:]:
+            if mention.start >= stop:
+                break
+            if _VERB_AFTER.match(self.masked, mention.end):
                 return " ".join(self.people.canonical_tokens(mention.tokens))
         return None
 
@@ -536,7 +555,7 @@ _ATTRIBUTION_END = re.compile(
     r"yesterday|today|tonight|recently|later|earlier|afterward|afterwards)\b[^\"“”]{0,80}[.!?]?)\s*$"
 )
 _SHORT_ATTRIBUTION = re.compile(
-    rf"\s*(?P<subj>[Hh]e|[Ss]he|(?:{CAP_TOKEN}\s+){{0,3}}{CAP_TOKEN})"
+    rf"\s*(?P<subj>[Hh]e|[Ss]he|(?:{CAP_TOKEN}\s+){{0,3}}{CAP_TOKEN})(?:\s*,[^,\n\"“”]{{1,100}},)?"
     r"(?:\s+(?:also|then|later))?\s+(?:said|says|told|tells|asked|asks|added|adds|wrote|writes|"
     r"tweeted|explained|continued|replied|responded|answered|declared|insisted|exclaimed|shouted|"
     r"pressed|interrupted|wondered|joked|quipped|shot back|fired back)\b"
@@ -562,8 +581,8 @@ def _previous_subject(article: _Article, sentence: int) -> str | None:
     lo, hi = article.sentences[sentence - 1]
     if any(lo <= region.open_at < hi for region in article.regions):
         return None
-    first = article.first_person_in(lo, min(hi, lo + 40))
-    return first
+    speaking = article.speaking_person_in(lo, hi)
+    return speaking or article.first_person_in(lo, min(hi, lo + 40))
 
 
 def extract_quotes(body: str) -> list[ExtractedQuote]:

@@ -377,3 +377,31 @@ def test_negated_attribution_gives_no_speaker():
     assert only(body).speaker is None
     body = 'Donald Trump spoke at length. Trump said "Mexico will pay for the wall this year" on Monday.'
     assert only(body).speaker == "Donald Trump"
+
+
+def test_person_subject_beats_an_organisation_later_in_the_sentence():
+    body = 'By contrast, Sen. Marco Rubio said that once the Senate goes on recess, "I intend to do as much as I can."'
+    assert only(body).speaker == "Marco Rubio"
+
+
+def test_organisation_issuing_a_statement():
+    body = 'Donald Trump released a new radio ad calling it "a dangerous failure of leadership" on Monday.'
+    assert only(body).speaker == "Donald Trump"
+
+
+def test_verb_first_with_role_before_the_name():
+    body = '"Thanks, Clarkston, for welcoming these refugees," said master of ceremonies Asab Al-Tabchi, an engineer.'
+    assert only(body).speaker == "Asab Al-Tabchi"
+
+
+def test_standalone_quote_continues_the_previous_speaker_not_the_first_name():
+    body = (
+        "Or maybe Jeb Bush, digital consultant Phil Musser says. "
+        '"Several surveys suggest a second look is occurring for Jeb in New Hampshire."'
+    )
+    assert only(body).speaker == "Phil Musser"
+
+
+def test_bylines_but_not_sentences_starting_with_by():
+    assert [body[s:e] for body in ["By Jane Doe\n\nText here."] for s, e in boilerplate_spans(body)] == ["By Jane Doe"]
+    assert boilerplate_spans('By contrast, he said "we will not back down now."') == []
