@@ -8,9 +8,14 @@ The pipeline, per article:
 3. regions are grouped into quotations: a quote continued over paragraphs, and a quote split by its
    attribution (`"I'll tell you," he said, "but …"`), are one quotation;
 4. each quotation gets a speaker from the attribution after it (`," Putin said`), before it
-   (`Putin said: "`), or the quote before it, and pronouns resolve to the person they stand for;
-5. the sentences around it become its context, and quotes of one or two words are flagged as scare
-   quotes.
+   (`Putin said: "`), or the quote before it, and pronouns resolve to the person they stand for
+   (the speaking or first-named person of the nearest sentence that names a fitting one);
+5. the sentences around it become its context, and quotes of one or two words, or quoted titles in
+   Title Case, are flagged as scare quotes.
+
+Speakers are canonical full names (`bot.core.speakers.PeopleIndex`): the longest form the article
+uses, without titles; a title and surname the article never completes ("President Trump") becomes
+the well-known head of state's full name, any other surname stays as written.
 """
 
 from __future__ import annotations
@@ -507,6 +512,8 @@ def _group(article: _Article) -> list[list[QuoteRegion]]:
 
 
 def _pieces(article: _Article, group: list[QuoteRegion]) -> list[tuple[int, int]]:
+    """The spans of a quotation's pieces, trimmed of spaces, and of the comma that US style puts
+    inside the closing mark (`excellent," he said`)."""
     body = article.body
     spans: list[tuple[int, int]] = []
     for index, region in enumerate(group):
