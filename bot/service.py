@@ -116,7 +116,7 @@ class QuoteService:
         text = clean_quote(quote)
         speaker = _valid_text(speaker).strip() or None if speaker else None
         started = time.perf_counter()
-        with self._lock:
+        with self._lock, _unavailable_is_an_answer(changing=False):  # the index reads records from the database
             result = self.matcher.check(text, speaker=speaker, flt=SearchFilter(guild_id=guild_id))
         elapsed = (time.perf_counter() - started) * 1000
         result = replace(result, quote=quote, speaker=speaker, elapsed_ms=result.elapsed_ms or elapsed)
@@ -139,7 +139,7 @@ class QuoteService:
 
     def search(self, query: str, flt: SearchFilter | None = None, limit: int = 10) -> list[tuple[StatementRecord, float]]:
         """Statements resembling `query`, best first, within the filter (speaker, dates, server)."""
-        with self._lock:
+        with self._lock, _unavailable_is_an_answer(changing=False):
             return list(self.matcher.search(query, flt or SearchFilter(), limit=limit))
 
     def get(self, statement_id: str, guild_id: int | None = None) -> StatementRecord | None:
@@ -360,7 +360,7 @@ class QuoteService:
 
 
 @contextmanager
-def _unavailable_is_an_answer() -> Iterator[None]:
+def _unavailable_is_an_answer(*, changing: bool = True) -> Iterator[None]:
     """Turn a database that is down or stays locked during a change into StoreUnavailableError.
 
     The change ran in one transaction, so the failure rolled all of it back (or the commit never
@@ -371,7 +371,10 @@ def _unavailable_is_an_answer() -> Iterator[None]:
     except DBAPIError as exc:
         if not isinstance(exc, (OperationalError, InterfaceError)) and not exc.connection_invalidated:
             raise
-        log.warning("corpus change not made, database unavailable: %s", str(exc.orig or exc).strip().splitlines()[:1])
+        reason = str(exc.orig or exc).strip().splitlines()[:1]
+        if not changing:
+            raise StoreUnavailableError("the corpus database is not available (down or busy)", changing=False) from exc
+        log.warning("corpus change not made, database unavailable: %s", reason)
         raise StoreUnavailableError("the corpus database is not available (down or busy); nothing was changed") from exc
 
 

@@ -34,6 +34,8 @@ def plain_message(error: BaseException) -> str | None:
         return ("Someone else changed this statement after you opened it, so nothing was saved. "
                 "Run the command again to edit the current version.")
     if isinstance(error, StoreUnavailableError):
+        if not error.changing:
+            return "The corpus database is not answering right now. Please try again in a minute."
         return "The corpus database is not answering right now, so nothing was changed. Please try again in a minute."
     if isinstance(error, SharedCorpusError):
         return ("This statement is part of the shared corpus every server uses, so only the bot's owner can "

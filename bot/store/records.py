@@ -18,6 +18,10 @@ class NotFoundError(LookupError):
 class StoreUnavailableError(RuntimeError):
     """The database could not be reached or stayed locked: the change was not made (its transaction rolled back)."""
 
+    def __init__(self, message: str, *, changing: bool = True) -> None:
+        super().__init__(message)
+        self.changing = changing  # False for a lookup: there was nothing to change
+
 
 class SharedCorpusError(PermissionError):
     """The statement belongs to the shared corpus every server uses: only the bot's owner may change it."""
