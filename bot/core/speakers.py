@@ -285,6 +285,8 @@ def parse_run(run: str, offset: int) -> list[Mention]:
 
 
 def _piece_mention(piece: list[tuple[int, int, str]]) -> Mention | None:
+    """The person a run piece names, after its titles, qualifiers and possessives; None for places
+    and organisations."""
     if not piece:
         return None
     last_title = -1

@@ -405,3 +405,15 @@ def test_standalone_quote_continues_the_previous_speaker_not_the_first_name():
 def test_bylines_but_not_sentences_starting_with_by():
     assert [body[s:e] for body in ["By Jane Doe\n\nText here."] for s, e in boilerplate_spans(body)] == ["By Jane Doe"]
     assert boilerplate_spans('By contrast, he said "we will not back down now."') == []
+
+
+def test_split_quote_that_then_runs_over_a_paragraph():
+    body = (
+        'Joe Biden spoke in Delaware. "We have a plan," Biden said, "and it starts today.\n\n'
+        '"It ends when every family has a fair shot."\n\nThe crowd cheered.'
+    )
+    quote = only(body)
+    assert len(quote.spans) == 3
+    assert quote.text == "We have a plan, and it starts today. It ends when every family has a fair shot."
+    assert quote.speaker == "Joe Biden"
+    assert quote.context_after == "The crowd cheered."
