@@ -18,7 +18,9 @@ _MARKUP = re.compile(r"<[@#:a-zA-Z!&]{1,3}[^>\s]*>|https?://\S+|```.*?```|`[^`\n
 _BLOCK_QUOTE = re.compile(r"^>>?>?\s?(.*)$")
 _SIGNATURE = re.compile(rf"^\s*(?:[-–—~]+|\u2015)\s*(?P<name>{_NAME})\s*(?:[,(].*)?$")
 _NAME_BEFORE = re.compile(rf"(?:^|[\n.!?]\s*)(?P<name>{_NAME})\s*(?:[:\-–—]|said|says|wrote|tweeted)\s*[,:]?\s*$")
-_NAME_AFTER = re.compile(rf"^[\"'”’»,]*\s*(?:[-–—~]+)\s*(?P<name>{_NAME})")
+# After a quotation: `- Lincoln`, `— Abraham Lincoln, 1863`, `George H. W. Bush, 1988`, `-donald trump`.
+_NAME_AFTER = re.compile(rf"^[\"'”’»,.]*\s*(?:[-–—―~]+\s*(?P<signed>{_NAME})|(?P<name>{_NAME})\s*(?:[,(]|$))")
+_LOWER_SIGNATURE = re.compile(r"^[\"'”’»,.]*\s*[-–—―~]+\s*(?P<name>[a-z][a-z.'’-]+(?:\s+[a-z][a-z.'’-]+){1,3})\b")
 _SAID_LINE = re.compile(
     rf"^\s*(?P<name>{_NAME})\s+(?:once\s+|also\s+|really\s+|actually\s+)?"
     r"(?:said|says|wrote|writes|tweeted|claimed|claims|stated|declared)\s*[,:]?\s+(?:that\s+)?(?P<quote>.+?)\s*$"
@@ -72,7 +74,10 @@ def _chat_speaker(text: str, start: int, end: int) -> str | None:
         return before.group("name")
     after = _NAME_AFTER.match(text[end:line_end])
     if after:
-        return after.group("name")
+        return after.group("signed") or after.group("name")
+    lower = _LOWER_SIGNATURE.match(text[end:line_end])
+    if lower:
+        return lower.group("name").title()  # chat signatures are often typed in lower case
     return None
 
 

@@ -140,6 +140,7 @@ _FUNCTION_WORDS = frozenset(
     we i you me him them us than though although because unless however meanwhile instead indeed
     earlier later yesterday today tonight tomorrow last next asked told said says according during
     despite through across among against between around about above below like unlike once again
+    did does do is was are were has have had will would can could should might must
     mr mrs ms dr
     """.split()
 ) - {"mr", "mrs", "ms", "dr"}

@@ -76,3 +76,17 @@ def test_claims_never_crash_and_come_from_the_message(message):
         for word in quote.split():
             assert word.strip("\"'“”‘’") in squashed
         assert speaker is None or speaker.strip()
+
+
+def test_chat_signatures_in_lower_case_or_without_dash():
+    assert find_claims('is this real?? "I will be the greatest jobs president that God ever created" -donald trump') == [
+        ("I will be the greatest jobs president that God ever created", "Donald Trump")
+    ]
+    assert find_claims('"Read my lips: no new taxes." George H. W. Bush, 1988') == [
+        ("Read my lips: no new taxes.", "George H. W. Bush")
+    ]
+    assert find_claims('"we will not back down from this" lol ok') == [("we will not back down from this", None)]
+
+
+def test_question_words_are_not_part_of_the_name():
+    assert find_claims("Did Biden really say 'we finally beat Medicare'?") == [("we finally beat Medicare", "Joe Biden")]
