@@ -20,6 +20,9 @@ class MatchingSettings:
     query_terms: int = 16
     max_term_share: float = 0.05
     alternatives: int = 3
+    min_coverage: float = 0.6
+    widen_below: float = 85.0
+    same_words_within: float = 1.5
 
 
 @dataclass(frozen=True)

@@ -200,3 +200,18 @@ def test_snapshot_round_trip(matcher: Matcher, tmp_path) -> None:
     assert restored.search("", SearchFilter(speaker="Roosevelt"))
     restored.add(record(61, "Searchable at once after a restore as well.", "Someone"))
     assert restored.check("searchable at once after a restore").verdict == "verified"
+
+
+def test_bulk_load_replaces_and_keeps_the_last_of_duplicate_ids(matcher: Matcher) -> None:
+    matcher.add_many(
+        [
+            record(5, "A first version that the second one replaces.", "Donald Trump"),
+            record(5, "The tone of the call was productive and warm.", "Donald Trump"),
+            record(70, "Another statement loaded in the same batch.", "Someone Else"),
+        ]
+    )
+    assert len(matcher) == 9
+    assert matcher.check("the tone of the call was productive and warm").verdict == "verified"
+    assert matcher.check("a first version that the second one replaces").verdict == "unverified"
+    assert matcher.check("the tone and spirit of the conversation were excellent").verdict == "unverified"
+    assert matcher.speakers("someone") == ["Someone Else"]
