@@ -7,9 +7,7 @@ neither. On SQLite, write transactions start with BEGIN IMMEDIATE (see `database
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, delete, func, or_, select, true, update
@@ -17,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.core.model import CorpusFormatError, ParsedDocument, SourceInfo, StatementRecord, statement_id
-from bot.core.speakers import fold, strip_titles
+from bot.core.speakers import fold
 from bot.store.database import writer
 from bot.store.records import (
     AuditEntry,
@@ -26,42 +24,19 @@ from bot.store.records import (
     CorpusStats,
     DocumentOutcome,
     NotFoundError,
-    Report,
     SharedCorpusError,
-    UnverifiedQuote,
 )
-from bot.store.tables import (
-    AuditRow,
-    DocumentRow,
-    LookupRow,
-    ReportRow,
-    SourceRow,
-    SpeakerAliasRow,
-    SpeakerRow,
-    StatementRow,
-    utcnow,
-)
+from bot.store.reviews import ReviewLog, lookup_scope, report_scope
+from bot.store.rows import audit_entry, row_json, source_info, source_json, statement_record, stored_json
+from bot.store.speakers import SpeakerResolver
+from bot.store.tables import AuditRow, DocumentRow, LookupRow, ReportRow, SourceRow, SpeakerAliasRow, SpeakerRow, StatementRow, utcnow
+from bot.store.validation import BAD_TEXT, LIMITS, check_document, check_record, check_text
 
-# NUL breaks PostgreSQL text; the other C0 controls are never part of real prose.
-_BAD_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CHUNK = 500  # ids per IN (...) query: well under SQLite's parameter limit
 EDITABLE = frozenset({"text", "speaker", "date", "context_before", "context_after"})
 
 
-def check_text(value: str | None, what: str) -> None:
-    """Reject text the database cannot hold faithfully (NUL, control characters, lone surrogates)."""
-    if value is None:
-        return
-    match = _BAD_TEXT.search(value)
-    if match:
-        raise CorpusFormatError(f"{what} contains a control character (U+{ord(match.group()):04X})")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise CorpusFormatError(f"{what} is not valid Unicode text") from exc
-
-
-class CorpusStore:
+class CorpusStore(ReviewLog):
     """All reads and writes of the corpus database."""
 
     def __init__(self, engine: Engine) -> None:
@@ -93,7 +68,7 @@ class CorpusStore:
         statements (statements a moderator removed stay removed). A statement whose id is already
         stored from elsewhere is skipped.
         """
-        _check_document(doc)
+        check_document(doc)
         check_text(origin, "origin")
         for attempt in range(3):
             try:
@@ -142,7 +117,7 @@ class CorpusStore:
                 session.add(document)
                 session.flush()
             sources: dict[SourceInfo, int] = {}
-            speakers = _SpeakerResolver(session)
+            speakers = SpeakerResolver(session)
             for canonical, alias in doc.aliases:
                 speakers.add_alias(canonical, alias)
             wanted: dict[str, StatementRecord] = {}
@@ -198,8 +173,8 @@ class CorpusStore:
             added = [row["id"] for row in rows if not row["removed"]]
             gone = [sid for sid in removed_ids if sid not in wanted or sid in present]
             # The stored rows themselves go into the log too, so replaying it rebuilds the corpus (bot/store/replay.py).
-            source_json = {source_id: _source_json(info) for info, source_id in sources.items()}
-            written = [_row_json(row, source_json[row["source_id"]]) for row in rows]
+            logged_sources = {source_id: source_json(info) for info, source_id in sources.items()}
+            written = [row_json(row, logged_sources[row["source_id"]]) for row in rows]
             session.add(
                 AuditRow(
                     action="replace" if existing is not None else "ingest",
@@ -259,7 +234,7 @@ class CorpusStore:
         sources: dict[int, SourceInfo] = {}
         with self._read() as session:
             for row in session.execute(select(SourceRow)).scalars():
-                sources[row.id] = _source(row)  # type: ignore[index]
+                sources[row.id] = source_info(row)  # type: ignore[index]
             result = session.execute(query.execution_options(yield_per=5000))
             for sid, text_, speaker, date, source_id, position, before, after, guild in result:
                 yield StatementRecord(
@@ -287,7 +262,7 @@ class CorpusStore:
                     .where(StatementRow.removed == False if live_only else true())  # noqa: E712
                 ).all()
                 for statement, source in rows:
-                    found[statement.id] = _record(statement, source)
+                    found[statement.id] = statement_record(statement, source)
         return found
 
     def get_statement(self, statement_id_: str, guild_id: int | None = None) -> tuple[StatementRecord, int, bool] | None:
@@ -302,7 +277,7 @@ class CorpusStore:
             ).first()
             if row is None:
                 return None
-            return _record(row[0], row[1]), row[0].version, row[0].removed
+            return statement_record(row[0], row[1]), row[0].version, row[0].removed
 
     def count(self) -> int:
         """Number of live statements across every server."""
@@ -345,7 +320,7 @@ class CorpusStore:
                 id=sid,
                 text=record.text,
                 speaker=record.speaker,
-                speaker_id=_SpeakerResolver(session).resolve(record.speaker),
+                speaker_id=SpeakerResolver(session).resolve(record.speaker),
                 date=record.date,
                 source_id=src.id,  # type: ignore[arg-type]
                 position=record.position,
@@ -356,12 +331,12 @@ class CorpusStore:
             )
             session.add(row)
             session.flush()
-            created = _record(row, src)
+            created = statement_record(row, src)
             session.add(
                 AuditRow(
                     action="add",
                     statement_id=sid,
-                    after=json.dumps({**created.to_export(), "row": _stored_json(row, src)}),
+                    after=json.dumps({**created.to_export(), "row": stored_json(row, src)}),
                     actor=actor,
                     guild_id=guild_id,
                     interaction_id=interaction_id,
@@ -414,7 +389,7 @@ class CorpusStore:
             before = self._require(session, row.id)
             values: dict[str, Any] = dict(changes)
             if "speaker" in changes:
-                values["speaker_id"] = _SpeakerResolver(session).resolve(changes["speaker"])
+                values["speaker_id"] = SpeakerResolver(session).resolve(changes["speaker"])
             values["version"] = expected_version + 1
             # Compare-and-set on the version column: a concurrent edit makes this match no row.
             result = session.execute(
@@ -537,7 +512,7 @@ class CorpusStore:
         ).first()
         if row is None:
             raise NotFoundError(f"no statement {sid}")
-        return _record(row[0], row[1])
+        return statement_record(row[0], row[1])
 
     def _commit(self, session: Session, interaction_id: str | None) -> None:
         try:
@@ -554,13 +529,13 @@ class CorpusStore:
             return []
         with self._read() as session:
             rows = session.scalars(select(AuditRow).where(AuditRow.statement_id == statement_id_).order_by(AuditRow.id)).all()
-            return [_audit(row) for row in rows]
+            return [audit_entry(row) for row in rows]
 
     def audit_log(self, *, since_id: int = 0, limit: int = 100) -> list[AuditEntry]:
         """Audit rows after `since_id`, oldest first."""
         with self._read() as session:
             rows = session.scalars(select(AuditRow).where(AuditRow.id > since_id).order_by(AuditRow.id).limit(limit)).all()
-            return [_audit(row) for row in rows]
+            return [audit_entry(row) for row in rows]
 
     # -- other processes ----------------------------------------------------------------------
 
@@ -647,9 +622,9 @@ class CorpusStore:
             documents = session.scalar(
                 select(func.count()).select_from(DocumentRow).where(or_(DocumentRow.guild_id.is_(None), DocumentRow.guild_id == guild_id))  # type: ignore[union-attr]
             ) or 0
-            lookups = session.scalar(select(func.count()).select_from(LookupRow).where(_lookup_scope(guild_id))) or 0
+            lookups = session.scalar(select(func.count()).select_from(LookupRow).where(lookup_scope(guild_id))) or 0
             open_reports = session.scalar(
-                select(func.count()).select_from(ReportRow).where(ReportRow.status == "open", _report_scope(guild_id))
+                select(func.count()).select_from(ReportRow).where(ReportRow.status == "open", report_scope(guild_id))
             ) or 0
         return CorpusStats(
             statements=int(live),
@@ -663,192 +638,16 @@ class CorpusStore:
             open_reports=int(open_reports),
         )
 
-    # -- lookups, reports, review queue -------------------------------------------------------
-
-    def log_lookup(
-        self,
-        quote: str,
-        speaker: str | None,
-        verdict: str,
-        score: float,
-        statement_id_: str | None,
-        guild_id: int | None = None,
-    ) -> None:
-        """Record one check (for the digest and the unverified-quotes queue)."""
-        quote = _BAD_TEXT.sub(" ", quote)[:2000]
-        speaker = _BAD_TEXT.sub(" ", speaker)[:300] if speaker else None
-        with self._write() as session:
-            session.add(
-                LookupRow(
-                    quote=quote, speaker=speaker, verdict=verdict, score=score, statement_id=statement_id_, guild_id=guild_id
-                )
-            )
-            session.commit()
-
-    def prune_lookups(self, before: datetime) -> int:
-        """Delete lookups older than `before`; returns how many."""
-        with self._write() as session:
-            result = session.execute(delete(LookupRow).where(LookupRow.at < before))
-            session.commit()
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-    def lookup_counts(self, since: datetime, guild_id: int | None = None) -> dict[str, int]:
-        """Lookups per verdict since `since` (all servers when guild_id is None)."""
-        with self._read() as session:
-            query = select(LookupRow.verdict, func.count()).where(LookupRow.at >= since).group_by(LookupRow.verdict)
-            if guild_id is not None:
-                query = query.where(LookupRow.guild_id == guild_id)
-            return {str(v): int(n) for v, n in session.execute(query).all()}
-
-    def top_unverified(self, since: datetime, guild_id: int | None = None, limit: int = 10) -> list[UnverifiedQuote]:
-        """The quotes most often checked without a match since `since`."""
-        with self._read() as session:
-            query = (
-                select(LookupRow.quote, func.count(), func.max(LookupRow.at))
-                .where(LookupRow.verdict == "unverified", LookupRow.at >= since)
-                .group_by(LookupRow.quote)
-                .order_by(func.count().desc(), func.max(LookupRow.at).desc())
-                .limit(limit)
-            )
-            if guild_id is not None:
-                query = query.where(LookupRow.guild_id == guild_id)
-            return [UnverifiedQuote(q, int(n), at) for q, n, at in session.execute(query).all()]
-
-    def add_report(
-        self,
-        *,
-        quote: str,
-        reporter: str | None,
-        guild_id: int | None,
-        speaker: str | None = None,
-        statement_id_: str | None = None,
-        verdict: str | None = None,
-        note: str | None = None,
-        interaction_id: str | None = None,
-    ) -> Report:
-        """Queue a user's report for moderators; a retried interaction returns the first report."""
-        for what, value in (("quote", quote), ("speaker", speaker), ("note", note)):
-            check_text(value, what)
-        with self._write() as session:
-            if interaction_id is not None:
-                found = session.scalars(select(ReportRow).where(ReportRow.interaction_id == interaction_id)).first()
-                if found is not None:
-                    return _report(found)
-            row = ReportRow(
-                quote=quote[:2000],
-                reporter=reporter,
-                guild_id=guild_id,
-                speaker=speaker,
-                statement_id=statement_id_,
-                verdict=verdict,
-                note=note,
-                interaction_id=interaction_id,
-            )
-            session.add(row)
-            session.commit()
-            return _report(row)
-
-    def open_reports(self, guild_id: int | None = None, limit: int = 25) -> list[Report]:
-        """Reports waiting for a moderator, oldest first (all servers when guild_id is None)."""
-        with self._read() as session:
-            query = select(ReportRow).where(ReportRow.status == "open").order_by(ReportRow.id).limit(limit)
-            if guild_id is not None:
-                query = query.where(ReportRow.guild_id == guild_id)
-            return [_report(row) for row in session.scalars(query).all()]
-
-    def resolve_report(self, report_id: int, *, resolution: str, actor: str, guild_id: int | None = None) -> Report:
-        """Close a report with a note on what was done."""
-        check_text(resolution, "resolution")
-        with self._write() as session:
-            row = session.get(ReportRow, report_id)
-            if row is None or (guild_id is not None and row.guild_id not in (None, guild_id)):
-                raise NotFoundError(f"no report {report_id}")
-            row.status = "resolved"
-            row.resolution = resolution
-            row.resolved_by = actor
-            row.resolved_at = utcnow()
-            session.add(row)
-            session.commit()
-            return _report(row)
+    # lookups and reports: see ReviewLog (bot/store/reviews.py)
 
 
 # -- helpers ------------------------------------------------------------------------------------
 
 
-class _SpeakerResolver:
-    """Maps speaker names to speaker rows inside one transaction, creating them as needed.
-
-    A full name gets its own speaker; a single word ("Putin") joins the one speaker with that
-    surname when there is exactly one, so transcripts written with surnames meet the articles'
-    full names. Distinct full names are never merged (George H. W. Bush is not George W. Bush).
-    """
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.by_name: dict[str, int | None] = {}  # names as written, so a speech's 500 sentences cost one lookup
-        self.by_key: dict[str, int] = {}
-
-    def resolve(self, name: str | None) -> int | None:
-        if not name or not name.strip():
-            return None
-        if name not in self.by_name:
-            self.by_name[name] = self._resolve(name)
-        return self.by_name[name]
-
-    def _resolve(self, name: str) -> int | None:
-        key = fold(strip_titles(name))
-        if not key:
-            return None
-        speaker_id = self.by_key.get(key)
-        if speaker_id is None:
-            speaker_id = self._find(key)
-        if speaker_id is None:
-            canonical = strip_titles(name.strip())
-            row = SpeakerRow(name=canonical[:300], key=key[:300])
-            self.session.add(row)
-            self.session.flush()
-            speaker_id = row.id
-            self.session.add(SpeakerAliasRow(speaker_id=speaker_id, alias=canonical[:300], key=key[:300]))
-        self._remember_form(speaker_id, name.strip())  # type: ignore[arg-type]
-        self.by_key[key] = speaker_id  # type: ignore[assignment]
-        return speaker_id
-
-    def add_alias(self, canonical: str, alias: str) -> None:
-        speaker_id = self.resolve(canonical)
-        if speaker_id is not None and alias.strip():
-            self._remember_form(speaker_id, alias.strip())
-
-    def _find(self, key: str) -> int | None:
-        own = self.session.scalars(select(SpeakerRow.id).where(SpeakerRow.key == key)).first()
-        if own is not None:
-            return own
-        via_alias = self.session.scalars(select(SpeakerAliasRow.speaker_id).where(SpeakerAliasRow.key == key)).all()
-        if len(set(via_alias)) == 1:
-            return via_alias[0]
-        if " " not in key:
-            surname = self.session.scalars(
-                select(SpeakerRow.id).where(SpeakerRow.key.like(f"% {_like_escape(key)}", escape="\\"))  # type: ignore[attr-defined]
-            ).all()
-            if len(surname) == 1:
-                return surname[0]
-        return None
-
-    def _remember_form(self, speaker_id: int, form: str) -> None:
-        key = fold(form)[:300]
-        if not key:
-            return
-        exists = self.session.scalars(
-            select(SpeakerAliasRow.id).where(SpeakerAliasRow.speaker_id == speaker_id, SpeakerAliasRow.key == key)
-        ).first()
-        if exists is None:
-            self.session.add(SpeakerAliasRow(speaker_id=speaker_id, alias=form[:300], key=key))
-            self.session.flush()
-
-
 def _possible_id(statement_id_: str) -> bool:
     """Whether a typed id could name a stored statement at all; ids with NUL, control characters or lone
     surrogates would make the database driver fail (PostgreSQL refuses NUL), so they simply match nothing."""
-    if not statement_id_ or len(statement_id_) > _LIMITS["id"] or _BAD_TEXT.search(statement_id_):
+    if not statement_id_ or len(statement_id_) > LIMITS["id"] or BAD_TEXT.search(statement_id_):
         return False
     try:
         statement_id_.encode("utf-8")
@@ -874,44 +673,7 @@ def may_change(statement_id_: str, statement_guild: int | None, guild_id: int | 
         )
 
 
-def _like_escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 # Column widths (see tables.py): longer values are refused here rather than by PostgreSQL mid-transaction.
-_LIMITS = {"speaker": 300, "outlet": 300, "author": 300, "id": 64}
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def check_record(record: StatementRecord) -> None:
-    """Everything the database needs of a statement: clean text, sane lengths, ISO dates."""
-    if not record.text.strip():
-        raise CorpusFormatError("no text")
-    for what, value in (
-        ("text", record.text),
-        ("speaker", record.speaker),
-        ("context", record.context_before),
-        ("context", record.context_after),
-        ("title", record.source.title),
-        ("url", record.source.url),
-        ("outlet", record.source.outlet),
-        ("author", record.source.author),
-    ):
-        check_text(value, what)
-    for what, value in (("speaker", record.speaker), ("outlet", record.source.outlet), ("author", record.source.author), ("id", record.id)):
-        if value is not None and len(value) > _LIMITS[what]:
-            raise CorpusFormatError(f"{what} longer than {_LIMITS[what]} characters")
-    for value in (record.date, record.source.date):
-        if value is not None and not _ISO_DATE.match(value):
-            raise CorpusFormatError(f"date {value!r} is not YYYY-MM-DD")
-
-
-def _check_document(doc: ParsedDocument) -> None:
-    for position, record in enumerate(doc.statements):
-        try:
-            check_record(record)
-        except CorpusFormatError as exc:
-            raise CorpusFormatError(f"statement {position + 1}: {exc}") from None
 
 
 def _existing_ids(session: Session, ids: list[str]) -> set[str]:
@@ -928,14 +690,6 @@ def _visible_to(guild_id: int | None) -> Any:
     return or_(StatementRow.guild_id.is_(None), StatementRow.guild_id == guild_id)  # type: ignore[union-attr]
 
 
-def _lookup_scope(guild_id: int | None) -> Any:
-    return LookupRow.guild_id.is_(None) if guild_id is None else LookupRow.guild_id == guild_id  # type: ignore[union-attr]
-
-
-def _report_scope(guild_id: int | None) -> Any:
-    return ReportRow.guild_id.is_(None) if guild_id is None else ReportRow.guild_id == guild_id  # type: ignore[union-attr]
-
-
 def _replayed(session: Session, interaction_id: str | None) -> str | None:
     """The statement id an earlier attempt of this interaction changed, if it already committed."""
     if interaction_id is None:
@@ -944,101 +698,6 @@ def _replayed(session: Session, interaction_id: str | None) -> str | None:
     if row is None:
         return None
     return row.statement_id or ""
-
-
-def _source_json(source: SourceInfo) -> dict[str, Any]:
-    """A source's stored fields, for the audit log."""
-    return {
-        "title": source.title,
-        "url": source.url,
-        "outlet": source.outlet,
-        "date": source.date,
-        "kind": source.kind,
-        "author": source.author,
-    }
-
-
-def _row_json(row: Mapping[str, Any], source: dict[str, Any]) -> dict[str, Any]:
-    """A statement as inserted (raw date, position, tombstone), for the audit log."""
-    return {
-        "id": row["id"],
-        "text": row["text"],
-        "speaker": row["speaker"],
-        "date": row["date"],
-        "position": row["position"],
-        "context_before": row["context_before"],
-        "context_after": row["context_after"],
-        "guild_id": row["guild_id"],
-        "removed": row["removed"],
-        "removed_reason": row["removed_reason"],
-        "source": source,
-    }
-
-
-def _stored_json(row: StatementRow, source: SourceRow) -> dict[str, Any]:
-    return _row_json(
-        {key: getattr(row, key) for key in ("id", "text", "speaker", "date", "position", "context_before",
-                                            "context_after", "guild_id", "removed", "removed_reason")},
-        _source_json(_source(source)),
-    )
-
-
-def _source(source: SourceRow) -> SourceInfo:
-    return SourceInfo(
-        title=source.title,
-        url=source.url,
-        outlet=source.outlet,
-        date=source.date,
-        kind=source.kind,  # type: ignore[arg-type]
-        author=source.author,
-    )
-
-
-def _record(row: StatementRow, source: SourceRow) -> StatementRecord:
-    return StatementRecord(
-        text=row.text,
-        speaker=row.speaker,
-        source=_source(source),
-        date=row.date,
-        context_before=row.context_before,
-        context_after=row.context_after,
-        position=row.position,
-        id=row.id,
-        guild_id=row.guild_id,
-    )
-
-
-def _audit(row: AuditRow) -> AuditEntry:
-    return AuditEntry(
-        id=row.id or 0,
-        at=row.at,
-        action=row.action,
-        statement_id=row.statement_id,
-        before=json.loads(row.before) if row.before else None,
-        after=json.loads(row.after) if row.after else None,
-        actor=row.actor,
-        guild_id=row.guild_id,
-        reason=row.reason,
-        interaction_id=row.interaction_id,
-        document_id=row.document_id,
-    )
-
-
-def _report(row: ReportRow) -> Report:
-    return Report(
-        id=row.id or 0,
-        at=row.at,
-        guild_id=row.guild_id,
-        reporter=row.reporter,
-        quote=row.quote,
-        speaker=row.speaker,
-        statement_id=row.statement_id,
-        verdict=row.verdict,
-        note=row.note,
-        status=row.status,
-        resolved_by=row.resolved_by,
-        resolution=row.resolution,
-    )
 
 
 def _batches(items: Sequence[str], size: int = _CHUNK) -> Iterator[Sequence[str]]:

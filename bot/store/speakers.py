@@ -1,0 +1,83 @@
+"""Speaker rows inside a write transaction: canonical names and the other forms of each name."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from bot.core.speakers import fold, strip_titles
+from bot.store.tables import SpeakerAliasRow, SpeakerRow
+
+
+class SpeakerResolver:
+    """Maps speaker names to speaker rows inside one transaction, creating them as needed.
+
+    A full name gets its own speaker; a single word ("Putin") joins the one speaker with that
+    surname when there is exactly one, so transcripts written with surnames meet the articles'
+    full names. Distinct full names are never merged (George H. W. Bush is not George W. Bush).
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.by_name: dict[str, int | None] = {}  # names as written, so a speech's 500 sentences cost one lookup
+        self.by_key: dict[str, int] = {}
+
+    def resolve(self, name: str | None) -> int | None:
+        if not name or not name.strip():
+            return None
+        if name not in self.by_name:
+            self.by_name[name] = self._resolve(name)
+        return self.by_name[name]
+
+    def _resolve(self, name: str) -> int | None:
+        key = fold(strip_titles(name))
+        if not key:
+            return None
+        speaker_id = self.by_key.get(key)
+        if speaker_id is None:
+            speaker_id = self._find(key)
+        if speaker_id is None:
+            canonical = strip_titles(name.strip())
+            row = SpeakerRow(name=canonical[:300], key=key[:300])
+            self.session.add(row)
+            self.session.flush()
+            speaker_id = row.id
+            self.session.add(SpeakerAliasRow(speaker_id=speaker_id, alias=canonical[:300], key=key[:300]))
+        self._remember_form(speaker_id, name.strip())  # type: ignore[arg-type]
+        self.by_key[key] = speaker_id  # type: ignore[assignment]
+        return speaker_id
+
+    def add_alias(self, canonical: str, alias: str) -> None:
+        speaker_id = self.resolve(canonical)
+        if speaker_id is not None and alias.strip():
+            self._remember_form(speaker_id, alias.strip())
+
+    def _find(self, key: str) -> int | None:
+        own = self.session.scalars(select(SpeakerRow.id).where(SpeakerRow.key == key)).first()
+        if own is not None:
+            return own
+        via_alias = self.session.scalars(select(SpeakerAliasRow.speaker_id).where(SpeakerAliasRow.key == key)).all()
+        if len(set(via_alias)) == 1:
+            return via_alias[0]
+        if " " not in key:
+            surname = self.session.scalars(
+                select(SpeakerRow.id).where(SpeakerRow.key.like(f"% {_like_escape(key)}", escape="\\"))  # type: ignore[attr-defined]
+            ).all()
+            if len(surname) == 1:
+                return surname[0]
+        return None
+
+    def _remember_form(self, speaker_id: int, form: str) -> None:
+        key = fold(form)[:300]
+        if not key:
+            return
+        exists = self.session.scalars(
+            select(SpeakerAliasRow.id).where(SpeakerAliasRow.speaker_id == speaker_id, SpeakerAliasRow.key == key)
+        ).first()
+        if exists is None:
+            self.session.add(SpeakerAliasRow(speaker_id=speaker_id, alias=form[:300], key=key))
+            self.session.flush()
+
+
+def _like_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

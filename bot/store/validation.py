@@ -1,0 +1,59 @@
+"""What the database accepts: clean text, column widths, ISO dates (checked before any write)."""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.model import CorpusFormatError, ParsedDocument, StatementRecord
+
+# NUL breaks PostgreSQL text; the other C0 controls are never part of real prose.
+BAD_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def check_text(value: str | None, what: str) -> None:
+    """Reject text the database cannot hold faithfully (NUL, control characters, lone surrogates)."""
+    if value is None:
+        return
+    match = BAD_TEXT.search(value)
+    if match:
+        raise CorpusFormatError(f"{what} contains a control character (U+{ord(match.group()):04X})")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise CorpusFormatError(f"{what} is not valid Unicode text") from exc
+
+
+# Column widths (see tables.py): longer values are refused here rather than by PostgreSQL mid-transaction.
+LIMITS = {"speaker": 300, "outlet": 300, "author": 300, "id": 64}
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def check_record(record: StatementRecord) -> None:
+    """Everything the database needs of a statement: clean text, sane lengths, ISO dates."""
+    if not record.text.strip():
+        raise CorpusFormatError("no text")
+    for what, value in (
+        ("text", record.text),
+        ("speaker", record.speaker),
+        ("context", record.context_before),
+        ("context", record.context_after),
+        ("title", record.source.title),
+        ("url", record.source.url),
+        ("outlet", record.source.outlet),
+        ("author", record.source.author),
+    ):
+        check_text(value, what)
+    for what, value in (("speaker", record.speaker), ("outlet", record.source.outlet), ("author", record.source.author), ("id", record.id)):
+        if value is not None and len(value) > LIMITS[what]:
+            raise CorpusFormatError(f"{what} longer than {LIMITS[what]} characters")
+    for value in (record.date, record.source.date):
+        if value is not None and not ISO_DATE.match(value):
+            raise CorpusFormatError(f"date {value!r} is not YYYY-MM-DD")
+
+
+def check_document(doc: ParsedDocument) -> None:
+    for position, record in enumerate(doc.statements):
+        try:
+            check_record(record)
+        except CorpusFormatError as exc:
+            raise CorpusFormatError(f"statement {position + 1}: {exc}") from None
