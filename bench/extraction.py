@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.core.extract import ExtractedQuote, extract_quotes  # noqa: E402
-from bot.core.speakers import PERSON_TITLES, TITLE_WORDS, same_person  # noqa: E402
+from bot.core.speakers import PERSON_TITLES, QUALIFIERS, TITLE_WORDS, same_person  # noqa: E402
 
 _NOT_NAMES = frozenset("he she they i we it you the a an his her their its this that these those our one some".split())
 
@@ -123,7 +123,7 @@ def load(folder: Path) -> list[Article]:
 
 
 _TRAILING_NAME = re.compile(r"(?:[A-Z][\w.'’-]*\s+)*[A-Z][\w.'’-]*$")
-_TITLES = TITLE_WORDS | PERSON_TITLES
+_TITLES = TITLE_WORDS | PERSON_TITLES | QUALIFIERS
 _NOT_PERSON = frozenset(
     """
     news times post journal examiner legion house committee transcript today blaze tribune herald
@@ -138,7 +138,8 @@ _NOT_PERSON = frozenset(
 
 def names_someone(source: str | None) -> list[str]:
     """The person a gold Source names, as candidate names: the capitalised words ending its head,
-    after the last title, possessive or acronym ("Florida Gov. Jeb Bush" → "Jeb Bush"; "Paul Ryan,
+    after the last title, qualifier (nationality, state, role word such as "Journalist"),
+    possessive or acronym ("Florida Gov. Jeb Bush" → "Jeb Bush"; "Paul Ryan,
     the convention chair," → "Paul Ryan"; "Ben Cardin of Maryland" → also "Ben Cardin"). Empty for
     pronouns and heads that end in a common noun ("Clinton supporters", "Trump's attorney")."""
     if not source:

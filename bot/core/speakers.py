@@ -146,7 +146,7 @@ _FUNCTION_WORDS = frozenset(
 ) - {"mr", "mrs", "ms", "dr"}
 _PLACE_FIRST = frozenset("new los las san santa saint st north south east west united great central latin".split())
 # Words that qualify a name without being part of it ("Russian", "Republican", "Texas").
-_QUALIFIERS = frozenset(
+QUALIFIERS = frozenset(
     """
     american russian ukrainian british english french german italian spanish chinese japanese
     korean indian pakistani afghan iranian iraqi syrian israeli palestinian saudi egyptian turkish
@@ -158,6 +158,10 @@ _QUALIFIERS = frozenset(
     idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan
     minnesota mississippi missouri montana nebraska nevada ohio oklahoma oregon pennsylvania
     tennessee texas utah vermont wisconsin wyoming
+    celebrities officials supporters critics voters sources analysts experts reporters protesters
+    residents lawmakers senators leaders members witnesses fans students parents americans
+    candidates actress actor singer comedian rapper author journalist columnist pundit lawmaker
+    activist pastor band businesswoman host anchor novelist filmmaker director producer
     """.split()
 )
 # Place names that are never a person ("South Carolina said" does not happen).
@@ -312,7 +316,7 @@ def _piece_mention(piece: list[tuple[int, int, str]]) -> Mention | None:
     name = piece[last_title + 1 :]
     if last_title < 0:
         # No title: drop leading nationalities and role words ("Russian", "Republican").
-        while len(name) > 1 and (name[0][2].lower() in _QUALIFIERS or name[0][2].lower() in TITLE_WORDS):
+        while len(name) > 1 and (name[0][2].lower() in QUALIFIERS or name[0][2].lower() in TITLE_WORDS):
             name = name[1:]
     if not name:
         return None
