@@ -8,6 +8,7 @@ news extractor finds the marked quotations and their speakers; the chat forms ar
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from bot.core.extract import extract_quotes
 from bot.core.speakers import CAP_TOKEN, strip_titles
@@ -81,7 +82,7 @@ def _chat_speaker(text: str, start: int, end: int) -> str | None:
     return None
 
 
-def _block_quotes(text: str, add) -> list[str]:  # type: ignore[no-untyped-def]
+def _block_quotes(text: str, add: Callable[[str, str | None], None]) -> list[str]:
     """Adds Discord block quotes (`> …` lines, optionally signed `— Name` on the next line) and
     returns the lines that are not part of one."""
     lines = text.split("\n")
@@ -90,7 +91,9 @@ def _block_quotes(text: str, add) -> list[str]:  # type: ignore[no-untyped-def]
     while index < len(lines):
         block: list[str] = []
         while index < len(lines) and _BLOCK_QUOTE.match(lines[index]):
-            block.append(_BLOCK_QUOTE.match(lines[index]).group(1))  # type: ignore[union-attr]
+            line = _BLOCK_QUOTE.match(lines[index])
+            assert line is not None  # the loop condition matched it
+            block.append(line.group(1))
             index += 1
         if not block:
             remaining.append(lines[index])
@@ -101,8 +104,8 @@ def _block_quotes(text: str, add) -> list[str]:  # type: ignore[no-untyped-def]
         if signature and len(block) > 1:
             speaker = signature.group("name")
             block = block[:-1]
-        elif index < len(lines) and _SIGNATURE.match(lines[index]):
-            speaker = _SIGNATURE.match(lines[index]).group("name")  # type: ignore[union-attr]
+        elif index < len(lines) and (signed := _SIGNATURE.match(lines[index])):
+            speaker = signed.group("name")
             index += 1
         body = " ".join(part.strip() for part in block if part.strip())
         if not _QUOTE_MARKS.search(body.strip()[1:-1]):
