@@ -90,9 +90,7 @@ def _block_quotes(text: str, add: Callable[[str, str | None], None]) -> list[str
     index = 0
     while index < len(lines):
         block: list[str] = []
-        while index < len(lines) and _BLOCK_QUOTE.match(lines[index]):
-            line = _BLOCK_QUOTE.match(lines[index])
-            assert line is not None  # the loop condition matched it
+        while index < len(lines) and (line := _BLOCK_QUOTE.match(lines[index])):
             block.append(line.group(1))
             index += 1
         if not block:
