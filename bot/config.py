@@ -27,7 +27,7 @@ class MatchingSettings:
 
 @dataclass(frozen=True)
 class DiscordSettings:
-    token: str = ""
+    token: str = field(default="", repr=False)  # never in a repr, so never in a log line or a traceback
     token_file: str = ""
     api_base: str = ""
     gateway_url: str = ""
@@ -103,6 +103,12 @@ def load_settings(
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise SettingsError(f"{path}: {exc}") from exc
+    if str(raw.get("discord", {}).get("token", "")).strip() and path.resolve().is_relative_to(PROJECT_ROOT):
+        # A file in the project gets committed, copied into images and shared; the token must not travel with it.
+        raise SettingsError(
+            f"{path}: discord.token is set in a file inside the project; put the token in QUOTECHECK_DISCORD_TOKEN "
+            "(or DISCORD_TOKEN) or in a token_file outside the project, and leave token empty here"
+        )
     matching = _section(MatchingSettings, raw.get("matching", {}), env, "MATCHING")
     discord = _section(DiscordSettings, raw.get("discord", {}), env, "DISCORD")
     jobs = _section(JobSettings, raw.get("jobs", {}), env, "JOBS")
