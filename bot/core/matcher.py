@@ -373,6 +373,16 @@ class Matcher:
         scored.sort(key=lambda item: -item[1])
         return scored
 
+    def _rank_common(self, pieces: Sequence[str], flt: SearchFilter | None, limit: int) -> list[tuple[int, float]]:
+        # Last resort for quotes of common words only ("there is no way to love"): statements
+        # holding most of the words, whatever their rarity.
+        terms = [k for piece in pieces for k in piece.split()]
+        if len(set(terms)) < 3:
+            return []
+        ids = self._index.conjunction(terms, limit, self._mask(flt))
+        texts = self._texts
+        return sorted(((i, quote_score(pieces, texts[i])) for i in ids.tolist()), key=lambda item: -item[1])
+
     def _load(self, indexes: Sequence[int]) -> dict[int, StatementRecord]:
         if self._fetch is None:
             return {i: r for i in indexes if (r := self._records[i]) is not None}
@@ -444,6 +454,8 @@ class Matcher:
         ranked = self._rank(pieces, flt, s.candidates)
         if not ranked or ranked[0][1] < self.settings.widen_below:
             ranked = _merge(ranked, self._rank(pieces, flt, s.candidates, wide=True))
+        if not ranked or ranked[0][1] < self.settings.widen_below:
+            ranked = _merge(ranked, self._rank_common(pieces, flt, s.candidates))
         if not ranked:
             return CheckResult(quote, speaker, "unverified", 0.0)
         top_score = ranked[0][1]

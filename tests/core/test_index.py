@@ -75,3 +75,13 @@ def test_postings_hold_exactly_the_documents_with_the_term(docs: list[list[str]]
     ids, _ = index.top(["a", "b"], limit=len(docs))
     assert set(ids.tolist()) == {n for n, d in enumerate(docs) if "a" in d or "b" in d}
     assert isinstance(ids, np.ndarray)
+
+
+def test_conjunction_narrows_by_every_term_and_skips_typos() -> None:
+    index = TermIndex()
+    texts = ["there is no way to love", "love is the way", "no way", "there is a way to love life", "way to go"]
+    index.add_many(list(range(len(texts))), texts)
+    assert index.conjunction(["there", "is", "no", "way", "to", "love"], limit=1).tolist() == [0]
+    # "lvoe" is unknown and "zzz" absent: they never empty the result.
+    assert index.conjunction(["lvoe", "way", "no", "zzz"], limit=1).tolist() in ([0], [2])
+    assert index.conjunction(["way"], limit=10, mask=lambda ids: ids != 4).tolist() == [0, 1, 2, 3]
