@@ -70,12 +70,13 @@ def quote_score(pieces: Sequence[str], statement: str) -> float:
     return score
 
 
-def _date_number(date: str | None) -> int:
-    # "2025-05-19" → 20250519, so date filters compare integers in a numpy column; 0 is unknown.
+def _date_number(date: str | None, upper: bool = False) -> int:
+    """"2025-05-19" → 20250519, so date filters compare integers in a numpy column; 0 is unknown.
+    A partial date ("2025", "2025-05") is the start of its period, or its end when `upper`."""
     if not date:
         return 0
     digits = date[:10].replace("-", "")
-    return int(digits.ljust(8, "0")) if digits.isdigit() else 0
+    return int(digits.ljust(8, "9" if upper else "0")) if digits.isdigit() else 0
 
 
 class Matcher:
@@ -317,9 +318,7 @@ class Matcher:
     def _mask(self, flt: SearchFilter | None) -> Callable[[np.ndarray], np.ndarray]:
         guild_id = flt.guild_id if flt else None
         lo = _date_number(flt.date_from) if flt and flt.date_from else 0
-        hi = _date_number(flt.date_to) if flt and flt.date_to else 0
-        if hi:
-            hi = int(str(hi)[:4] + (str(hi)[4:] if flt and flt.date_to and len(flt.date_to) >= 10 else "9999"))
+        hi = _date_number(flt.date_to, upper=True) if flt and flt.date_to else 0
         speakers = self._speaker_set(flt.speaker) if flt and flt.speaker else None
 
         def mask(ids: np.ndarray) -> np.ndarray:

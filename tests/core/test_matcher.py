@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.config import MatchingSettings
 from bot.core.matcher import Matcher, quote_score
@@ -215,3 +217,37 @@ def test_bulk_load_replaces_and_keeps_the_last_of_duplicate_ids(matcher: Matcher
     assert matcher.check("a first version that the second one replaces").verdict == "unverified"
     assert matcher.check("the tone and spirit of the conversation were excellent").verdict == "unverified"
     assert matcher.speakers("someone") == ["Someone Else"]
+
+
+def test_partial_dates_in_filters(matcher: Matcher) -> None:
+    assert matcher.search("freedom", SearchFilter(date_from="1941", date_to="1941"))[0][0].id == "s8"
+    assert matcher.search("freedom", SearchFilter(date_from="1941-02", date_to="1941-12")) == []
+    assert matcher.search("sanctions", SearchFilter(date_to="2025-05"))[0][0].id == "s1"
+
+
+SENTENCES = [ZELENSKYY, PEACE, PUTIN, TIMOFEEV, TRUMP, REAGAN, FDR_1, FDR_2]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(SENTENCES), st.data())
+def test_any_fragment_of_a_statement_is_verified_from_it(sentence: str, data: st.DataObject) -> None:
+    m = _shared_matcher()
+    words = sentence.split()
+    size = data.draw(st.integers(min_value=min(5, len(words)), max_value=len(words)))
+    start = data.draw(st.integers(min_value=0, max_value=len(words) - size))
+    fragment = " ".join(words[start : start + size])
+    styled = data.draw(st.sampled_from([str.upper, str.lower, lambda t: t.replace("'", "\u2019")]))(fragment)
+    result = m.check(styled)
+    assert result.verdict == "verified"
+    assert result.match is not None and fragment.lower().strip(",.") in result.match.text.lower()
+
+
+_SHARED: list[Matcher] = []
+
+
+def _shared_matcher() -> Matcher:
+    if not _SHARED:
+        m = Matcher()
+        m.add_many(corpus())
+        _SHARED.append(m)
+    return _SHARED[0]
