@@ -457,10 +457,17 @@ class _Article:
 
     # Context -------------------------------------------------------------------------------------
 
-    def context(self, first_sentence: int, last_sentence: int) -> tuple[str, str]:
+    def context(self, first_sentence: int, last_sentence: int, open_at: int, close_end: int) -> tuple[str, str]:
+        """The sentences around a quote, each side ending in the quote's own sentence frame.
+
+        The frame (`Russia` before `"is ready to work…," Putin said in a briefing`) is what makes a
+        partial quote readable, and it lets the matcher tell a reporter's lead-in from an insertion.
+        """
         before = self._gather(range(first_sentence - 1, max(-1, first_sentence - 3), -1))
         after = self._gather(range(last_sentence + 1, min(len(self.sentences), last_sentence + 3)))
-        return before, after
+        lead = self.text[self.sentences[first_sentence][0] : open_at].strip()
+        tail = self.text[close_end : self.sentences[last_sentence][1]].strip()
+        return _join(before, lead), _join(tail, after)
 
     def _gather(self, indices: range) -> str:
         pieces: list[str] = []
@@ -472,6 +479,10 @@ class _Article:
         if indices.step < 0:
             pieces.reverse()
         return " ".join(pieces)
+
+
+def _join(*parts: str) -> str:
+    return " ".join(part for part in parts if part)
 
 
 def _subject_head(subject: str) -> str:
@@ -664,7 +675,9 @@ def extract_quotes(body: str) -> list[ExtractedQuote]:
                 speaker = _previous_subject(article, item.first_sentence)
             if speaker is None and not lead.strip() and article.paragraph_index(first.open_at) - previous_paragraph <= 1:
                 speaker = previous_speaker
-        context_before, context_after = article.context(item.first_sentence, item.last_sentence)
+        context_before, context_after = article.context(
+            item.first_sentence, item.last_sentence, first.open_at, last.close_end
+        )
         forms = article.forms(speaker) if speaker else ()
         quotes.append(
             ExtractedQuote(

@@ -417,3 +417,9 @@ def test_split_quote_that_then_runs_over_a_paragraph():
     assert quote.text == "We have a plan, and it starts today. It ends when every family has a fair shot."
     assert quote.speaker == "Joe Biden"
     assert quote.context_after == "The crowd cheered."
+
+
+def test_context_carries_the_quote_sentence_frame(seed_quotes):
+    putin = next(q for q in seed_quotes if q.text.startswith("is ready to work"))
+    assert putin.context_before.endswith("might host the negotiations. Russia")
+    assert putin.context_after.startswith("Putin said in a briefing in the southern Russian resort city of Sochi.")
