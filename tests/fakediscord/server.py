@@ -63,6 +63,9 @@ class _Injection:
     retry_after: float
     is_global: bool
     cloudflare: bool = False
+    status: int = 429  # another status (403, 500...) is answered as a plain Discord error with `code`
+    code: int = 0
+    message: str = ""
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
@@ -157,6 +160,12 @@ class FakeDiscord:
         (per route, or `is_global`); with `cloudflare`, an HTML ban page without `Via`, which it does not retry."""
         self._injections.append(
             _Injection(method.upper(), re.compile(path_regex), times, retry_after, is_global, cloudflare))
+
+    def inject_error(self, method: str, path_regex: str, *, status: int = 403, code: int = 50013,
+                     message: str = "Missing Permissions", times: int = 1) -> None:
+        """Answer the next `times` matching requests with this error (403 Missing Permissions by default)."""
+        self._injections.append(
+            _Injection(method.upper(), re.compile(path_regex), times, 0.0, False, status=status, code=code, message=message))
 
     async def disconnect_gateway(self, code: int = 4000) -> None:
         """Close the bot's websocket as Discord does on a server restart; the bot should RESUME."""
@@ -528,6 +537,8 @@ class FakeDiscord:
 
     @staticmethod
     def _rate_limited(injection: _Injection) -> web.Response:
+        if injection.status != 429:
+            return _error(injection.status, injection.code, injection.message or "Error")
         if injection.cloudflare:
             return web.Response(status=429, text="<html>error code: 1015</html>", content_type="text/html")
         response = _json({"message": "You are being rate limited.", "retry_after": injection.retry_after,

@@ -227,3 +227,38 @@ async def test_a_burst_of_429s_is_waited_out_with_bounded_requests(env):
     # Each refused request was retried once after the wait, nothing more: 2+1 callbacks, 3+1 follow-ups.
     assert len(callbacks) == 3 and len(followups) == 4
     assert problems(fake) == []
+
+
+# -- a storm of 403s ------------------------------------------------------------------------------------
+
+
+async def test_a_403_storm_is_not_retried_into_a_storm(env, caplog):
+    import discord
+    from dataclasses import replace
+
+    fake = env.fake
+    fake.inject_error("POST", r"^/api/v10/webhooks/", times=1000)
+    fake.inject_error("PATCH", r"^/api/v10/webhooks/", times=1000)
+    fake.inject_error("DELETE", r"^/api/v10/webhooks/", times=1000)
+    started = len(fake.requests)
+    recs = await asyncio.gather(*(fake.slash("verify", {"quote": "The tone and spirit of the conversation were excellent"},
+                                             member=fake.add_member(f"m{i}"), wait=False) for i in range(20)))
+    await fake.wait_until(lambda: all(r.callback_type == 5 for r in recs))
+    await asyncio.sleep(1.0)  # time for any retry loop to show itself
+    webhook_calls = [r for r in fake.requests[started:] if "/webhooks/" in r.path]
+    # Each interaction: the answer refused once, the error reply refused once (and the "thinking…" delete):
+    # a few requests each, never retried in a loop.
+    assert 20 <= len(webhook_calls) <= 3 * 20
+    # A digest channel the bot may no longer post in: one request per attempt, the error raised to the job.
+    channel = int(fake.channel_id)
+    env.bot.settings = replace(env.bot.settings, jobs=replace(env.bot.settings.jobs, digest_channel_id=channel))
+    fake.inject_error("POST", rf"^/api/v10/channels/{channel}/messages$", times=1000)
+    before = len(fake.requests)
+    for _ in range(3):
+        with pytest.raises(discord.Forbidden):
+            await env.bot.post_digest("Daily digest")
+    posts = [r for r in fake.requests[before:] if r.path.endswith("/messages") and r.method == "POST"]
+    assert len(posts) == 3
+    fake._injections.clear()
+    rec = await fake.slash("verify", {"quote": "The tone and spirit of the conversation were excellent"})
+    assert rec.reply["embeds"][0]["title"].startswith("✅")  # the bot carries on once Discord accepts again
