@@ -490,7 +490,7 @@ class Matcher:
         for piece in pieces:
             found = text.find(f" {piece} ", position)
             if found < 0:
-                return compare(quote, record.text)
+                return compare(quote, record.text, record.context_before, record.context_after)
             position = found + len(piece) + 1
         total = sum(len(piece.split()) for piece in pieces)
         return Comparison("verified", (), total, total, -1, -1)

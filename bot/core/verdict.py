@@ -6,6 +6,7 @@ differences, and gives each a kind, the words on both sides, whether it is meani
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -85,16 +86,23 @@ def opposite(a: str, b: str) -> bool:
     return False
 
 
-def compare(quote: str, statement: str) -> Comparison:
-    """Align `quote` (elided pieces in order) inside `statement` and classify every difference."""
+def compare(quote: str, statement: str, before: str = "", after: str = "") -> Comparison:
+    """Align `quote` (elided pieces in order) inside `statement` and classify every difference.
+
+    `before` and `after` are the words around the statement in its source: a quote that runs on
+    into them ("Russia is ready…" where only "is ready…" was inside the quotation marks) differs
+    only by that context, which does not change the meaning."""
     pieces = split_elisions(quote) or [quote]
     s_words = words(statement)
     s_tokens = tokens(s_words)
+    s_editorial = _bracketed(statement, s_words)
+    before_keys = [t.key for t in tokens(words(before))[-12:]] if before else []
+    after_keys = [t.key for t in tokens(words(after))[:12]] if after else []
     differences: list[Difference] = []
     matched = total = 0
     position = 0
     first_word, last_word = -1, -1
-    for piece in pieces:
+    for number, piece in enumerate(pieces):
         q_words = words(piece)
         q_tokens = tokens(q_words)
         if not q_tokens:
@@ -111,8 +119,17 @@ def compare(quote: str, statement: str) -> Comparison:
             last = s_tokens[aligned[-1].s1 - 1].last
             first_word = first if first_word < 0 else first_word
             last_word = last
-        for group in _groups(ops, q_tokens, s_tokens):
-            difference = _classify(group, q_words, q_tokens, s_words, s_tokens, statement, piece)
+        q_editorial = _bracketed(piece, q_words)
+        groups = _groups(ops, q_tokens, s_tokens)
+        for g, group in enumerate(groups):
+            context = _context(group, q_tokens, before_keys if number == 0 and g == 0 else [],
+                               after_keys if number == len(pieces) - 1 and g == len(groups) - 1 else [])
+            if context:
+                matched += context
+                q_span = _span(q_tokens, group[0].q0, group[-1].q1)
+                differences.append(Difference("insert", _surface(q_words, piece, q_span), "", False, "context"))
+                continue
+            difference = _classify(group, q_words, q_tokens, s_words, s_tokens, statement, piece, q_editorial, s_editorial)
             if difference is not None:
                 differences.append(difference)
     if not differences:
@@ -122,6 +139,30 @@ def compare(quote: str, statement: str) -> Comparison:
     else:
         level = "close"
     return Comparison(level, tuple(differences), matched, total, first_word, last_word)
+
+
+def _context(group: list[Op], q_tokens: Sequence[Token], before: list[str], after: list[str]) -> int:
+    """How many quote tokens of an insertion at the quote's edge are the source's surrounding words."""
+    if not (before or after) or any(op.tag != "insert" for op in group):
+        return 0
+    q0, q1 = group[0].q0, group[-1].q1
+    inserted = [t.key for t in q_tokens[q0:q1]]
+    if before and q0 == 0 and before[-len(inserted):] == inserted:
+        return len(inserted)
+    if after and q1 == len(q_tokens) and after[: len(inserted)] == inserted:
+        return len(inserted)
+    return 0
+
+
+_BRACKETS = re.compile(r"\[[^\]]*\]")
+
+
+def _bracketed(text: str, text_words: Sequence[Word]) -> frozenset[int]:
+    """Indexes of the words inside square brackets: an editor's insertion, not the speaker's words."""
+    spans = [(m.start(), m.end()) for m in _BRACKETS.finditer(text)]
+    if not spans:
+        return frozenset()
+    return frozenset(i for i, w in enumerate(text_words) if any(a < w.start < b for a, b in spans))
 
 
 def _words_of(op: Op, toks: Sequence[Token], quote_side: bool) -> set[int]:
@@ -176,6 +217,8 @@ def _classify(
     s_tokens: Sequence[Token],
     statement: str,
     piece: str,
+    q_editorial: frozenset[int] = frozenset(),
+    s_editorial: frozenset[int] = frozenset(),
 ) -> Difference | None:
     q0, q1 = min(op.q0 for op in group), max(op.q1 for op in group)
     s_ops = [op for op in group if op.s1 > op.s0]
@@ -197,6 +240,12 @@ def _classify(
     kind: Literal["replace", "insert", "delete"] = (
         "insert" if not s_keys else "delete" if not q_keys else "replace"
     )
+    # Words an editor added in square brackets ("him [Trump]") were not said: leaving them out
+    # of a quote is no difference, adding some to one is a harmless clarification.
+    if kind == "delete" and s_span and all(i in s_editorial for i in range(s_span[0], s_span[1] + 1)):
+        return None
+    if kind == "insert" and q_span and all(i in q_editorial for i in range(q_span[0], q_span[1] + 1)):
+        return Difference(kind, quoted, original, False, "editorial")
     reason, meaningful = _reason(group, q_keys, s_keys, kind, q_words, q_span, s_words, s_span)
     return Difference(kind, quoted, original, meaningful, reason)
 

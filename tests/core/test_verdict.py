@@ -139,3 +139,24 @@ def test_misspelt_number_word_is_close_not_a_changed_number() -> None:
     statement = "And among those vetoes, I stopped $16 billion in additional spending."
     assert compare("I stopped $16 billoin in additional spending", statement).level == "close"
     assert compare("I stopped $16 million in additional spending", statement).level == "altered"
+
+
+ASKED = "I asked him [Trump] before his conversation with Putin not to make decisions about Ukraine without us,"
+
+
+def test_editorial_brackets_are_not_the_speakers_words() -> None:
+    assert compare("I asked him before his conversation with Putin not to make decisions", ASKED).level == "verified"
+    assert compare("I asked him [Trump] before his conversation with Putin", ASKED).level == "verified"
+    result = compare("I asked him [the president] before his conversation", "I asked him before his conversation")
+    assert result.level == "close" and result.differences[0].reason == "editorial"
+
+
+def test_a_quote_running_into_the_surrounding_words_is_close() -> None:
+    before = "Trump and Italy's government said the Vatican might host the negotiations. Russia"
+    result = compare("Russia is ready to work with the Ukrainian side", PUTIN, before=before)
+    assert result.level == "close"
+    assert [(d.kind, d.quoted, d.reason) for d in result.differences] == [("insert", "Russia", "context")]
+    # Other added words stay an insertion.
+    assert compare("Ukraine is ready to work with the Ukrainian side", PUTIN, before=before).level == "altered"
+    after = "Putin said in a briefing"
+    assert compare("the timing of a possible peace agreement, Putin said", PUTIN, after=after).level == "close"
