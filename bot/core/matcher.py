@@ -553,7 +553,9 @@ class Matcher:
     def _alternatives(
         self, ranked: list[tuple[int, float]], records: dict[int, StatementRecord], chosen: int | None
     ) -> tuple[Alternative, ...]:
-        wanted = [(i, sc) for i, sc in ranked[: self.settings.alternatives + 1] if i != chosen and sc >= 50.0]
+        # Somewhat below the match threshold: other reports and near wordings, not mere shared phrases.
+        floor = self.settings.unverified_below - 10.0
+        wanted = [(i, sc) for i, sc in ranked[: self.settings.alternatives + 1] if i != chosen and sc >= floor]
         wanted = wanted[: self.settings.alternatives]
         missing = [i for i, _ in wanted if i not in records]
         if missing:
