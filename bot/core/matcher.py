@@ -12,11 +12,11 @@ from __future__ import annotations
 import pickle
 import threading
 import time
-from pathlib import Path
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
