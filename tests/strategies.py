@@ -92,7 +92,8 @@ def bad_inputs(guild_id: str = DEFAULT_GUILD) -> dict[str, str]:
             "fdfa run": "\ufdfa" * 100,
             "combining flood": "a" + "\u0301" * 1200,
             "long word": "x" * 6000,
-            "escapes double": "*_`|~>" * 170,  # 1,020 characters, over 2,000 once escaped
+            # 926 characters that pass the 1,000 limit but are over 2,000 once NFKC-expanded and escaped.
+            "escapes double": "*" * 900 + " said words " + "\ufdfa" * 14,
             "exactly max": ("word " * 200)[:1000],
             "max plus one": ("word " * 201)[:1001],
             "newline flood": "\n" * 1000,
