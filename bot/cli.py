@@ -90,13 +90,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)  # exits with 2 on bad usage
     from bot.service import QuoteError
     from bot.store.database import StoreError
+    from bot.store.records import StoreUnavailableError
 
     try:
         settings = load_settings(getattr(args, "config", None), database_url=getattr(args, "db", None))
         if getattr(args, "config", None) is not None and not args.config.exists():
             raise SettingsError(f"no such settings file: {args.config}")
         return int(args.handler(args, settings) or 0)
-    except (UsageError, SettingsError, StoreError) as exc:
+    except (UsageError, SettingsError, StoreError, StoreUnavailableError) as exc:
         return _fail(str(exc), EXIT_USAGE)
     except (QuoteError, CorpusFormatError) as exc:
         return _fail(str(exc), EXIT_INPUT)

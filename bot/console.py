@@ -8,6 +8,7 @@ from typing import Any, TextIO
 
 from bot.core.render import render_result
 from bot.service import QuoteError
+from bot.store.records import StoreUnavailableError
 
 # "Speaker Name: quote": one to five capitalised words (initials and particles allowed) before a colon.
 _SPEAKER_PREFIX = re.compile(
@@ -61,7 +62,7 @@ def run_console(service: Any, *, stdin: TextIO | None = None, stdout: TextIO | N
         speaker, quote = parse_line(line)
         try:
             result = service.check(quote, speaker=speaker, guild_id=guild_id)
-        except QuoteError as exc:
+        except (QuoteError, StoreUnavailableError) as exc:  # a database outage costs this line, not the session
             print(f"error: {exc}", file=stdout)
             continue
         print(render_result(result), file=stdout)
