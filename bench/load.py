@@ -232,8 +232,9 @@ async def _main(statements: int, corpus: Path | None, waves: list[int], debug_lo
 
             class Count(logging.Handler):
                 def emit(self, record: logging.LogRecord) -> None:
-                    if "took" in record.getMessage():
-                        slow.append(record.getMessage()[:160])
+                    message = record.getMessage()
+                    if "took" in message:
+                        slow.append(message[:120] + " … " + message[-20:])
 
             logging.getLogger("asyncio").addHandler(Count())
         try:
@@ -242,7 +243,9 @@ async def _main(statements: int, corpus: Path | None, waves: list[int], debug_lo
             service.close()
         print(report(results))
         if debug_loop:
-            print(f"asyncio debug: {len(slow)} callbacks over 50 ms" + (f"; worst: {slow[0]}" if slow else ""))
+            print(f"asyncio debug: {len(slow)} callbacks over 50 ms")
+            for line in slow[:8]:
+                print(f"    {line}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
