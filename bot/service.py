@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 
 from bot.config import Settings
+from bot.core.claims import attributed_quote
 from bot.core.model import CheckResult, IngestSummary, ParsedDocument, SearchFilter, StatementRecord
 from bot.core.normalize import split_elisions
 from bot.store.corpus import CorpusStore
@@ -29,6 +30,9 @@ from bot.store.database import make_engine
 from bot.store.records import AuditEntry, CorpusStats, DocumentOutcome, Report, StoreUnavailableError, UnverifiedQuote
 
 log = logging.getLogger(__name__)
+
+# How well the words were found, whoever said them: lower is better.
+_WORDS_RANK = {"verified": 0, "close": 1, "misattributed": 1, "altered": 2, "unverified": 3}
 
 MAX_QUOTE_CHARS = 2000
 # Characters that look like nothing: a quote made only of these (and spaces) is empty.
@@ -116,10 +120,19 @@ class QuoteService:
         text = clean_quote(quote)
         speaker = _valid_text(speaker).strip() or None if speaker else None
         started = time.perf_counter()
+        flt = SearchFilter(guild_id=guild_id)
         with self._lock, _unavailable_is_an_answer(changing=False):  # the index reads records from the database
-            result = self.matcher.check(text, speaker=speaker, flt=SearchFilter(guild_id=guild_id))
+            result = self.matcher.check(text, speaker=speaker, flt=flt)
+            claim = attributed_quote(text) if speaker is None and result.verdict != "verified" else None
+            if claim is not None:
+                # "Putin said Russia is ready…": the words after the attribution, checked against Putin.
+                claimed = self.matcher.check(claim[0], speaker=claim[1], flt=flt)
+                if (_WORDS_RANK[claimed.verdict], -claimed.score) < (_WORDS_RANK[result.verdict], -result.score):
+                    note = f"speaker taken from the quote: {claim[1]}"
+                    result = replace(claimed, note="; ".join(filter(None, (note, claimed.note))))
+                    speaker = claim[1]
         elapsed = (time.perf_counter() - started) * 1000
-        result = replace(result, quote=quote, speaker=speaker, elapsed_ms=result.elapsed_ms or elapsed)
+        result = replace(result, quote=quote, speaker=speaker, elapsed_ms=elapsed)
         if log_lookup:
             self._log(result, guild_id)
         return result

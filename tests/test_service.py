@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
+from bot.core.speakers import same_person
 from bot.core.model import SourceInfo, StatementRecord
 from bot.service import QuoteError, QuoteService
 from bot.store.corpus import CorpusStore
@@ -36,6 +37,31 @@ def test_check_finds_the_seed_statement_and_logs_the_lookup(service: QuoteServic
 def test_misattribution_and_alteration(service: QuoteService) -> None:
     assert service.check(PUTIN, speaker="Ivan Timofeev").verdict == "misattributed"
     assert service.check(PUTIN.replace("is for", "is not for")).verdict == "altered"
+
+
+@pytest.mark.parametrize(
+    ("typed", "verdict", "speaker"),
+    [
+        (f"Putin said {PUTIN}", "verified", "Putin"),
+        (f"Vladimir Putin: {PUTIN}", "verified", "Vladimir Putin"),
+        (f'"{PUTIN}" - Putin', "verified", "Putin"),
+        (f"Zelenskyy said {PUTIN}", "misattributed", "Zelenskyy"),
+        (f"Putin said {PUTIN.replace('is for', 'is not for')}", "altered", "Putin"),
+    ],
+)
+def test_a_speaker_written_into_the_quote_is_taken_from_it(
+    service: QuoteService, typed: str, verdict: str, speaker: str
+) -> None:
+    result = service.check(typed)
+    assert result.verdict == verdict
+    assert result.speaker is not None and same_person(result.speaker, speaker)
+    assert result.quote == typed
+    assert result.note and "speaker taken from the quote" in result.note
+
+
+def test_a_quote_that_merely_starts_with_a_name_is_checked_as_typed(service: QuoteService) -> None:
+    result = service.check("Zelenskyy met with Vice President Vance")
+    assert result.speaker is None and not (result.note or "").startswith("speaker taken")
 
 
 @pytest.mark.parametrize("quote", ["", "   ", "\u200b\u200b", "x" * 2001])

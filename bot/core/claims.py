@@ -111,3 +111,18 @@ def _block_quotes(text: str, add: Callable[[str, str | None], None]) -> list[str
         else:
             remaining.extend(block)
     return remaining
+
+
+def attributed_quote(text: str) -> tuple[str, str] | None:
+    """(quote, speaker) when the whole of `text` is one claim naming its speaker, else None.
+
+    People paste `Putin said Russia is ready to work…` or `"…" - Lincoln` into a single-quote
+    lookup; the words to look for are then only the quoted part.
+    """
+    claims = find_claims(text)
+    if len(claims) != 1 or claims[0][1] is None:
+        return None
+    quote, speaker = claims[0]
+    if len(quote) < len(text.strip()) / 2:
+        return None  # most of the text is something else: not a single attributed quote
+    return quote, speaker
