@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.core.speakers import same_person
 from bot.core.model import SourceInfo, StatementRecord
+from bot.core.speakers import same_person
 from bot.service import QuoteError, QuoteService
 from bot.store.corpus import CorpusStore
 from bot.store.database import make_engine

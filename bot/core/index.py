@@ -58,11 +58,12 @@ class TermIndex:
         """Index many documents at once, each a text of space-separated terms, and rebuild the
         compact postings (start-up). Vectorised: one split, one dictionary pass, one sort."""
         vocab = self._vocab
-        setdefault = vocab.setdefault
         lengths = np.fromiter((t.count(" ") + 1 if t else 0 for t in texts), dtype=np.int64, count=len(texts))
         words = " ".join(t for t in texts if t).split()
-        # setdefault hands a new word the next id: len(vocab) is read before the word is inserted.
-        tids = np.fromiter((setdefault(w, len(vocab)) for w in words), dtype=np.int64, count=len(words))
+        # New words get the next ids in order of first appearance; then one C-level map gives ids.
+        new = [w for w in dict.fromkeys(words) if w not in vocab]
+        vocab.update(zip(new, range(len(vocab), len(vocab) + len(new))))
+        tids = np.fromiter(map(vocab.__getitem__, words), dtype=np.int64, count=len(words))
         del words
         doc_ids = np.repeat(np.asarray(docs, dtype=np.int64), lengths)
         pairs = _unique((tids << 32) | doc_ids)  # one posting per (term, document)

@@ -98,7 +98,11 @@ _GROUPED = re.compile(r"\d,\d")
 
 def keys(text: str) -> list[str]:
     """The word keys of a text, in order."""
-    norm = normalize(text).replace("'", "")
+    if text.isascii():
+        # Words only: the space collapse of `normalize` is not needed to find them.
+        norm = text.lower().replace("'", "").replace("`", "")
+    else:
+        norm = normalize(text).replace("'", "")
     found = _BARE_WORD.findall(norm)
     if _GROUPED.search(norm):
         found = [_thousands(w) if w[:1].isdigit() else w for w in found]
