@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.core.verdict import compare, opposite
 
@@ -160,3 +162,30 @@ def test_a_quote_running_into_the_surrounding_words_is_close() -> None:
     assert compare("Ukraine is ready to work with the Ukrainian side", PUTIN, before=before).level == "altered"
     after = "Putin said in a briefing"
     assert compare("the timing of a possible peace agreement, Putin said", PUTIN, after=after).level == "close"
+
+
+SENTENCES = [ZELENSKYY, PUTIN, TRUMP, PRISONERS, BUSH_1984, FDR]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(SENTENCES), st.data())
+def test_any_inserted_negation_is_caught(sentence: str, data: st.DataObject) -> None:
+    words = sentence.split()
+    at = data.draw(st.integers(min_value=1, max_value=len(words) - 1))
+    word = data.draw(st.sampled_from(["not", "never", "no"]))
+    quote = " ".join(words[:at] + [word] + words[at:])
+    result = compare(quote, sentence)
+    assert result.level == "altered"
+    assert any(d.reason == "negation" for d in result.differences)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from([ZELENSKYY, PUTIN, PRISONERS, FDR]), st.data())
+def test_a_dropped_or_doubled_letter_is_close(sentence: str, data: st.DataObject) -> None:
+    words = sentence.split()
+    spots = [i for i, w in enumerate(words) if len(w) >= 7 and w.isalpha() and w.islower()]
+    i = data.draw(st.sampled_from(spots))
+    j = data.draw(st.integers(min_value=1, max_value=len(words[i]) - 2))
+    doubled = data.draw(st.booleans())
+    words[i] = words[i][:j] + words[i][j] + words[i][j:] if doubled else words[i][:j] + words[i][j + 1 :]
+    assert compare(" ".join(words), sentence).level == "close"
