@@ -43,6 +43,8 @@ _SPLICE_PART = 5
 # Postings read per lookup (first pass, widened pass): the rarest words are read first.
 _BUDGET = 30000
 _WIDE_BUDGET = 200000
+# Quotes of at most this many distinct words, all fairly common, also get conjunctive candidates.
+_SHORT_QUOTE = 8
 # With a speaker filter, a speaker with at most this many statements is scanned directly.
 _SCAN_LIMIT = 20000
 
@@ -372,6 +374,14 @@ class Matcher:
         scored.sort(key=lambda item: -item[1])
         return scored
 
+    def _short(self, pieces: Sequence[str]) -> bool:
+        # A short quote of common words ("there you go again") ties with thousands of statements
+        # on rarity, and a paraphrase among them can score high: look at every word as well.
+        terms = {k for piece in pieces for k in piece.split()}
+        return len(terms) <= _SHORT_QUOTE and all(
+            self._index.df(t) > self.settings.max_term_share * len(self._ids) / 10 for t in terms
+        )
+
     def _rank_common(self, pieces: Sequence[str], flt: SearchFilter | None, limit: int) -> list[tuple[int, float]]:
         # Last resort for quotes of common words only ("there is no way to love"): statements
         # holding most of the words, whatever their rarity.
@@ -453,7 +463,7 @@ class Matcher:
         ranked = self._rank(pieces, flt, s.candidates)
         if not ranked or ranked[0][1] < self.settings.widen_below:
             ranked = _merge(ranked, self._rank(pieces, flt, s.candidates, wide=True))
-        if not ranked or ranked[0][1] < self.settings.widen_below:
+        if not ranked or ranked[0][1] < self.settings.widen_below or self._short(pieces):
             ranked = _merge(ranked, self._rank_common(pieces, flt, s.candidates))
         if not ranked:
             return CheckResult(quote, speaker, "unverified", 0.0)

@@ -251,3 +251,11 @@ def _shared_matcher() -> Matcher:
         m.add_many(corpus())
         _SHARED.append(m)
     return _SHARED[0]
+
+
+def test_short_quote_of_common_words_finds_its_statement() -> None:
+    m = Matcher()
+    filler = [record(100 + n, f"There you go with {w}, and again we go there.", f"Person {n}") for n, w in enumerate("abcdefghijklmnopqrstuvwxyz" * 12)]
+    m.add_many([*filler, record(1, "There you go again.", "Ronald Reagan", DEBATE)])
+    result = m.check("There you go again", speaker="Reagan")
+    assert result.verdict == "verified" and result.match is not None and result.match.id == "s1"
