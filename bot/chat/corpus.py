@@ -172,6 +172,21 @@ class Corpus(commands.GroupCog, group_name="corpus", group_description="Manage t
     def _queue(self, guild_id: int | None, since: datetime) -> tuple[list[Report], list[UnverifiedQuote]]:
         return self.bot.service.open_reports(guild_id, 25), self.bot.service.top_unverified(since, guild_id, 10)
 
+    @app_commands.command(name="jobs")
+    async def jobs(self, interaction: discord.Interaction) -> None:
+        """Scheduled jobs: last run, result and next run."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        scheduler = self.bot.scheduler
+        if scheduler is None:
+            await interaction.followup.send(embed=notice("No scheduled jobs run in this bot process."), ephemeral=True)
+            return
+        from bot.jobs.status import format_chat
+
+        statuses = await asyncio.to_thread(scheduler.status)
+        # Results name folders, feed addresses and errors: the bot owner's business, not every server's.
+        text = format_chat(statuses, details=await self._is_owner(interaction))
+        await interaction.followup.send(embed=notice(text), ephemeral=True)
+
     @app_commands.command(name="stats")
     async def stats(self, interaction: discord.Interaction) -> None:
         """Counts of statements, sources, speakers, lookups and open reports."""

@@ -132,15 +132,24 @@ def render_digest(data: DigestData) -> str:
     return text
 
 
-_MARKDOWN = re.compile(r"([\\*_~`|>#\[\]()<:-])")
+# Inline markup anywhere; `[`/`]` is enough to break a masked link, `<` breaks <@id> and <t:…>.
+_MARKDOWN = re.compile(r"([\\*_~`|\[\]<])")
+# Block markup (headings, quotes, lists, -# subtext) only counts at the start of a line.
+_LINE_START = re.compile(r"^(?:([#>\-+])|(\d+)\.)")
 
 
 def escape_text(text: str) -> str:
     """User text made inert in a chat message: NFKC first (it can create `@` and `<`), then escaped,
     one line only. The digest is also sent with mentions disabled; this is the second layer."""
     flat = " ".join(unicodedata.normalize("NFKC", text).split())
+    escaped = _LINE_START.sub(_escape_line_start, _MARKDOWN.sub(r"\\\1", flat))
     # A zero-width space after every @ breaks @everyone, @here and <@id> for good.
-    return _MARKDOWN.sub(r"\\\1", flat).replace("@", "@\u200b")
+    return escaped.replace("@", "@\u200b")
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    # "# x" -> "\# x"; "12. x" -> "12\. x" (a backslash before a digit would show literally).
+    return f"\\{match.group(1)}" if match.group(1) else f"{match.group(2)}\\."
 
 
 def _preview(quote: str) -> str:

@@ -89,6 +89,7 @@ class JobScheduler:
         self._local_success: dict[str, datetime] = {}
         self._watchdog: asyncio.Task[None] | None = None
         self._stale: set[str] = set()
+        self._running: dict[str, asyncio.Lock] = {}
 
     @property
     def holder(self) -> str:
@@ -139,7 +140,8 @@ class JobScheduler:
             await asyncio.sleep(0)
 
     async def run_now(self, job_id: str) -> JobOutcome | None:
-        """Run one job at once (a moderator's or the CLI's request); None if another process holds it."""
+        """Run one job at once (a moderator's or the CLI's request); None if it is running already,
+        here or in another process."""
         if job_id not in self.schedules:
             raise KeyError(job_id)
         return await self._execute(self.schedules[job_id], force=True)
@@ -153,6 +155,16 @@ class JobScheduler:
             log.error("jobs: %s not run, the database is unavailable: %s", job_id, str(exc).splitlines()[0])
 
     async def _execute(self, schedule: JobSchedule, *, force: bool) -> JobOutcome | None:
+        # The lease keeps other processes out; this lock keeps a moderator's "run now" from
+        # overlapping the scheduled run of the same job in this process.
+        lock = self._running.setdefault(schedule.id, asyncio.Lock())
+        if lock.locked():
+            log.info("jobs: %s is already running here; not started twice", schedule.id)
+            return None
+        async with lock:
+            return await self._execute_alone(schedule, force=force)
+
+    async def _execute_alone(self, schedule: JobSchedule, *, force: bool) -> JobOutcome | None:
         runner = self.runners[schedule.id]
         if not schedule.shared:
             previous = self._local.get(schedule.id)

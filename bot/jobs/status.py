@@ -24,8 +24,12 @@ def format_table(statuses: Sequence[JobStatus]) -> str:
     return "\n".join(lines)
 
 
-def format_chat(statuses: Sequence[JobStatus]) -> str:
-    """One chat message (escaped, at most 2000 characters) listing every job with its last and next run."""
+def format_chat(statuses: Sequence[JobStatus], *, details: bool = True) -> str:
+    """One chat message (escaped, at most 2000 characters) listing every job with its last and next run.
+
+    Without `details` the results and descriptions (folders, feed addresses, errors: the operator's
+    business) are left out, for moderators of servers other than the operator's.
+    """
     if not statuses:
         return "No scheduled jobs are configured."
     lines = []
@@ -34,6 +38,9 @@ def format_chat(statuses: Sequence[JobStatus]) -> str:
         head = f"{mark} **{s.id}**: last run {_stamp(s.last_run)}, next {_stamp(s.next_run)}"
         if s.stale:
             head += " (not succeeding lately)"
+        if not details:
+            lines.append(head)
+            continue
         result = s.last_result or s.description
         if len(result) > RESULT_PREVIEW:
             result = result[: RESULT_PREVIEW - 1] + "…"

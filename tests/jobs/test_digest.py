@@ -64,7 +64,7 @@ def test_hostile_quotes_are_neutralised_and_the_message_fits():
     text = render_digest(data)
     assert len(text) <= MESSAGE_LIMIT
     assert "@everyone" not in text and "@here" not in text and "<@&" not in text
-    assert "](" not in text
+    assert "\\[https://discord.com\\](" in text  # the masked link is broken
     assert not text.rstrip("…\n").endswith("\\")
 
 
@@ -72,3 +72,15 @@ def test_the_title_follows_the_period():
     weekly = DigestData(start=NOW - timedelta(days=7), end=NOW)
     assert render_digest(weekly).startswith("**Weekly digest**")
     assert render_digest(DigestData(start=NOW - timedelta(days=1), end=NOW)).startswith("**Daily digest**")
+
+
+def test_escaping_keeps_ordinary_punctuation_and_breaks_markup():
+    from bot.jobs.digest import escape_text
+
+    assert escape_text("1 file(s) ingested: ok, 2026-05-19") == "1 file(s) ingested: ok, 2026-05-19"
+    assert escape_text("# big") == "\\# big"
+    assert escape_text("-# small") == "\\-# small"
+    assert escape_text("12. item") == "12\\. item"
+    assert escape_text("**bold** `code` ||spoiler||") == "\\*\\*bold\\*\\* \\`code\\` \\|\\|spoiler\\|\\|"
+    assert escape_text("ends in \\").endswith("\\\\")
+    assert escape_text("<t:0:R> ＠ｅｖｅｒｙｏｎｅ") == "\\<t:0:R> @\u200beveryone"

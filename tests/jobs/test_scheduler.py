@@ -275,3 +275,21 @@ async def _until_status(engine, job_id: str, status: str) -> None:
             return
         await asyncio.sleep(0.01)
     raise AssertionError(f"{job_id} never reached {status}")
+
+
+async def test_run_now_never_overlaps_a_run_in_flight_in_the_same_process(engine):
+    gate = threading.Event()
+    runner = Counter(gate=gate)
+    scheduler = JobScheduler(engine, [JobSchedule("inbox", "i", interval_trigger(minutes=5))], {"inbox": runner})
+    await scheduler.start()  # never ran: runs at once and blocks on the gate
+    try:
+        await asyncio.wait_for(runner.called.wait(), 10)
+        assert await scheduler.run_now("inbox") is None
+        assert runner.calls == 1
+        gate.set()
+        await _until_status(engine, "inbox", "ok")
+        again = await scheduler.run_now("inbox")
+        assert again is not None and again.ok and runner.calls == 2
+    finally:
+        gate.set()
+        await scheduler.shutdown()

@@ -33,7 +33,8 @@ def test_chat_reply_marks_failures_and_neutralises_results():
     assert "❌ **feeds**" in text and "✅ **backup**" in text
     assert f"<t:{int(T0.timestamp())}:R>" in text
     assert "not succeeding" in text
-    assert "@everyone" not in text and "<@&" not in text and "](" not in text
+    assert "@everyone" not in text and "<@&" not in text
+    assert "\\[x\\](" in text  # the masked link is broken
     assert len(text) <= 2000
 
 
