@@ -107,6 +107,7 @@ def compare(quote: str, statement: str, before: str = "", after: str = "") -> Co
         q_tokens = tokens(q_words)
         if not q_tokens:
             continue
+        piece_bound = position
         ops = align(q_tokens, s_tokens, position) if position < len(s_tokens) else [
             Op("insert", i, i + 1, len(s_tokens), len(s_tokens)) for i in range(len(q_tokens))
         ]
@@ -120,6 +121,7 @@ def compare(quote: str, statement: str, before: str = "", after: str = "") -> Co
             first_word = first if first_word < 0 else first_word
             last_word = last
         q_editorial = _bracketed(piece, q_words)
+        piece_start = piece_bound if number == 0 else None
         groups = _groups(ops, q_tokens, s_tokens)
         for g, group in enumerate(groups):
             context = _context(group, q_tokens, before_keys if number == 0 and g == 0 else [],
@@ -130,6 +132,11 @@ def compare(quote: str, statement: str, before: str = "", after: str = "") -> Co
                 differences.append(Difference("insert", _surface(q_words, piece, q_span), "", False, "context"))
                 continue
             difference = _classify(group, q_words, q_tokens, s_words, s_tokens, statement, piece, q_editorial, s_editorial)
+            swapped = _edge_swap(group, q_tokens, s_tokens, piece_start, len(s_tokens) if number == len(pieces) - 1 else None)
+            if difference is not None and difference.meaningful and swapped is not None:
+                difference = _classify(
+                    swapped, q_words, q_tokens, s_words, s_tokens, statement, piece, q_editorial, s_editorial
+                ) or difference
             if difference is not None:
                 differences.append(difference)
     if not differences:
@@ -139,6 +146,29 @@ def compare(quote: str, statement: str, before: str = "", after: str = "") -> Co
     else:
         level = "close"
     return Comparison(level, tuple(differences), matched, total, first_word, last_word)
+
+
+# At most this many words added at the quote's edge are read as a changed word, not an addition.
+_EDGE_SWAP_WORDS = 3
+
+
+def _edge_swap(
+    group: list[Op], q_tokens: Sequence[Token], s_tokens: Sequence[Token], lower: int | None, upper: int | None
+) -> list[Op] | None:
+    """A meaningful insertion at the quote's first or last word, read as a replacement of the statement
+    words next to the quoted part ("were excellent" quoted as "were terrible": a changed word, not an
+    added one), or None when the group is not such an insertion or the statement has no words there."""
+    if any(op.tag != "insert" for op in group):
+        return None
+    q0, q1, at = group[0].q0, group[-1].q1, group[0].s0
+    count = q1 - q0
+    if count > _EDGE_SWAP_WORDS:
+        return None
+    if upper is not None and q1 == len(q_tokens) and at < upper:
+        return [Op("replace", q0, q1, at, min(upper, at + count))]
+    if lower is not None and q0 == 0 and at > lower:
+        return [Op("replace", q0, q1, max(lower, at - count), at)]
+    return None
 
 
 def _context(group: list[Op], q_tokens: Sequence[Token], before: list[str], after: list[str]) -> int:

@@ -101,6 +101,30 @@ def test_difference_carries_both_sides_as_written() -> None:
     assert difference.meaningful and difference.reason == "negation" and difference.quoted == "aren't"
 
 
+@pytest.mark.parametrize(
+    ("quote", "quoted", "original"),
+    [
+        ("The tone and spirit of the conversation were terrible", "terrible", "excellent"),
+        ("Awful tone and spirit of the conversation were excellent", "Awful", "The"),
+    ],
+)
+def test_a_word_changed_at_the_edge_of_the_statement_is_a_replacement(quote: str, quoted: str, original: str) -> None:
+    result = compare(quote, "The tone and spirit of the conversation were excellent")
+    assert result.level == "altered"
+    assert [(d.kind, d.quoted, d.original) for d in result.differences] == [("replace", quoted, original)]
+
+
+def test_filler_added_at_the_edge_stays_an_insertion() -> None:
+    result = compare("The tone and spirit of the conversation were excellent, really", "The tone and spirit of the conversation were excellent")
+    assert result.level == "close"
+    assert [(d.kind, d.quoted) for d in result.differences] == [("insert", "really")]
+
+
+def test_words_added_after_a_fragment_are_an_insertion_not_a_swap() -> None:
+    result = compare("the conversation were excellent and historic", "The tone and spirit of the conversation were excellent")
+    assert [(d.kind, d.quoted, d.meaningful) for d in result.differences] == [("insert", "and historic", True)]
+
+
 def test_numbers_in_words_and_digits() -> None:
     assert compare("exchange 1000 prisoners", PRISONERS).level == "verified"
     assert compare("exchange one thousand prisoners", PRISONERS).level == "close"
