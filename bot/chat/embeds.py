@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import discord
 
-from bot.core.model import CheckResult, StatementRecord
+from bot.core.model import Alternative, CheckResult, StatementRecord
 from bot.core.render import describe_difference
 
 from .highlight import highlight
@@ -147,11 +147,11 @@ def context_embed(statement: StatementRecord) -> discord.Embed:
     return embed
 
 
-def alternatives_embed(result: CheckResult) -> discord.Embed:
+def alternatives_embed(alternatives: Sequence[Alternative]) -> discord.Embed:
     """'Other matches': the other statements the quote resembles."""
     embed = discord.Embed(title="Other matches", colour=discord.Colour.blurple())
     lines = []
-    for alt in result.alternatives[:10]:
+    for alt in alternatives[:10]:
         st = alt.statement
         who = safe(st.speaker, 80) or "unknown"
         lines.append(f"**{alt.score:.0f}** · {who}, {st.effective_date or 'date unknown'}: “{safe(st.text, 300)}” · {id_code(st.id)}")
@@ -173,15 +173,16 @@ def statement_embed(statement: StatementRecord) -> discord.Embed:
     return embed
 
 
-def search_page_embed(query: str, hits: Sequence[tuple[StatementRecord, float]], page: int, per_page: int) -> discord.Embed:
-    """One page of /search results."""
-    pages = max((len(hits) + per_page - 1) // per_page, 1)
+def search_page_embed(query: str, page_hits: Sequence[tuple[StatementRecord, float]], page: int, per_page: int,
+                      total: int) -> discord.Embed:
+    """Page `page` (from 0) of /search results: `page_hits` are the statements on it, out of `total` results."""
+    pages = max((total + per_page - 1) // per_page, 1)
     embed = discord.Embed(title="Search results", colour=discord.Colour.blurple())
     lines = [f"Query: {safe(query, 200)}"]
-    if not hits:
-        lines.append("No statement matches.")
+    if not page_hits:
+        lines.append("No statement matches." if total == 0 else "The statements on this page are no longer in the corpus.")
     start = page * per_page
-    for number, (st, score) in enumerate(hits[start : start + per_page], start=start + 1):
+    for number, (st, score) in enumerate(page_hits[:per_page], start=start + 1):
         who = safe(st.speaker, 80) or "unknown"
         title = safe(st.source.title, 100)
         lines.append(
@@ -189,7 +190,7 @@ def search_page_embed(query: str, hits: Sequence[tuple[StatementRecord, float]],
             f"{id_code(st.id)} · {title or st.source.kind} · score {score:.0f}"
         )
     embed.description = cut("\n\n".join(lines), DESCRIPTION_MAX)
-    embed.set_footer(text=f"Page {page + 1}/{pages} · {len(hits)} results")
+    embed.set_footer(text=f"Page {page + 1}/{pages} · {total} results")
     return embed
 
 

@@ -28,6 +28,13 @@ class UserFacingError(app_commands.AppCommandError):
     """A failure whose message is safe to show as it is (written by the bot, not echoed input)."""
 
 
+class InputError(UserFacingError):
+    """A form value the bot cannot use; the message (written by the bot) says why."""
+
+
+GENERIC_FAILURE = "Something went wrong on our side; the error was logged. Please try again later."
+
+
 def plain_message(error: BaseException) -> str | None:
     """The sentence for a domain error the user can act on (conflict, unknown id, bad file), else None."""
     if isinstance(error, ConflictError):
@@ -69,7 +76,7 @@ def describe(error: app_commands.AppCommandError) -> str:
         return str(original)
     if isinstance(error, app_commands.TransformerError):
         return "One of the options has a value this command cannot use."
-    return "Something went wrong on our side; the error was logged. Please try again later."
+    return GENERIC_FAILURE
 
 
 PUBLIC_DEFER = "quotecheck.public_defer"
@@ -103,6 +110,18 @@ async def reply_error(interaction: discord.Interaction, text: str) -> None:
     except discord.HTTPException as exc:
         # The token may have expired (10062) or been used (40060); nothing more can be said to the user.
         log.warning("could not send an error reply: %s %s", exc.status, exc.code)
+
+
+async def reply_failure(interaction: discord.Interaction, error: BaseException, *, where: str) -> None:
+    """Answer a failed button, select or form privately: the plain sentence for an error the user can act
+    on, else a generic one (and the error goes to the log, never to the user)."""
+    message = plain_message(error)
+    if message is None and isinstance(error, UserFacingError):
+        message = str(error)
+    if message is None:
+        log.error("%s failed", where, exc_info=error)
+        message = GENERIC_FAILURE
+    await reply_error(interaction, message)
 
 
 class QuoteTree(app_commands.CommandTree):

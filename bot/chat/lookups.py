@@ -15,7 +15,7 @@ from bot.core.model import CheckResult, SearchFilter
 from .embeds import compact_result_embed, fit, result_embed, statement_embed
 from .errors import UserFacingError, answered, defer_public
 from .safety import QUOTE_MAX, cap, check_quote
-from .views import ResultView, SearchPager
+from .buttons import new_search, result_view
 
 if TYPE_CHECKING:
     from .app import QuoteBot
@@ -97,8 +97,8 @@ class Lookups(commands.Cog):
         speaker = cap(speaker, 100) if speaker else None
         await defer_public(interaction)
         result = await asyncio.to_thread(self.bot.service.check, quote, speaker, interaction.guild_id)
-        view = ResultView(self.bot, result, interaction.guild_id)
-        view.message = await interaction.followup.send(embed=result_embed(result), view=view, wait=True)
+        view = await result_view(self.bot, result, interaction)
+        await interaction.followup.send(embed=result_embed(result), view=view)
         answered(interaction)
 
     verify.autocomplete("speaker")(speaker_choices)
@@ -147,8 +147,8 @@ class Lookups(commands.Cog):
                            date_to=date_bound(date_to, end=True), guild_id=interaction.guild_id)
         await defer_public(interaction)
         hits = await asyncio.to_thread(self.bot.service.search, query, flt, SEARCH_MAX)
-        pager = SearchPager(interaction.user.id, query, hits)
-        pager.message = await interaction.followup.send(embed=pager.embed(), view=pager, wait=True)
+        embed, pager = await new_search(self.bot, interaction, query, hits)
+        await interaction.followup.send(embed=embed, view=pager)
         answered(interaction)
 
     search.autocomplete("speaker")(speaker_choices)

@@ -1,8 +1,10 @@
-"""Buttons, selects and modals: result buttons, search pages, import confirmation, review queue, statement forms.
+"""Moderators' buttons, selects and forms: import confirmation, the review queue, statement forms.
 
-Views live in memory for 14 minutes, within the life of the interaction token that edits their
-message, and are then greyed out. Every callback that touches the corpus runs the service in a
-thread and answers only after it returned.
+These views live in memory for 14 minutes, within the life of the interaction token that edits their
+message, and are then greyed out: they answer one moderator's command in a private message, so a
+restart only means running the command again. (The buttons under lookups, which everyone sees and
+which must survive restarts, are in `buttons`.) Every callback that touches the corpus runs the
+service in a thread and answers only after it returned.
 """
 
 from __future__ import annotations
@@ -15,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.core.model import CheckResult, ParsedDocument, SourceInfo, StatementRecord
+from bot.core.model import ParsedDocument, SourceInfo, StatementRecord
 from bot.store.records import Report, UnverifiedQuote
 
 from . import corpus_embeds
-from .embeds import alternatives_embed, context_embed, notice, search_page_embed
-from .errors import plain_message, reply_error
+from .embeds import notice
+from .errors import InputError, reply_error, reply_failure
 from .safety import QUOTE_MAX, cap, id_code, safe_url
 
 if TYPE_CHECKING:
@@ -30,6 +32,9 @@ log = logging.getLogger(__name__)
 # Buttons stop a minute before the interaction token (15 min) that lets the bot grey them out expires.
 VIEW_TIMEOUT = 14 * 60.0
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+__all__ = ["AddStatementModal", "EditStatementModal", "ImportConfirmView", "InputError", "ReviewView",
+           "SafeModal", "SafeView", "actor_name"]
 
 
 def actor_name(user: discord.abc.User) -> str:
@@ -62,29 +67,14 @@ class SafeView(discord.ui.View):
         return True
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]) -> None:
-        message = plain_message(error)
-        if message is None:
-            log.error("view %s failed", type(self).__name__, exc_info=error)
-            message = "Something went wrong on our side; the error was logged."
-        await reply_error(interaction, message)
+        await reply_failure(interaction, error, where=f"view {type(self).__name__}")
 
 
 class SafeModal(discord.ui.Modal):
     """A modal whose failures reach the user as a plain ephemeral message."""
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
-        message = plain_message(error)
-        if message is None and isinstance(error, InputError):
-            message = str(error)
-        if message is not None:
-            await reply_error(interaction, message)
-            return
-        log.error("modal %s failed", type(self).__name__, exc_info=error)
-        await reply_error(interaction, "Something went wrong on our side; the error was logged.")
-
-
-class InputError(ValueError):
-    """A form value the bot cannot use; the message (written by the bot) says why."""
+        await reply_failure(interaction, error, where=f"modal {type(self).__name__}")
 
 
 def _button(label: str, style: discord.ButtonStyle, callback: Callable[[discord.Interaction], Any],
@@ -94,96 +84,6 @@ def _button(label: str, style: discord.ButtonStyle, callback: Callable[[discord.
     return button
 
 
-# --------------------------------------------------------------------------- lookups
-class ResultView(SafeView):
-    """Under a /verify answer: More context, Other matches, Report a problem."""
-
-    def __init__(self, bot: QuoteBot, result: CheckResult, guild_id: int | None) -> None:
-        super().__init__(timeout=VIEW_TIMEOUT)
-        self.bot, self.result, self.guild_id = bot, result, guild_id
-        if result.match is not None:
-            self.add_item(_button("More context", discord.ButtonStyle.secondary, self.more_context))
-        if result.alternatives:
-            self.add_item(_button("Other matches", discord.ButtonStyle.secondary, self.other_matches))
-        self.add_item(_button("Report a problem", discord.ButtonStyle.danger, self.report))
-
-    async def more_context(self, interaction: discord.Interaction) -> None:
-        """The statement in its longer surroundings, privately."""
-        assert self.result.match is not None
-        await interaction.response.send_message(embed=context_embed(self.result.match), ephemeral=True)
-
-    async def other_matches(self, interaction: discord.Interaction) -> None:
-        """The other statements the quote resembles, privately."""
-        await interaction.response.send_message(embed=alternatives_embed(self.result), ephemeral=True)
-
-    async def report(self, interaction: discord.Interaction) -> None:
-        """Ask what is wrong (a modal); the answer goes to the review queue."""
-        await interaction.response.send_modal(ReportModal(self.bot, self.result, self.guild_id))
-
-
-class ReportModal(SafeModal, title="Report a problem"):
-    """What the user thinks is wrong with a verdict; it goes to the moderators' review queue."""
-
-    note: discord.ui.TextInput[Any] = discord.ui.TextInput(
-        label="What is wrong?", style=discord.TextStyle.paragraph, max_length=1000,
-        placeholder="e.g. the quote is real: it is from a speech on 3 May", required=True,
-    )
-
-    def __init__(self, bot: QuoteBot, result: CheckResult, guild_id: int | None) -> None:
-        super().__init__(timeout=VIEW_TIMEOUT)
-        self.bot, self.result, self.guild_id = bot, result, guild_id
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        result = self.result
-        report = await asyncio.to_thread(
-            self.bot.service.report,
-            quote=result.quote, reporter=actor_name(interaction.user), guild_id=self.guild_id,
-            speaker=result.speaker, statement_id=result.match.id if result.match else None,
-            verdict=result.verdict, note=cap(self.note.value, 1000), interaction_id=str(interaction.id),
-        )
-        await interaction.followup.send(
-            embed=notice(f"Thank you: report #{report.id} is in the moderators' review queue."), ephemeral=True
-        )
-
-
-class SearchPager(SafeView):
-    """Previous / Next through /search results (only the member who searched can page)."""
-
-    def __init__(self, owner_id: int, query: str, hits: Sequence[tuple[StatementRecord, float]], per_page: int = 5) -> None:
-        super().__init__(timeout=VIEW_TIMEOUT)
-        self.owner_id, self.query, self.hits, self.per_page, self.page = owner_id, query, list(hits), per_page, 0
-        self.pages = max((len(self.hits) + per_page - 1) // per_page, 1)
-        self.previous = _button("◀ Previous", discord.ButtonStyle.secondary, self.go_previous)
-        self.next = _button("Next ▶", discord.ButtonStyle.secondary, self.go_next)
-        self.add_item(self.previous)
-        self.add_item(self.next)
-        self._sync_buttons()
-
-    def embed(self) -> discord.Embed:
-        """The current page."""
-        return search_page_embed(self.query, self.hits, self.page, self.per_page)
-
-    def _sync_buttons(self) -> None:
-        self.previous.disabled = self.page == 0
-        self.next.disabled = self.page >= self.pages - 1
-
-    async def _show(self, interaction: discord.Interaction) -> None:
-        self._sync_buttons()
-        await interaction.response.edit_message(embed=self.embed(), view=self)
-
-    async def go_previous(self, interaction: discord.Interaction) -> None:
-        """One page back."""
-        self.page = max(self.page - 1, 0)
-        await self._show(interaction)
-
-    async def go_next(self, interaction: discord.Interaction) -> None:
-        """One page on."""
-        self.page = min(self.page + 1, self.pages - 1)
-        await self._show(interaction)
-
-
-# --------------------------------------------------------------------------- moderators
 def _source_line(raw: str) -> tuple[str | None, str | None]:
     """'Title https://…' → (title, url); the link is kept only when it is a plain http(s) URL."""
     raw = raw.strip()

@@ -205,3 +205,20 @@ class LookupDaily(SQLModel, table=True):
     guild_scope: int = Field(default=0, primary_key=True, sa_type=BigInteger)  # guild id, 0 for none
     verdict: str = Field(primary_key=True, max_length=20)
     count: int = 0
+
+
+# -- chat buttons (bot/chat/buttons.py) ---------------------------------------------------------------
+
+
+class ButtonRefRow(SQLModel, table=True):
+    """What a button on a chat message needs beyond its custom_id (the quote as submitted, a search's
+    hits), under an unguessable reference; pruned after the lookup retention like the lookups."""
+
+    __tablename__ = "button_refs"
+
+    ref: str = Field(primary_key=True, max_length=32)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    kind: str = Field(max_length=16)
+    guild_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    user_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    payload: str = Field(sa_column=Column(Text, nullable=False))  # JSON

@@ -51,7 +51,6 @@ class Env:
 
 
 async def start_env(service: object, settings: Settings, **discord_overrides: object) -> tuple[Env, asyncio.Task[None]]:
-    from bot.chat.app import create_bot
     from bot.chat.sync import sync_commands
     from tests.fakediscord import FakeDiscord
 
@@ -64,6 +63,13 @@ async def start_env(service: object, settings: Settings, **discord_overrides: ob
     settings = replace(settings, discord=replace(discord_settings, **discord_overrides))
     # Register the commands the way `quotecheck sync` does, then connect the bot as `quotecheck run` does.
     await sync_commands(settings, fake.token)
+    return await connect_bot(fake, service, settings)
+
+
+async def connect_bot(fake: object, service: object, settings: Settings) -> tuple[Env, asyncio.Task[None]]:
+    """A new bot from the factory, connected to the running local server `fake` (as after a restart)."""
+    from bot.chat.app import create_bot
+
     bot = create_bot(service, settings, guild_ready_timeout=0.05)
     task = asyncio.create_task(bot.start(fake.token))
     ready = asyncio.create_task(bot.wait_until_ready())
@@ -76,12 +82,17 @@ async def start_env(service: object, settings: Settings, **discord_overrides: ob
     return Env(fake, bot, service, settings), task
 
 
-async def stop_env(env: Env, task: asyncio.Task[None]) -> None:
+async def stop_bot(env: Env, task: asyncio.Task[None]) -> None:
+    """Close the bot's connection; the local server keeps running."""
     await env.bot.close()  # type: ignore[attr-defined]
     try:
         await asyncio.wait_for(task, 5)
     except (asyncio.CancelledError, asyncio.TimeoutError):
         pass
+
+
+async def stop_env(env: Env, task: asyncio.Task[None]) -> None:
+    await stop_bot(env, task)
     await env.fake.close()  # type: ignore[attr-defined]
 
 

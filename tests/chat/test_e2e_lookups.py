@@ -31,13 +31,13 @@ async def test_search_pages_through_results_with_buttons(env):
     assert buttons["◀ Previous"].get("disabled") and not buttons["Next ▶"].get("disabled")
     page_one = ids_in(first["embeds"][0]["description"])
     turned = await fake.click(first, "Next ▶")
-    assert turned.callback_type == 7  # the message itself is updated
+    assert turned.callback_type == 6  # acknowledged, then the message itself is edited
     message = fake.messages[first["id"]]
     assert "Page 2/" in message["embeds"][0]["footer"]["text"]
     page_two = ids_in(message["embeds"][0]["description"])
     assert page_two and not set(page_two) & set(page_one)
     back = await fake.click(message, "◀ Previous")
-    assert back.callback_type == 7
+    assert back.callback_type == 6
     assert ids_in(fake.messages[first["id"]]["embeds"][0]["description"]) == page_one
     assert fake.limit_violations() == []
 

@@ -165,11 +165,11 @@ def _check(embed: discord.Embed) -> None:
 @settings(max_examples=60, deadline=None)
 def test_every_embed_is_within_limits_and_mention_free_for_any_input(result):
     _check(result_embed(result))
-    _check(alternatives_embed(result))
+    _check(alternatives_embed(result.alternatives))
     if result.match is not None:
         _check(context_embed(result.match))
         _check(statement_embed(result.match))
-        _check(search_page_embed(result.quote, [(result.match, 50.0)] * 7, 1, 5))
+        _check(search_page_embed(result.quote, [(result.match, 50.0)] * 5, 1, 5, 7))
     embeds = fit([compact_result_embed(result, budget=1100) for _ in range(5)])
     assert sum(len(e) for e in embeds) <= EMBED_TOTAL
 

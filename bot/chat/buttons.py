@@ -1,0 +1,308 @@
+"""Buttons under lookups that keep working after a restart: More context, Other matches, Report a problem,
+and the /search pages.
+
+Each button is a `discord.ui.DynamicItem`: what it needs is written into its custom_id (`qc:ctx:<statement
+id>`, `qc:alt:<ref>`, `qc:rep:<ref>`, `qc:page:<ref>:<page>`), and what does not fit (the quote as
+submitted, a search's hits) lives in the database under an unguessable reference (`bot.store.buttons`).
+The classes are registered in `setup_hook`, so a click on a message sent before a restart is answered
+by whichever process receives it. A custom_id is never trusted: it is parsed strictly, and a reference
+is only read back for the server (or, in direct messages, the user) it was written for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.core.model import Alternative, CheckResult, StatementRecord
+from bot.store.buttons import ButtonRef, ButtonRefs
+
+from .embeds import alternatives_embed, context_embed, notice, search_page_embed
+from .errors import UserFacingError, reply_failure
+from .views import SafeModal, actor_name
+
+if TYPE_CHECKING:
+    from .app import QuoteBot
+
+log = logging.getLogger(__name__)
+
+PREFIX = "qc:"
+RESULT_KIND = "result"
+SEARCH_KIND = "search"
+PER_PAGE = 5
+ALTERNATIVES_KEPT = 10
+# A modal must be the first answer, so the read before it has to leave room in Discord's 3 seconds.
+MODAL_READ_SECONDS = 2.0
+_REF = re.compile(r"[A-Za-z0-9_-]{1,32}")
+_STATEMENT_ID = re.compile(r"[^\s]{1,64}")
+_PAGE_ARG = re.compile(r"(?P<ref>[A-Za-z0-9_-]{1,32}):(?P<page>-?\d{1,4})")
+
+EXPIRED = ("This button has expired: what it needed is kept only for a limited time. "
+           "Run the command again for fresh buttons.")
+UNKNOWN = "This button is not one I can answer. Run the command again for fresh buttons."
+
+
+@dataclass(frozen=True, slots=True)
+class ReportSubject:
+    """What a report is about: the quote as submitted and the verdict it got."""
+
+    quote: str
+    speaker: str | None
+    verdict: str
+    statement_id: str | None
+
+
+def button_refs(bot: QuoteBot) -> ButtonRefs:
+    """The bot's store of button payloads, kept as long as the lookup log."""
+    refs: ButtonRefs | None = getattr(bot, "_button_refs", None)
+    if refs is None:
+        refs = ButtonRefs(bot.service.store.engine, bot.settings.jobs.lookup_log_days)
+        bot._button_refs = refs  # type: ignore[attr-defined]
+    return refs
+
+
+async def _load(interaction: discord.Interaction, ref: str, kind: str) -> ButtonRef:
+    """The stored payload behind a button, or UserFacingError when it is gone or not this server's."""
+    bot: QuoteBot = interaction.client  # type: ignore[assignment]
+    found = await asyncio.to_thread(button_refs(bot).load, ref, kind, guild_id=interaction.guild_id,
+                                    user_id=interaction.user.id)
+    if found is None:
+        raise UserFacingError(EXPIRED)
+    return found
+
+
+async def _statements(bot: QuoteBot, scored: Sequence[Sequence[Any]], guild_id: int | None) -> list[tuple[StatementRecord, float]]:
+    """The statements still in this server's corpus among stored `[id, score]` pairs, in their order."""
+
+    def fetch() -> list[tuple[StatementRecord, float]]:
+        found = []
+        for pair in scored:
+            if len(pair) != 2 or not isinstance(pair[0], str):
+                continue
+            statement = bot.service.get(pair[0], guild_id)
+            if statement is not None:
+                found.append((statement, float(pair[1])))
+        return found
+
+    return await asyncio.to_thread(fetch)
+
+
+class _Answering:
+    """Shared by the button classes: every failure reaches the clicker as a plain private message.
+
+    discord.py only logs what a dynamic item's callback raises, so without this a failed click would
+    leave the member with Discord's bare "This interaction failed".
+    """
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await self.answer(interaction)
+        except Exception as error:  # noqa: BLE001 (each failure gets an answer; unexpected ones are logged)
+            await reply_failure(interaction, error, where=type(self).__name__)
+
+    async def answer(self, interaction: discord.Interaction) -> None:
+        raise NotImplementedError
+
+
+def _button(label: str, custom_id: str, style: discord.ButtonStyle, *, disabled: bool = False) -> discord.ui.Button[Any]:
+    return discord.ui.Button(label=label, custom_id=custom_id, style=style, disabled=disabled)
+
+
+class ContextButton(_Answering, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"qc:ctx:(?P<arg>.*)"):
+    """More context: the statement in its longer surroundings, privately."""
+
+    def __init__(self, statement_id: str) -> None:
+        super().__init__(_button("More context", f"qc:ctx:{statement_id}", discord.ButtonStyle.secondary))
+        self.statement_id = statement_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> ContextButton:
+        return cls(match["arg"][:64])
+
+    async def answer(self, interaction: discord.Interaction) -> None:
+        if not _STATEMENT_ID.fullmatch(self.statement_id):
+            raise UserFacingError(UNKNOWN)
+        bot: QuoteBot = interaction.client  # type: ignore[assignment]
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        statement = await asyncio.to_thread(bot.service.get, self.statement_id, interaction.guild_id)
+        if statement is None:
+            raise UserFacingError("That statement is no longer in this server's corpus.")
+        await interaction.followup.send(embed=context_embed(statement), ephemeral=True)
+
+
+class AlternativesButton(_Answering, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"qc:alt:(?P<arg>.*)"):
+    """Other matches: the other statements the quote resembled, privately."""
+
+    def __init__(self, ref: str) -> None:
+        super().__init__(_button("Other matches", f"qc:alt:{ref}", discord.ButtonStyle.secondary))
+        self.ref = ref
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> AlternativesButton:
+        return cls(match["arg"][:32])
+
+    async def answer(self, interaction: discord.Interaction) -> None:
+        if not _REF.fullmatch(self.ref):
+            raise UserFacingError(UNKNOWN)
+        bot: QuoteBot = interaction.client  # type: ignore[assignment]
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        stored = await _load(interaction, self.ref, RESULT_KIND)
+        found = await _statements(bot, stored.payload.get("alternatives") or [], interaction.guild_id)
+        alternatives = [Alternative(statement=statement, score=score) for statement, score in found]
+        await interaction.followup.send(embed=alternatives_embed(alternatives), ephemeral=True)
+
+
+class ReportButton(_Answering, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"qc:rep:(?P<arg>.*)"):
+    """Report a problem: asks what is wrong (a modal); the answer goes to the review queue."""
+
+    def __init__(self, ref: str) -> None:
+        super().__init__(_button("Report a problem", f"qc:rep:{ref}", discord.ButtonStyle.danger))
+        self.ref = ref
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> ReportButton:
+        return cls(match["arg"][:32])
+
+    async def answer(self, interaction: discord.Interaction) -> None:
+        if not _REF.fullmatch(self.ref):
+            raise UserFacingError(UNKNOWN)
+        try:
+            stored = await asyncio.wait_for(_load(interaction, self.ref, RESULT_KIND), MODAL_READ_SECONDS)
+        except asyncio.TimeoutError:
+            raise UserFacingError("The corpus database is slow right now, so the form cannot be opened. "
+                                  "Please try again in a minute.") from None
+        payload = stored.payload
+        subject = ReportSubject(quote=str(payload.get("quote", "")), speaker=payload.get("speaker"),
+                                verdict=str(payload.get("verdict", "")), statement_id=payload.get("statement_id"))
+        await interaction.response.send_modal(ReportModal(subject, interaction.guild_id))
+
+
+class PageButton(_Answering, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"qc:page:(?P<arg>.*)"):
+    """◀ Previous / Next ▶ under /search results (`qc:page:<ref>:<page>`); only the member who searched turns pages."""
+
+    def __init__(self, arg: str, label: str = "Page", *, disabled: bool = False) -> None:
+        super().__init__(_button(label, f"qc:page:{arg}", discord.ButtonStyle.secondary, disabled=disabled))
+        self.arg = arg
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> PageButton:
+        return cls(match["arg"][:92])
+
+    async def answer(self, interaction: discord.Interaction) -> None:
+        parsed = _PAGE_ARG.fullmatch(self.arg)
+        if parsed is None:
+            raise UserFacingError(UNKNOWN)
+        stored = await _load(interaction, parsed["ref"], SEARCH_KIND)
+        if stored.user_id != interaction.user.id:
+            raise UserFacingError("Only the member who searched can turn these pages; run /search for your own.")
+        await interaction.response.defer()
+        bot: QuoteBot = interaction.client  # type: ignore[assignment]
+        embed, view = await search_page(bot, stored, int(parsed["page"]), interaction.guild_id)
+        await interaction.edit_original_response(embed=embed, view=view)
+
+
+class UnknownButton(_Answering, discord.ui.DynamicItem[discord.ui.Button[Any]],
+                    template=r"qc:(?!(?:ctx|alt|rep|page):).*"):
+    """Any other `qc:` custom_id (from an older version of the bot, or crafted): a clear answer, nothing else."""
+
+    def __init__(self, custom_id: str = "qc:unknown") -> None:
+        super().__init__(_button("?", custom_id, discord.ButtonStyle.secondary))
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> UnknownButton:
+        return cls(match.group(0)[:100])
+
+    async def answer(self, interaction: discord.Interaction) -> None:
+        raise UserFacingError(UNKNOWN)
+
+
+PERSISTENT_BUTTONS = (ContextButton, AlternativesButton, ReportButton, PageButton, UnknownButton)
+
+
+class ReportModal(SafeModal, title="Report a problem"):
+    """What the user thinks is wrong with a verdict; it goes to the moderators' review queue."""
+
+    note: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="What is wrong?", style=discord.TextStyle.paragraph, max_length=1000,
+        placeholder="e.g. the quote is real: it is from a speech on 3 May", required=True,
+    )
+
+    def __init__(self, subject: ReportSubject, guild_id: int | None) -> None:
+        super().__init__(timeout=15 * 60.0)
+        self.subject, self.guild_id = subject, guild_id
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        bot: QuoteBot = interaction.client  # type: ignore[assignment]
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        subject = self.subject
+        report = await asyncio.to_thread(
+            bot.service.report,
+            quote=subject.quote, reporter=actor_name(interaction.user), guild_id=self.guild_id,
+            speaker=subject.speaker, statement_id=subject.statement_id, verdict=subject.verdict,
+            note=self.note.value[:1000], interaction_id=str(interaction.id),
+        )
+        await interaction.followup.send(
+            embed=notice(f"Thank you: report #{report.id} is in the moderators' review queue."), ephemeral=True
+        )
+
+
+# --------------------------------------------------------------------------- building the messages
+async def result_view(bot: QuoteBot, result: CheckResult, interaction: discord.Interaction) -> discord.ui.View:
+    """The buttons under a /verify answer; the quote and the alternatives are stored for them first."""
+    payload = {
+        "quote": result.quote, "speaker": result.speaker, "verdict": result.verdict,
+        "statement_id": result.match.id if result.match else None,
+        "alternatives": [[alt.statement.id, round(alt.score, 1)] for alt in result.alternatives[:ALTERNATIVES_KEPT]],
+    }
+    ref = await asyncio.to_thread(button_refs(bot).save, RESULT_KIND, payload, guild_id=interaction.guild_id,
+                                  user_id=interaction.user.id)
+    view = discord.ui.View(timeout=None)
+    if result.match is not None and result.match.id and len(result.match.id) <= 64:
+        view.add_item(ContextButton(result.match.id))
+    if result.alternatives:
+        view.add_item(AlternativesButton(ref))
+    view.add_item(ReportButton(ref))
+    return view
+
+
+async def new_search(bot: QuoteBot, interaction: discord.Interaction, query: str,
+                     hits: Sequence[tuple[StatementRecord, float]]) -> tuple[discord.Embed, discord.ui.View]:
+    """The first page of a search and its pager; the hits are stored so later pages show the same results."""
+    payload = {"query": query, "hits": [[statement.id, round(score, 1)] for statement, score in hits]}
+    ref = await asyncio.to_thread(button_refs(bot).save, SEARCH_KIND, payload, guild_id=interaction.guild_id,
+                                  user_id=interaction.user.id)
+    pages = _page_count(len(hits))
+    return search_page_embed(query, list(hits[:PER_PAGE]), 0, PER_PAGE, len(hits)), _pager(ref, 0, pages)
+
+
+async def search_page(bot: QuoteBot, stored: ButtonRef, page: int, guild_id: int | None) -> tuple[discord.Embed, discord.ui.View]:
+    """Page `page` (clamped to the pages there are) of a stored search, with statements removed since left out."""
+    scored = list(stored.payload.get("hits") or [])
+    pages = _page_count(len(scored))
+    page = min(max(page, 0), pages - 1)
+    found = await _statements(bot, scored[page * PER_PAGE : (page + 1) * PER_PAGE], guild_id)
+    embed = search_page_embed(str(stored.payload.get("query", "")), found, page, PER_PAGE, len(scored))
+    return embed, _pager(stored.ref, page, pages)
+
+
+def _page_count(hits: int) -> int:
+    return max((hits + PER_PAGE - 1) // PER_PAGE, 1)
+
+
+def _pager(ref: str, page: int, pages: int) -> discord.ui.View:
+    # The two buttons point at different pages, so their custom_ids differ even when both are disabled.
+    view = discord.ui.View(timeout=None)
+    view.add_item(PageButton(f"{ref}:{page - 1}", "◀ Previous", disabled=page == 0))
+    view.add_item(PageButton(f"{ref}:{page + 1}", "Next ▶", disabled=page >= pages - 1))
+    return view
