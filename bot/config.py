@@ -23,6 +23,10 @@ class MatchingSettings:
     min_coverage: float = 0.6
     widen_below: float = 85.0
     same_words_within: float = 1.5
+    # Added for start-up snapshots and the PostgreSQL candidate backend (see config/quotecheck.toml).
+    backend: str = "memory"
+    snapshot_dir: str = ""
+    trigram_threshold: float = 0.5
 
 
 @dataclass(frozen=True)

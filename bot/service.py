@@ -7,7 +7,9 @@ audit log (`refresh`), the same way it catches up with writes made by other proc
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import sys
 import threading
 import time
@@ -21,12 +23,13 @@ from typing import Any
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 
-from bot.config import Settings
+from bot.config import PROJECT_ROOT, Settings
 from bot.core.claims import attributed_quote
 from bot.core.model import CheckResult, IngestSummary, ParsedDocument, SearchFilter, StatementRecord
 from bot.core.normalize import split_elisions
 from bot.store.corpus import CorpusStore
-from bot.store.database import make_engine
+from bot.store.database import StoreError, make_engine
+from bot.store.identity import audit_fingerprint, database_identity
 from bot.store.records import AuditEntry, CorpusStats, DocumentOutcome, Report, StoreUnavailableError, UnverifiedQuote
 
 log = logging.getLogger(__name__)
@@ -73,6 +76,8 @@ class QuoteService:
         self.settings = settings or Settings()
         self._lock = threading.RLock()
         self._watermark = 0
+        self._snapshot: tuple[Path, str] | None = None  # (file, database identity) of the memory index
+        self._saved_mark: int | None = None
 
     # -- opening ------------------------------------------------------------------------------
 
@@ -95,10 +100,34 @@ class QuoteService:
 
     @classmethod
     def build(cls, store: CorpusStore, settings: Settings | None = None, *, progress: bool = False) -> QuoteService:
-        """A service over `store` with its index built from every live statement."""
+        """A service over `store`, ready to check quotes.
+
+        Memory backend: the index comes from the snapshot on disk when it belongs to this database
+        and to a state of it the audit log still holds (then only the changes since are applied),
+        else it is built from every live statement and saved. pg_trgm backend: nothing is loaded;
+        candidates come from the database (StoreError on SQLite or without the extension)."""
+        settings = settings or Settings()
+        backend = settings.matching.backend.strip().lower()
+        if backend == "pg_trgm":
+            return cls._over_trigrams(store, settings)
+        if backend != "memory":
+            raise StoreError(f'unknown matching backend {settings.matching.backend!r}: use "memory" or "pg_trgm"')
+        snapshot = snapshot_path(store, settings)
+        identity = database_identity(store.engine) if snapshot else ""
+        if snapshot and identity:
+            service = cls._from_snapshot(store, settings, snapshot, identity)
+            if service is not None:
+                return service
+        service = cls._built(store, settings, progress)
+        if snapshot and identity:
+            service._snapshot = (snapshot, identity)
+            service.save_snapshot()
+        return service
+
+    @classmethod
+    def _built(cls, store: CorpusStore, settings: Settings, progress: bool) -> QuoteService:
         from bot.core.matcher import Matcher
 
-        settings = settings or Settings()
         watermark = store.watermark()  # read first: changes racing the load are re-applied by refresh
         matcher = Matcher(settings.matching, fetch=store.get_statements)
         matcher.add_many(_with_progress(store.statements(all_guilds=True), store, progress))
@@ -107,8 +136,68 @@ class QuoteService:
         service._watermark = watermark
         return service
 
+    @classmethod
+    def _from_snapshot(cls, store: CorpusStore, settings: Settings, path: Path, identity: str) -> QuoteService | None:
+        from bot.core.matcher import Matcher
+
+        if not path.exists():
+            return None
+        matcher = Matcher.load(path, settings.matching, fetch=store.get_statements, token=identity)
+        if matcher is None:
+            log.warning("index snapshot %s not used (unreadable, truncated or of another version); rebuilding the index", path)
+            return None
+        mark = matcher.meta.get("watermark")
+        if not isinstance(mark, int) or audit_fingerprint(store.engine, mark) != matcher.meta.get("fingerprint"):
+            # The audit row it caught up to is gone or different: a restored backup, or a reset database.
+            log.warning("index snapshot %s is stale (the database no longer holds the state it reflects); rebuilding the index", path)
+            return None
+        service = cls(store, matcher, settings)
+        service._watermark = mark
+        service._snapshot = (path, identity)
+        service._saved_mark = mark
+        applied = service.refresh()  # the changes made while this process was not running
+        matcher.set_aliases(store.speaker_aliases())
+        log.info("index loaded from snapshot %s (%d statements, %d changes applied since)", path, len(matcher), applied)
+        return service
+
+    @classmethod
+    def _over_trigrams(cls, store: CorpusStore, settings: Settings) -> QuoteService:
+        from bot.core.candidates import CandidateMatcher
+        from bot.store.trigram import TrigramCandidates, speaker_names_from
+
+        candidates = TrigramCandidates(store.engine, settings.matching.trigram_threshold)
+        watermark = store.watermark()
+        filled = candidates.backfill()
+        if filled:
+            log.info("matching keys computed for %d statements", filled)
+        matcher = CandidateMatcher(candidates, store.get_statements, settings.matching, speaker_names_from(store))
+        matcher.set_aliases(store.speaker_aliases())
+        service = cls(store, matcher, settings)
+        service._watermark = watermark
+        return service
+
+    def save_snapshot(self) -> bool:
+        """Write the in-memory index to its snapshot file, tagged with the state of the database it
+        reflects; False when this service keeps no snapshot or the file cannot be written."""
+        if self._snapshot is None or not hasattr(self.matcher, "save"):
+            return False
+        path, identity = self._snapshot
+        with self._lock:
+            try:
+                mark = self._watermark
+                meta = {"watermark": mark, "fingerprint": audit_fingerprint(self.store.engine, mark)}
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self.matcher.save(path, token=identity, meta=meta)
+            except (OSError, SQLAlchemyError) as exc:
+                log.warning("index snapshot not saved to %s: %s", path, str(exc).splitlines()[0] if str(exc) else exc)
+                return False
+            self._saved_mark = mark
+            return True
+
     def close(self) -> None:
-        """Release the database connections."""
+        """Save the index snapshot when changes were applied since it was written, then release the database connections."""
+        if self._snapshot is not None and self._saved_mark != self._watermark:
+            self.save_snapshot()
         self.store.engine.dispose()
 
     # -- checking -----------------------------------------------------------------------------
@@ -394,6 +483,33 @@ def _unavailable_is_an_answer(*, changing: bool = True) -> Iterator[None]:
 def _valid_text(text: str) -> str:
     """`text` with lone surrogates replaced, so it can be stored and printed (a speaker name is only a filter)."""
     return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def snapshot_path(store: CorpusStore, settings: Settings) -> Path | None:
+    """Where the memory index of this database is saved: `[matching] snapshot_dir`, else next to
+    the SQLite file, else the user's cache folder; None when snapshots are off or the database
+    lives in memory."""
+    chosen = settings.matching.snapshot_dir.strip()
+    if chosen.lower() in {"off", "none", "false", "no"}:
+        return None
+    url = store.engine.url
+    if chosen:
+        folder = Path(chosen).expanduser()
+        folder = folder if folder.is_absolute() else PROJECT_ROOT / folder
+    elif url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        if not database or database == ":memory:" or database.startswith("file:"):
+            return None
+        return Path(database).expanduser().resolve().with_name(Path(database).name + ".index")
+    else:
+        cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        folder = Path(cache) / "quotecheck"
+    return folder / f"index-{url.get_backend_name()}-{_url_key(url)}.snapshot"
+
+
+def _url_key(url: Any) -> str:
+    # Distinct files for distinct databases sharing one cache folder (the identity inside decides).
+    return hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()[:16]
 
 
 def _with_progress(records: Iterable[StatementRecord], store: CorpusStore, wanted: bool) -> Iterable[StatementRecord]:

@@ -9,14 +9,16 @@ ones word by word to give the verdict.
 
 from __future__ import annotations
 
+import os
 import pickle
 import threading
 import time
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -29,6 +31,8 @@ from bot.core.speakers import fold, name_tokens, same_person
 from bot.core.verdict import Comparison, compare
 
 Fetch = Callable[[Sequence[str]], Mapping[str, StatementRecord]]
+# A candidate's key: a dense integer in the in-memory index, the statement id from a database-side one.
+Key = Hashable
 
 _LEVELS = {"verified": 0, "close": 1, "altered": 2}
 # Primary sources first: what was said (speech, transcript) before what was reported of it.
@@ -51,7 +55,7 @@ _SCAN_LIMIT = 20000
 
 @dataclass(frozen=True, slots=True)
 class _Candidate:
-    index: int
+    index: Key
     score: float
     record: StatementRecord
     comparison: Comparison
@@ -81,15 +85,287 @@ def _date_number(date: str | None, upper: bool = False) -> int:
     return int(digits.ljust(8, "9" if upper else "0")) if digits.isdigit() else 0
 
 
-class Matcher:
+class BaseMatcher:
+    """Rerank and verdicts over a candidate source; subclasses say where candidates come from.
+
+    Candidates are keyed by whatever the source uses (a dense integer in memory, the statement id
+    for a database-side index); the hooks below are the whole interface between the two halves.
+    """
+
+    def __init__(self, settings: MatchingSettings | None = None) -> None:
+        self.settings = settings or MatchingSettings()
+        self._lock = threading.RLock()
+        self._aliases: dict[str, tuple[str, ...]] = {}
+
+    # -- candidate source (hooks) ---------------------------------------------------------------
+
+    def _rank(self, pieces: Sequence[str], flt: SearchFilter | None, limit: int, wide: bool = False) -> list[tuple[Key, float]]:
+        """Candidates for the quote pieces within the filter, scored with `quote_score`, best first."""
+        raise NotImplementedError
+
+    def _text(self, key: Key) -> str:
+        """The match text of a candidate `_rank` returned."""
+        raise NotImplementedError
+
+    def _load(self, keys: Sequence[Key]) -> dict[Key, StatementRecord]:
+        """Full records of candidates (missing ones left out)."""
+        raise NotImplementedError
+
+    def _latest(self, flt: SearchFilter | None, limit: int) -> list[tuple[StatementRecord, float]]:
+        """A speaker's latest statements (a search with no words)."""
+        raise NotImplementedError
+
+    def _short(self, pieces: Sequence[str]) -> bool:
+        """Whether the quote is short and common enough to also need `_rank_common`."""
+        return False
+
+    def _rank_common(self, pieces: Sequence[str], flt: SearchFilter | None, limit: int) -> list[tuple[Key, float]]:
+        """Last-resort candidates for quotes made of common words only."""
+        return []
+
+    def speakers(self, prefix: str = "", guild_id: int | None = None, limit: int = 25) -> list[str]:
+        """Speaker names for autocomplete."""
+        raise NotImplementedError
+
+    # -- speakers ------------------------------------------------------------------------------
+
+    def set_aliases(self, aliases: Mapping[str, Iterable[str]]) -> None:
+        """Canonical speaker name → other names of the same person."""
+        with self._lock:
+            self._aliases = {}
+            for canonical, others in aliases.items():
+                group = (canonical, *others)
+                for name in group:
+                    self._aliases[fold(name)] = group
+
+    def _aliases_of(self, name: str) -> tuple[str, ...]:
+        return self._aliases.get(fold(name), ())
+
+    def _is_speaker(self, given: str, actual: str | None) -> bool:
+        if not actual:
+            return False
+        return same_person(given, actual, self._aliases_of(actual))
+
+    # -- lookup --------------------------------------------------------------------------------
+
+    def search(self, query: str, flt: SearchFilter | None = None, limit: int = 10) -> list[tuple[StatementRecord, float]]:
+        """Statements resembling `query` (any words), best first, within the filter; an empty query
+        with a speaker filter lists that speaker's latest statements."""
+        with self._lock:
+            pieces = [match_text(p) for p in (split_elisions(query) or [query])]
+            pieces = [p for p in pieces if p]
+            if not pieces:
+                return self._latest(flt, limit)
+            ranked = self._rank(pieces, flt, max(limit, self.settings.candidates))
+            if not ranked or ranked[0][1] < self.settings.widen_below:
+                ranked = _merge(ranked, self._rank(pieces, flt, self.settings.candidates, wide=True))
+            records = self._load([i for i, _ in ranked[: limit * 2]])
+            return [(records[i], score) for i, score in ranked if i in records][:limit]
+
+    def check(self, quote: str, speaker: str | None = None, flt: SearchFilter | None = None) -> CheckResult:
+        """The verdict on one quote, optionally attributed to `speaker`; raises ValueError when the quote has no words."""
+        started = time.perf_counter()
+        with self._lock:
+            pieces = [match_text(p) for p in split_elisions(quote)]
+            pieces = [p for p in pieces if p]
+            if not pieces:
+                raise ValueError("the quote has no words to check")
+            result = self._check(quote, pieces, speaker or None, flt)
+        elapsed = (time.perf_counter() - started) * 1000.0
+        return replace(result, elapsed_ms=elapsed)
+
+    def _check(self, quote: str, pieces: list[str], speaker: str | None, flt: SearchFilter | None) -> CheckResult:
+        s = self.settings
+        ranked = self._rank(pieces, flt, s.candidates)
+        if not ranked or ranked[0][1] < self.settings.widen_below:
+            ranked = _merge(ranked, self._rank(pieces, flt, s.candidates, wide=True))
+        if not ranked or ranked[0][1] < self.settings.widen_below or self._short(pieces):
+            ranked = _merge(ranked, self._rank_common(pieces, flt, s.candidates))
+        if not ranked:
+            return CheckResult(quote, speaker, "unverified", 0.0)
+        top_score = ranked[0][1]
+        # Compare word by word only the few candidates that can matter.
+        head = [item for item in ranked[:8] if item[1] >= top_score - 10.0 or item[1] >= 95.0][:6]
+        records = self._load([i for i, _ in head])
+        candidates = [
+            _Candidate(i, score, records[i], self._compare(quote, pieces, records[i]))
+            for i, score in head
+            if i in records
+        ]
+        found = [c for c in candidates if self._is_source(c)]
+        if not found or all(c.comparison.level == "altered" for c in found):
+            spliced = self._splice(quote, pieces, ranked, records, speaker)
+            if spliced is not None:
+                return spliced
+        if not found:
+            return CheckResult(quote, speaker, "unverified", top_score, alternatives=self._alternatives(ranked, records, None))
+        return self._decide(quote, speaker, found, ranked, records)
+
+    def _is_source(self, c: _Candidate) -> bool:
+        # A real source covers most of the quote; words that merely recur across a few scattered
+        # changes (a different sentence on the same topic) do not make one.
+        if c.score < self.settings.unverified_below or c.comparison.coverage < self.settings.min_coverage:
+            return False
+        changes = sum(1 for d in c.comparison.differences if d.meaningful)
+        return changes <= 2 or c.comparison.coverage >= 0.8
+
+    def _compare(self, quote: str, pieces: Sequence[str], record: StatementRecord) -> Comparison:
+        # Most quotes are exact: when every piece's words occur in order, skip the word alignment.
+        text = f" {match_text(record.text)} "
+        position = 0
+        for piece in pieces:
+            found = text.find(f" {piece} ", position)
+            if found < 0:
+                return compare(quote, record.text, record.context_before, record.context_after)
+            position = found + len(piece) + 1
+        total = sum(len(piece.split()) for piece in pieces)
+        return Comparison("verified", (), total, total, -1, -1)
+
+    def _decide(
+        self,
+        quote: str,
+        speaker: str | None,
+        found: list[_Candidate],
+        ranked: list[tuple[Key, float]],
+        records: dict[Key, StatementRecord],
+    ) -> CheckResult:
+        def level(c: _Candidate) -> int:
+            return _LEVELS[c.comparison.level]
+
+        best_level = min(level(c) for c in found)
+        verdict_note: list[str] = []
+        if speaker and best_level <= 1:
+            matching = [c for c in found if level(c) <= 1]
+            own = [c for c in matching if c.record.speaker is None or self._is_speaker(speaker, c.record.speaker)]
+            pool = own or matching
+            misattributed = not own
+        else:
+            pool = [c for c in found if level(c) == best_level]
+            misattributed = False
+        pool_level = min(level(c) for c in pool)
+        pool = [c for c in pool if level(c) == pool_level]
+        top = max(c.score for c in pool)
+        same = [c for c in pool if c.score >= top - self.settings.same_words_within]
+        chosen = min(same, key=self._preference)
+        if len(same) > 1:
+            verdict_note.append(
+                f"earliest primary source preferred over {len(same) - 1} other statement"
+                + ("s" if len(same) > 2 else "")
+                + " with the same words"
+            )
+        comparison = chosen.comparison
+        verdict = "misattributed" if misattributed else comparison.level
+        if misattributed:
+            verdict_note.append(f"said by {chosen.record.speaker}, not {speaker}")
+        elif speaker and chosen.record.speaker is None:
+            verdict_note.append("the statement's speaker is not known")
+        elif speaker and comparison.level == "altered" and not self._is_speaker(speaker, chosen.record.speaker):
+            verdict_note.append(f"also, the statement is by {chosen.record.speaker}, not {speaker}")
+        return CheckResult(
+            quote,
+            speaker,
+            verdict,  # type: ignore[arg-type]
+            chosen.score,
+            match=chosen.record,
+            differences=comparison.differences,
+            alternatives=self._alternatives(ranked, records, chosen.index),
+            note="; ".join(verdict_note) or None,
+        )
+
+    def _preference(self, c: _Candidate) -> tuple[int, int, float, Key]:
+        date = _date_number(c.record.effective_date) or 99999999
+        return (_KIND_RANK.get(c.record.source.kind, 2), date, -c.score, c.index)
+
+    def _alternatives(
+        self, ranked: list[tuple[Key, float]], records: dict[Key, StatementRecord], chosen: Key | None
+    ) -> tuple[Alternative, ...]:
+        # Somewhat below the match threshold: other reports and near wordings, not mere shared phrases.
+        floor = self.settings.unverified_below - 10.0
+        wanted = [(i, sc) for i, sc in ranked[: self.settings.alternatives + 1] if i != chosen and sc >= floor]
+        wanted = wanted[: self.settings.alternatives]
+        missing = [i for i, _ in wanted if i not in records]
+        if missing:
+            records = {**records, **self._load(missing)}
+        return tuple(Alternative(records[i], sc) for i, sc in wanted if i in records)
+
+    def _splice(
+        self,
+        quote: str,
+        pieces: Sequence[str],
+        ranked: list[tuple[Key, float]],
+        records: dict[Key, StatementRecord],
+        speaker: str | None,
+    ) -> CheckResult | None:
+        """A quote made of the words of two statements: altered, unless they follow each other in one source."""
+        qwords = [w for piece in pieces for w in piece.split()]
+        if len(qwords) < 8:
+            return None
+        hits: list[tuple[int, set[int]]] = []
+        for i, _ in ranked[:_SPLICE_CANDIDATES]:
+            covered = _covered(qwords, self._text(i).split())
+            if len(covered) >= 3:
+                hits.append((i, covered))
+        best: tuple[int, int, int] | None = None
+        need = 0.85 * len(qwords)
+        for a, cov_a in hits:
+            if len(cov_a) >= need:
+                return None  # one statement holds the quote: not a splice
+            for b, cov_b in hits:
+                if a == b or len(cov_b - cov_a) < _SPLICE_PART or len(cov_a) < len(cov_b):
+                    continue
+                union = len(cov_a | cov_b)
+                if union >= need and (best is None or union > best[2]):
+                    best = (a, b, union)
+        if best is None:
+            return None
+        a, b, _ = best
+        loaded = {**records, **self._load([i for i in (a, b) if i not in records])}
+        if a not in loaded or b not in loaded:
+            return None
+        first, second = loaded[a], loaded[b]
+        if _adjacent(first, second):
+            ordered = sorted((first, second), key=lambda r: r.position)
+            joined = replace(ordered[0], text=f"{ordered[0].text} {ordered[1].text}", context_after=ordered[1].context_after)
+            comparison = compare(quote, joined.text)
+            if comparison.level != "altered":
+                verdict = comparison.level
+                note = "the quote spans two consecutive statements"
+                if speaker and first.speaker and not self._is_speaker(speaker, first.speaker):
+                    verdict, note = "misattributed", f"{note}; said by {first.speaker}, not {speaker}"
+                return CheckResult(
+                    quote, speaker, verdict, quote_score(pieces, match_text(joined.text)),  # type: ignore[arg-type]
+                    match=joined, differences=comparison.differences,
+                    alternatives=(Alternative(second, quote_score(pieces, match_text(second.text))),), note=note,
+                )
+        comparison = compare(quote, first.text)
+        differences = tuple(
+            replace(d, reason="splice", meaningful=True) if d.kind == "insert" and len(d.quoted.split()) >= 2 else d
+            for d in comparison.differences
+        )
+        if not any(d.reason == "splice" for d in differences):
+            differences += (Difference("insert", second.text, "", True, "splice"),)
+        return CheckResult(
+            quote,
+            speaker,
+            "altered",
+            quote_score(pieces, match_text(first.text)),
+            match=first,
+            differences=differences,
+            alternatives=(Alternative(second, quote_score(pieces, match_text(second.text))),),
+            note=f"words spliced together from two different statements (the other: {second.id})",
+        )
+
+
+
+
+class Matcher(BaseMatcher):
     """In-memory fuzzy index of statements with verdicts; safe to call from several threads."""
 
     def __init__(self, settings: MatchingSettings | None = None, fetch: Fetch | None = None) -> None:
         """`fetch` loads full records by id for the few statements a result shows; without it the
         matcher keeps every record it is given."""
-        self.settings = settings or MatchingSettings()
+        super().__init__(settings)
         self._fetch = fetch
-        self._lock = threading.RLock()
         self._index = TermIndex()
         self._ids: list[str] = []
         self._texts: list[str] = []
@@ -105,20 +381,22 @@ class Matcher:
         self._speaker_counts: dict[int, Counter[int]] = {}
         self._by_last: dict[str, set[int]] = {}
         self._by_speaker: dict[int, array] = {}
-        self._aliases: dict[str, tuple[str, ...]] = {}
+        self.meta: dict[str, object] = {}
 
     # -- snapshots -----------------------------------------------------------------------------
 
     _SNAPSHOT_VERSION = 1
 
-    def save(self, path: str | Path, token: str = "") -> None:
+    def save(self, path: str | Path, token: str = "", meta: Mapping[str, object] | None = None) -> None:
         """Write the whole index to `path` (one file), tagged with `token` (e.g. a database
-        revision) so a later `load` can tell whether it still matches the database."""
+        identity) so a later `load` can tell whether it still matches the database; `meta`
+        (plain values, e.g. the audit watermark it reflects) comes back as the loaded `meta`."""
         with self._lock:
             self._index.compact()
             state = {
                 "version": self._SNAPSHOT_VERSION,
                 "token": token,
+                "meta": dict(meta or {}),
                 "index": self._index.state(),
                 "ids": self._ids,
                 "texts": self._texts,
@@ -132,10 +410,15 @@ class Matcher:
                 "aliases": self._aliases,
             }
             target = Path(path)
-            partial = target.with_name(target.name + ".partial")
-            with open(partial, "wb") as fh:
-                pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            partial.replace(target)  # readers never see half a snapshot
+            partial = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.partial")
+            try:
+                with open(partial, "wb") as fh:
+                    pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                partial.replace(target)  # readers never see half a snapshot
+            finally:
+                partial.unlink(missing_ok=True)
 
     @classmethod
     def load(
@@ -146,10 +429,17 @@ class Matcher:
         try:
             with open(path, "rb") as fh:
                 state = pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        except Exception:  # noqa: BLE001 - a truncated or foreign file fails in many ways; all mean "rebuild"
             return None
         if not isinstance(state, dict) or state.get("version") != cls._SNAPSHOT_VERSION or state.get("token") != token:
             return None
+        try:
+            return cls._restore(state, settings, fetch)
+        except Exception:  # noqa: BLE001 - inconsistent columns: the file is not one this code wrote
+            return None
+
+    @classmethod
+    def _restore(cls, state: dict[str, Any], settings: MatchingSettings | None, fetch: Fetch | None) -> Matcher | None:
         if fetch is None and state["records"] is None:
             return None  # the snapshot holds no records and nothing could load them
         matcher = cls(settings, fetch)
@@ -162,6 +452,10 @@ class Matcher:
             getattr(matcher, f"_{name}").frombytes(state[name])
         matcher._kind = bytearray(state["kind"])
         matcher._aliases = state["aliases"]
+        matcher.meta = dict(state.get("meta") or {})
+        n = len(matcher._ids)
+        if not (len(matcher._texts) == len(matcher._alive) == len(matcher._guild) == len(matcher._date) == len(matcher._speaker) == len(matcher._kind) == n) or matcher._index.documents > n:
+            return None
         for name in state["speaker_names"]:
             matcher._speaker_id(name)
         matcher._pos = {sid: i for i, sid in enumerate(matcher._ids) if matcher._alive[i]}
@@ -284,23 +578,6 @@ class Matcher:
                 if counts[sid] <= 0:
                     del counts[sid]
 
-    def set_aliases(self, aliases: Mapping[str, Iterable[str]]) -> None:
-        """Canonical speaker name → other names of the same person."""
-        with self._lock:
-            self._aliases = {}
-            for canonical, others in aliases.items():
-                group = (canonical, *others)
-                for name in group:
-                    self._aliases[fold(name)] = group
-
-    def _aliases_of(self, name: str) -> tuple[str, ...]:
-        return self._aliases.get(fold(name), ())
-
-    def _is_speaker(self, given: str, actual: str | None) -> bool:
-        if not actual:
-            return False
-        return same_person(given, actual, self._aliases_of(actual))
-
     # -- filters -------------------------------------------------------------------------------
 
     def _speaker_set(self, given: str) -> np.ndarray:
@@ -392,26 +669,15 @@ class Matcher:
         texts = self._texts
         return sorted(((i, quote_score(pieces, texts[i])) for i in ids.tolist()), key=lambda item: -item[1])
 
-    def _load(self, indexes: Sequence[int]) -> dict[int, StatementRecord]:
+    def _text(self, key: Key) -> str:
+        return self._texts[key]  # type: ignore[index]
+
+    def _load(self, indexes: Sequence[int]) -> dict[int, StatementRecord]:  # type: ignore[override]
         if self._fetch is None:
             return {i: r for i in indexes if (r := self._records[i]) is not None}
         wanted = {self._ids[i]: i for i in indexes if self._alive[i]}
         fetched = self._fetch(list(wanted)) if wanted else {}
         return {wanted[sid]: rec for sid, rec in fetched.items() if sid in wanted}
-
-    def search(self, query: str, flt: SearchFilter | None = None, limit: int = 10) -> list[tuple[StatementRecord, float]]:
-        """Statements resembling `query` (any words), best first, within the filter; an empty query
-        with a speaker filter lists that speaker's latest statements."""
-        with self._lock:
-            pieces = [match_text(p) for p in (split_elisions(query) or [query])]
-            pieces = [p for p in pieces if p]
-            if not pieces:
-                return self._latest(flt, limit)
-            ranked = self._rank(pieces, flt, max(limit, self.settings.candidates))
-            if not ranked or ranked[0][1] < self.settings.widen_below:
-                ranked = _merge(ranked, self._rank(pieces, flt, self.settings.candidates, wide=True))
-            records = self._load([i for i, _ in ranked[: limit * 2]])
-            return [(records[i], score) for i, score in ranked if i in records][:limit]
 
     def _latest(self, flt: SearchFilter | None, limit: int) -> list[tuple[StatementRecord, float]]:
         if not flt or not flt.speaker:
@@ -446,200 +712,6 @@ class Matcher:
                     out.append(names[sid])
             return out
 
-    def check(self, quote: str, speaker: str | None = None, flt: SearchFilter | None = None) -> CheckResult:
-        """The verdict on one quote, optionally attributed to `speaker`; raises ValueError when the quote has no words."""
-        started = time.perf_counter()
-        with self._lock:
-            pieces = [match_text(p) for p in split_elisions(quote)]
-            pieces = [p for p in pieces if p]
-            if not pieces:
-                raise ValueError("the quote has no words to check")
-            result = self._check(quote, pieces, speaker or None, flt)
-        elapsed = (time.perf_counter() - started) * 1000.0
-        return replace(result, elapsed_ms=elapsed)
-
-    def _check(self, quote: str, pieces: list[str], speaker: str | None, flt: SearchFilter | None) -> CheckResult:
-        s = self.settings
-        ranked = self._rank(pieces, flt, s.candidates)
-        if not ranked or ranked[0][1] < self.settings.widen_below:
-            ranked = _merge(ranked, self._rank(pieces, flt, s.candidates, wide=True))
-        if not ranked or ranked[0][1] < self.settings.widen_below or self._short(pieces):
-            ranked = _merge(ranked, self._rank_common(pieces, flt, s.candidates))
-        if not ranked:
-            return CheckResult(quote, speaker, "unverified", 0.0)
-        top_score = ranked[0][1]
-        # Compare word by word only the few candidates that can matter.
-        head = [item for item in ranked[:8] if item[1] >= top_score - 10.0 or item[1] >= 95.0][:6]
-        records = self._load([i for i, _ in head])
-        candidates = [
-            _Candidate(i, score, records[i], self._compare(quote, pieces, records[i]))
-            for i, score in head
-            if i in records
-        ]
-        found = [c for c in candidates if self._is_source(c)]
-        if not found or all(c.comparison.level == "altered" for c in found):
-            spliced = self._splice(quote, pieces, ranked, records, speaker)
-            if spliced is not None:
-                return spliced
-        if not found:
-            return CheckResult(quote, speaker, "unverified", top_score, alternatives=self._alternatives(ranked, records, None))
-        return self._decide(quote, speaker, found, ranked, records)
-
-    def _is_source(self, c: _Candidate) -> bool:
-        # A real source covers most of the quote; words that merely recur across a few scattered
-        # changes (a different sentence on the same topic) do not make one.
-        if c.score < self.settings.unverified_below or c.comparison.coverage < self.settings.min_coverage:
-            return False
-        changes = sum(1 for d in c.comparison.differences if d.meaningful)
-        return changes <= 2 or c.comparison.coverage >= 0.8
-
-    def _compare(self, quote: str, pieces: Sequence[str], record: StatementRecord) -> Comparison:
-        # Most quotes are exact: when every piece's words occur in order, skip the word alignment.
-        text = f" {match_text(record.text)} "
-        position = 0
-        for piece in pieces:
-            found = text.find(f" {piece} ", position)
-            if found < 0:
-                return compare(quote, record.text, record.context_before, record.context_after)
-            position = found + len(piece) + 1
-        total = sum(len(piece.split()) for piece in pieces)
-        return Comparison("verified", (), total, total, -1, -1)
-
-    def _decide(
-        self,
-        quote: str,
-        speaker: str | None,
-        found: list[_Candidate],
-        ranked: list[tuple[int, float]],
-        records: dict[int, StatementRecord],
-    ) -> CheckResult:
-        def level(c: _Candidate) -> int:
-            return _LEVELS[c.comparison.level]
-
-        best_level = min(level(c) for c in found)
-        verdict_note: list[str] = []
-        if speaker and best_level <= 1:
-            matching = [c for c in found if level(c) <= 1]
-            own = [c for c in matching if c.record.speaker is None or self._is_speaker(speaker, c.record.speaker)]
-            pool = own or matching
-            misattributed = not own
-        else:
-            pool = [c for c in found if level(c) == best_level]
-            misattributed = False
-        pool_level = min(level(c) for c in pool)
-        pool = [c for c in pool if level(c) == pool_level]
-        top = max(c.score for c in pool)
-        same = [c for c in pool if c.score >= top - self.settings.same_words_within]
-        chosen = min(same, key=self._preference)
-        if len(same) > 1:
-            verdict_note.append(
-                f"earliest primary source preferred over {len(same) - 1} other statement"
-                + ("s" if len(same) > 2 else "")
-                + " with the same words"
-            )
-        comparison = chosen.comparison
-        verdict = "misattributed" if misattributed else comparison.level
-        if misattributed:
-            verdict_note.append(f"said by {chosen.record.speaker}, not {speaker}")
-        elif speaker and chosen.record.speaker is None:
-            verdict_note.append("the statement's speaker is not known")
-        elif speaker and comparison.level == "altered" and not self._is_speaker(speaker, chosen.record.speaker):
-            verdict_note.append(f"also, the statement is by {chosen.record.speaker}, not {speaker}")
-        return CheckResult(
-            quote,
-            speaker,
-            verdict,  # type: ignore[arg-type]
-            chosen.score,
-            match=chosen.record,
-            differences=comparison.differences,
-            alternatives=self._alternatives(ranked, records, chosen.index),
-            note="; ".join(verdict_note) or None,
-        )
-
-    def _preference(self, c: _Candidate) -> tuple[int, int, float, int]:
-        date = _date_number(c.record.effective_date) or 99999999
-        return (_KIND_RANK.get(c.record.source.kind, 2), date, -c.score, c.index)
-
-    def _alternatives(
-        self, ranked: list[tuple[int, float]], records: dict[int, StatementRecord], chosen: int | None
-    ) -> tuple[Alternative, ...]:
-        # Somewhat below the match threshold: other reports and near wordings, not mere shared phrases.
-        floor = self.settings.unverified_below - 10.0
-        wanted = [(i, sc) for i, sc in ranked[: self.settings.alternatives + 1] if i != chosen and sc >= floor]
-        wanted = wanted[: self.settings.alternatives]
-        missing = [i for i, _ in wanted if i not in records]
-        if missing:
-            records = {**records, **self._load(missing)}
-        return tuple(Alternative(records[i], sc) for i, sc in wanted if i in records)
-
-    def _splice(
-        self,
-        quote: str,
-        pieces: Sequence[str],
-        ranked: list[tuple[int, float]],
-        records: dict[int, StatementRecord],
-        speaker: str | None,
-    ) -> CheckResult | None:
-        """A quote made of the words of two statements: altered, unless they follow each other in one source."""
-        qwords = [w for piece in pieces for w in piece.split()]
-        if len(qwords) < 8:
-            return None
-        hits: list[tuple[int, set[int]]] = []
-        for i, _ in ranked[:_SPLICE_CANDIDATES]:
-            covered = _covered(qwords, self._texts[i].split())
-            if len(covered) >= 3:
-                hits.append((i, covered))
-        best: tuple[int, int, int] | None = None
-        need = 0.85 * len(qwords)
-        for a, cov_a in hits:
-            if len(cov_a) >= need:
-                return None  # one statement holds the quote: not a splice
-            for b, cov_b in hits:
-                if a == b or len(cov_b - cov_a) < _SPLICE_PART or len(cov_a) < len(cov_b):
-                    continue
-                union = len(cov_a | cov_b)
-                if union >= need and (best is None or union > best[2]):
-                    best = (a, b, union)
-        if best is None:
-            return None
-        a, b, _ = best
-        loaded = {**records, **self._load([i for i in (a, b) if i not in records])}
-        if a not in loaded or b not in loaded:
-            return None
-        first, second = loaded[a], loaded[b]
-        if _adjacent(first, second):
-            ordered = sorted((first, second), key=lambda r: r.position)
-            joined = replace(ordered[0], text=f"{ordered[0].text} {ordered[1].text}", context_after=ordered[1].context_after)
-            comparison = compare(quote, joined.text)
-            if comparison.level != "altered":
-                verdict = comparison.level
-                note = "the quote spans two consecutive statements"
-                if speaker and first.speaker and not self._is_speaker(speaker, first.speaker):
-                    verdict, note = "misattributed", f"{note}; said by {first.speaker}, not {speaker}"
-                return CheckResult(
-                    quote, speaker, verdict, quote_score(pieces, match_text(joined.text)),  # type: ignore[arg-type]
-                    match=joined, differences=comparison.differences,
-                    alternatives=(Alternative(second, quote_score(pieces, match_text(second.text))),), note=note,
-                )
-        comparison = compare(quote, first.text)
-        differences = tuple(
-            replace(d, reason="splice", meaningful=True) if d.kind == "insert" and len(d.quoted.split()) >= 2 else d
-            for d in comparison.differences
-        )
-        if not any(d.reason == "splice" for d in differences):
-            differences += (Difference("insert", second.text, "", True, "splice"),)
-        return CheckResult(
-            quote,
-            speaker,
-            "altered",
-            quote_score(pieces, match_text(first.text)),
-            match=first,
-            differences=differences,
-            alternatives=(Alternative(second, quote_score(pieces, match_text(second.text))),),
-            note=f"words spliced together from two different statements (the other: {second.id})",
-        )
-
-
 def _covered(quote_words: list[str], statement_words: list[str]) -> set[int]:
     """Quote word positions inside runs of at least three words found contiguously in the statement."""
     grams = {tuple(statement_words[i : i + 3]) for i in range(len(statement_words) - 2)}
@@ -656,7 +728,7 @@ def _adjacent(a: StatementRecord, b: StatementRecord) -> bool:
     return same_source and abs(a.position - b.position) == 1
 
 
-def _merge(first: list[tuple[int, float]], second: list[tuple[int, float]]) -> list[tuple[int, float]]:
+def _merge(first: list[tuple[Key, float]], second: list[tuple[Key, float]]) -> list[tuple[Key, float]]:
     seen = dict(first)
     for i, score in second:
         seen.setdefault(i, score)

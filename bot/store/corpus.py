@@ -30,6 +30,7 @@ from bot.store.reviews import ReviewLog, lookup_scope, report_scope
 from bot.store.rows import audit_entry, row_json, source_info, source_json, statement_record, stored_json
 from bot.store.speakers import SpeakerResolver
 from bot.store.tables import AuditRow, DocumentRow, LookupRow, ReportRow, SourceRow, SpeakerAliasRow, SpeakerRow, StatementRow, utcnow
+from bot.store.trigram import write_norms
 from bot.store.validation import BAD_TEXT, LIMITS, check_document, check_record, check_text
 
 _CHUNK = 500  # ids per IN (...) query: well under SQLite's parameter limit
@@ -42,6 +43,8 @@ class CorpusStore(ReviewLog):
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._writer = writer(engine)
+        # PostgreSQL keeps each statement's matching key for the pg_trgm backend (bot/store/trigram.py).
+        self._norms = engine.dialect.name == "postgresql"
 
     # -- sessions -----------------------------------------------------------------------------
 
@@ -170,6 +173,8 @@ class CorpusStore(ReviewLog):
             for start in range(0, len(rows), _CHUNK):
                 # Core executemany: the ORM bulk path costs twice as much for the same rows.
                 connection.execute(table.insert(), rows[start : start + _CHUNK])
+            if self._norms:
+                write_norms(connection, {row["id"]: row["text"] for row in rows})
             added = [row["id"] for row in rows if not row["removed"]]
             gone = [sid for sid in removed_ids if sid not in wanted or sid in present]
             # The stored rows themselves go into the log too, so replaying it rebuilds the corpus (bot/store/replay.py).
@@ -331,6 +336,8 @@ class CorpusStore(ReviewLog):
             )
             session.add(row)
             session.flush()
+            if self._norms:
+                write_norms(session.connection(), {sid: record.text})
             created = statement_record(row, src)
             session.add(
                 AuditRow(
@@ -400,6 +407,8 @@ class CorpusStore(ReviewLog):
             if result.rowcount != 1:  # type: ignore[attr-defined]
                 session.rollback()
                 raise ConflictError(f"statement {statement_id_} was changed by someone else; reload it and try again")
+            if self._norms and changes.get("text"):
+                write_norms(session.connection(), {row.id: changes["text"]})
             session.expire_all()
             after = self._require(session, row.id)
             stored = session.get(StatementRow, row.id)

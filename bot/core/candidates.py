@@ -1,0 +1,108 @@
+"""Candidates from outside the process: the matcher's rerank and verdicts over a candidate function.
+
+For corpora too large for each process's memory, an adapter (e.g. PostgreSQL pg_trgm, see
+bot/store/trigram.py) finds candidate statements and `CandidateMatcher` does what the in-memory
+`Matcher` does with them: the same `quote` score rerank, the same verdicts, alternatives and splice
+detection. The core stays pure: it only ever sees a callable and plain values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.config import MatchingSettings
+from bot.core.matcher import _FIRST_TIER, _STRONG, BaseMatcher, Fetch, Key, quote_score
+from bot.core.model import CheckResult, SearchFilter, StatementRecord
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateQuery:
+    """What a candidate function is asked for: statements resembling `pieces` (match texts; empty
+    for a speaker's latest statements), within `flt`, at most `limit`, best first. `wide` is the
+    second, looser pass made when the first found nothing good."""
+
+    pieces: tuple[str, ...]
+    flt: SearchFilter | None
+    limit: int
+    wide: bool = False
+
+
+# (statement id, match text of the statement), best first, already filtered by `flt`.
+CandidateFunction = Callable[[CandidateQuery], Sequence[tuple[str, str]]]
+SpeakerNames = Callable[[str, "int | None", int], Sequence[str]]
+
+
+class CandidateMatcher(BaseMatcher):
+    """Verdicts over candidates an adapter supplies; nothing of the corpus is held in memory.
+
+    Adding and removing statements are no-ops: the adapter's index is the database itself, so a
+    statement written by any process is a candidate at once.
+    """
+
+    def __init__(
+        self,
+        candidates: CandidateFunction,
+        fetch: Fetch,
+        settings: MatchingSettings | None = None,
+        speaker_names: SpeakerNames | None = None,
+    ) -> None:
+        """`fetch` loads full records by id; `speaker_names(prefix, guild_id, limit)` serves autocomplete."""
+        super().__init__(settings)
+        self._candidates = candidates
+        self._fetch = fetch
+        self._speaker_names = speaker_names
+        # Match texts of the candidates of the lookup in progress (lookups are serialised by the lock).
+        self._seen: dict[Key, str] = {}
+
+    def __len__(self) -> int:
+        return 0  # nothing is held here; the corpus size is the database's
+
+    def add(self, statement: StatementRecord) -> None:
+        """Nothing to do: the database-side index already holds it."""
+
+    def add_many(self, statements: Iterable[StatementRecord]) -> None:
+        """Nothing to do: the database-side index already holds them."""
+
+    def remove(self, statement_id: str) -> None:
+        """Nothing to do: the candidate function skips removed statements."""
+
+    def check(self, quote: str, speaker: str | None = None, flt: SearchFilter | None = None) -> CheckResult:
+        with self._lock:
+            self._seen.clear()
+            return super().check(quote, speaker, flt)
+
+    def search(self, query: str, flt: SearchFilter | None = None, limit: int = 10) -> list[tuple[StatementRecord, float]]:
+        with self._lock:
+            self._seen.clear()
+            return super().search(query, flt, limit)
+
+    def _rank(self, pieces: Sequence[str], flt: SearchFilter | None, limit: int, wide: bool = False) -> list[tuple[Key, float]]:
+        found = self._candidates(CandidateQuery(tuple(pieces), flt, limit * (2 if wide else 1), wide))
+        self._seen.update(found)
+        order = [sid for sid, _ in found]
+        # As in memory: candidates come best first, so a strong match among the first few ends the rerank.
+        scored = [(sid, quote_score(pieces, self._seen[sid])) for sid in order[:_FIRST_TIER]]
+        if not scored or max(sc for _, sc in scored) < _STRONG:
+            scored += [(sid, quote_score(pieces, self._seen[sid])) for sid in order[_FIRST_TIER:]]
+        scored.sort(key=lambda item: -item[1])
+        return scored  # type: ignore[return-value]
+
+    def _text(self, key: Key) -> str:
+        return self._seen.get(key, "")
+
+    def _load(self, keys: Sequence[Key]) -> dict[Key, StatementRecord]:
+        wanted = [str(k) for k in keys]
+        return dict(self._fetch(wanted)) if wanted else {}
+
+    def _latest(self, flt: SearchFilter | None, limit: int) -> list[tuple[StatementRecord, float]]:
+        if not flt or not flt.speaker:
+            return []
+        ids = [sid for sid, _ in self._candidates(CandidateQuery((), flt, limit))]
+        records = self._load(ids)
+        return [(records[sid], 100.0) for sid in ids if sid in records]
+
+    def speakers(self, prefix: str = "", guild_id: int | None = None, limit: int = 25) -> list[str]:
+        if self._speaker_names is None:
+            return []
+        return list(self._speaker_names(prefix, guild_id, limit))
