@@ -23,6 +23,8 @@ from bot.store.database import StoreError
 log = logging.getLogger(__name__)
 
 _BACKFILL_BATCH = 5000
+# With a speaker filter, a speaker with at most this many statements is ranked whole (as in memory).
+_SCAN_LIMIT = 20000
 
 
 class TrigramUnavailable(StoreError):
@@ -105,12 +107,20 @@ class TrigramCandidates:
                 where.append(f"{day} <= :hi")
                 params["hi"] = _bound(flt.date_to, "9")
         with self.engine.begin() as conn:
+            scan = False
             if flt and flt.speaker:
                 ids = _speaker_ids(conn, flt.speaker)
                 if not ids:
                     return []
                 where.append("st.speaker_id = ANY(:speakers)")
                 params["speakers"] = ids
+                # As the in-memory index: a speaker with few statements has each of them ranked,
+                # however few words they share with the query.
+                owned = conn.execute(
+                    text("SELECT count(*) FROM (SELECT 1 FROM statements WHERE speaker_id = ANY(:speakers) LIMIT :cap) s"),
+                    {"speakers": ids, "cap": _SCAN_LIMIT + 1},
+                ).scalar()
+                scan = int(owned or 0) <= _SCAN_LIMIT
             if not query.pieces:
                 sql = (
                     f"SELECT st.id, st.norm FROM statements st {join} WHERE {' AND '.join(where)} "
@@ -120,9 +130,11 @@ class TrigramCandidates:
             params["q"] = " ".join(query.pieces)
             threshold = self.threshold * (2 / 3 if query.wide else 1)
             conn.execute(text("SELECT set_config('pg_trgm.word_similarity_threshold', :t, true)"), {"t": str(threshold)})
+            if not scan:
+                where.append(f":q {self._operator} st.norm")
             sql = (
                 f"SELECT st.id, st.norm FROM statements st {join} "
-                f"WHERE {' AND '.join(where)} AND :q {self._operator} st.norm "
+                f"WHERE {' AND '.join(where)} "
                 f"ORDER BY {self._similarity}(:q, st.norm) DESC LIMIT :n"
             )
             return [(sid, norm) for sid, norm in conn.execute(text(sql), params)]
