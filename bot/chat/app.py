@@ -19,6 +19,7 @@ from bot.config import Settings, SettingsError
 
 from .cooldowns import LookupLimiter
 from .errors import QuoteTree
+from .forbidden import ForbiddenGuard
 from .redact import install_redaction
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ class QuoteBot(commands.Bot):
         self.limiter = LookupLimiter(settings.discord.lookup_rate, settings.discord.lookup_cooldown)
         self.run_jobs = jobs
         self.scheduler: Any = None
+        self.digest_guard = ForbiddenGuard("The daily digest")
 
     async def setup_hook(self) -> None:
         """Load the cogs (and start the scheduled jobs when asked); the command tree is not synced here."""
@@ -86,8 +88,15 @@ class QuoteBot(commands.Bot):
         await super().close()
 
     async def post_digest(self, text: str) -> None:
-        """Send the moderators' daily digest (already escaped by the job) to the configured channel."""
-        channel_id = self.settings.jobs.digest_channel_id
+        """Send the moderators' daily digest (already escaped by the job) to the configured channel.
+
+        After three 403s in a row it stops asking Discord (PathDisabled, which the job records) until
+        the job settings change.
+        """
+        jobs = self.settings.jobs
+        await self.digest_guard.run(jobs, lambda: self._send_digest(jobs.digest_channel_id, text))
+
+    async def _send_digest(self, channel_id: int, text: str) -> None:
         channel = self.get_channel(channel_id) or await self.fetch_channel(channel_id)
         for start in range(0, min(len(text), 4 * MESSAGE_MAX), MESSAGE_MAX):
             await channel.send(text[start : start + MESSAGE_MAX], suppress_embeds=True)  # type: ignore[union-attr]
