@@ -5,6 +5,7 @@ only), ingestion speed per backend, and lookup latency through the service. No a
 
     python bench/startup.py                      # SQLite in a temporary folder
     python bench/startup.py --db postgresql+psycopg://postgres@127.0.0.1:5432/test
+    python bench/startup.py --statements 1000000   # database -> ready at 10^6 (cold and from the snapshot)
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +34,13 @@ def main() -> int:
     parser.add_argument("--db", help="database URL (default: a fresh SQLite file); must be empty")
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--statements", type=int, default=0,
+                        help="instead: fill a database with this many statements (real, then synthetic) and time "
+                             "database -> ready, cold and from the index snapshot")
+    parser.add_argument("--keep", type=Path, help="with --statements: keep/reuse the SQLite database at this path")
     args = parser.parse_args()
+    if args.statements:
+        return scale(args.statements, args.db, args.keep)
     with tempfile.TemporaryDirectory() as tmp:
         url = args.db or f"sqlite:///{Path(tmp) / 'bench.sqlite'}"
         files, _ = collect_files([args.corpus])
@@ -72,6 +80,111 @@ def main() -> int:
         service.close()
     print(f"({len(files)} corpus files under {args.corpus})")
     return 0
+
+
+def scale(size: int, url: str | None, keep: Path | None) -> int:
+    """Database -> ready at `size` statements: a full build (first start, then the snapshot is
+    saved), a start from the snapshot with changes made while down, each in a fresh interpreter."""
+    import subprocess
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import datasets
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = keep or Path(tmp) / "scale.sqlite"
+        url = url or f"sqlite:///{path}"
+        store = CorpusStore(make_engine(url))
+        have = store.count()
+        if have and have != size:
+            print(f"{url} holds {have:,} statements, not {size:,}: give an empty database", file=sys.stderr)
+            return 2
+        if not have:
+            started = time.perf_counter()
+            _fill(store, size, datasets)
+            print(f"filled {url.split('/')[-1]} with {store.count():,} statements in {time.perf_counter() - started:.0f} s")
+        store.engine.dispose()
+        snapshots = Path(tmp) / "snapshots"
+        env = {"QUOTECHECK_DATABASE_URL": url, "QUOTECHECK_MATCHING_SNAPSHOT_DIR": str(snapshots)}
+        cold = _start(env, changes=0)
+        print(f"database -> ready, full build (no snapshot yet): {cold['ready']:.1f} s "
+              f"(of which interpreter and imports {cold['imports']:.1f} s); then the snapshot was saved in {cold['saved']:.1f} s")
+        for changes in (0, 1000):
+            warm = _start(env, changes=changes)
+            print(f"database -> ready from the snapshot, {changes:,} changes made while down: {warm['ready']:.1f} s "
+                  f"(interpreter and imports {warm['imports']:.1f} s; target <= 15 s at 10^6); "
+                  f"first lookup {warm['lookup_ms']:.0f} ms, verdict {warm['verdict']}")
+        size_mb = sum(f.stat().st_size for f in snapshots.iterdir()) / 2**20
+        print(f"snapshot size: {size_mb:,.0f} MB for {size:,} statements ({size_mb * 2**20 / size:,.0f} bytes/statement)")
+    return 0
+
+
+def _fill(store: CorpusStore, size: int, datasets: object) -> None:
+    from bot.core.model import ParsedDocument, SourceInfo
+
+    real = list(datasets.sotu()) + list(datasets.debates())  # type: ignore[attr-defined]
+    chain = [*real[:size]]
+    if len(chain) < size:
+        chain += list(datasets.quotes500k(limit=size - len(chain)))  # type: ignore[attr-defined]
+    if len(chain) < size:
+        chain += list(datasets.synthetic([s.text for s in real[:50000]], size - len(chain)))  # type: ignore[attr-defined]
+    chunk = 20000
+    for n, lo in enumerate(range(0, size, chunk)):
+        # One source per chunk: the benchmark times start-up, not the creation of 10^5 source rows.
+        source = SourceInfo(title=f"bench chunk {n}", kind="statements", date="2020-01-01")
+        records = tuple(replace(r, source=source, id=None, position=lo + k) for k, r in enumerate(chain[lo : lo + chunk]))
+        store.ingest_document(ParsedDocument(source, records), origin=f"bench/{n}", content_hash=f"h{n}")
+
+
+_CHILD = r"""
+import json, sys, time
+t0 = time.perf_counter()
+from bot.config import load_settings
+from bot.core.model import SourceInfo, StatementRecord
+from bot.service import QuoteService
+from bot.store.corpus import CorpusStore
+from bot.store.database import make_engine
+imports = time.perf_counter() - t0
+settings = load_settings()
+changes = int(sys.argv[1])
+if changes:  # made while no bot runs, straight into the database (not part of the start-up time)
+    store = CorpusStore(make_engine(settings.resolved_database_url))
+    for k in range(changes):
+        store.add_statement(StatementRecord(text=f"Change number {k} made while the bot was down, {k * 7} words later",
+                                            speaker="Bench", source=SourceInfo(kind="transcript")), actor="bench", guild_id=None)
+    store.engine.dispose()
+saving = [0.0]
+plain_save = QuoteService.save_snapshot
+def timed_save(self):
+    t = time.perf_counter()
+    try:
+        return plain_save(self)
+    finally:
+        saving[0] += time.perf_counter() - t
+QuoteService.save_snapshot = timed_save
+t2 = time.perf_counter()
+service = QuoteService.open(settings, progress=False)
+ready = time.perf_counter()
+quote = "Change number 3 made while the bot was down" if changes else "the state of the union is strong"
+result = service.check(quote, log_lookup=False)
+lookup = time.perf_counter()
+service.close()
+print(json.dumps({"imports": imports, "ready": imports + ready - t2, "saved": saving[0], "lookup_ms": (lookup - ready) * 1000,
+                  "verdict": result.verdict, "statements": len(service.matcher)}))
+"""
+
+
+def _start(env: dict[str, str], changes: int) -> dict[str, float]:
+    import json
+    import os
+    import subprocess
+
+    started = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", _CHILD, str(changes)], env={**os.environ, **env}, cwd=ROOT,
+                         capture_output=True, text=True, check=True)
+    total = time.perf_counter() - started
+    values = json.loads(out.stdout.strip().splitlines()[-1])
+    values["total"] = total
+    return values
 
 
 if __name__ == "__main__":
