@@ -116,15 +116,7 @@ def create_bot(service: Any, settings: Settings, *, jobs: bool = False, **client
     """
     point_at(settings.discord.api_base, settings.discord.gateway_url)
     install_redaction()  # before the first request: URLs with interaction tokens are logged at DEBUG
-    shard_count = settings.discord.shard_count
-    try:  # from QUOTECHECK_DISCORD_SHARD_IDS=0,2 the ids arrive as strings
-        shard_ids = tuple(int(shard) for shard in settings.discord.shard_ids)
-    except ValueError:
-        raise SettingsError(f"discord.shard_ids must be whole numbers: {settings.discord.shard_ids!r}") from None
-    if shard_ids and not shard_count:
-        raise SettingsError("discord.shard_ids needs discord.shard_count (the total number of shards)")
-    if any(not 0 <= shard < shard_count for shard in shard_ids):
-        raise SettingsError(f"discord.shard_ids must lie in 0..{shard_count - 1}")
+    shard_count, shard_ids = shard_setting(settings)
     if shard_count and len(shard_ids) == 1:
         client_kwargs.setdefault("shard_count", shard_count)
         client_kwargs.setdefault("shard_id", shard_ids[0])
@@ -136,6 +128,20 @@ def create_bot(service: Any, settings: Settings, *, jobs: bool = False, **client
             client_kwargs.setdefault("shard_ids", list(shard_ids))
         return ShardedQuoteBot(service, settings, jobs=jobs, **client_kwargs)
     return QuoteBot(service, settings, jobs=jobs, **client_kwargs)
+
+
+def shard_setting(settings: Settings) -> tuple[int, tuple[int, ...]]:
+    """The total number of shards (0: no sharding) and the ids this process runs; SettingsError if they clash."""
+    shard_count = settings.discord.shard_count
+    try:  # from QUOTECHECK_DISCORD_SHARD_IDS=0,2 the ids arrive as strings
+        shard_ids = tuple(int(shard) for shard in settings.discord.shard_ids)
+    except ValueError:
+        raise SettingsError(f"discord.shard_ids must be whole numbers: {settings.discord.shard_ids!r}") from None
+    if shard_ids and not shard_count:
+        raise SettingsError("discord.shard_ids needs discord.shard_count (the total number of shards)")
+    if any(not 0 <= shard < shard_count for shard in shard_ids):
+        raise SettingsError(f"discord.shard_ids must lie in 0..{shard_count - 1}")
+    return shard_count, shard_ids
 
 
 def configure_logging(level: str) -> None:

@@ -19,12 +19,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import discord
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core.model import Alternative, CheckResult, StatementRecord
 from bot.store.buttons import ButtonRef, ButtonRefs
 
 from .embeds import alternatives_embed, context_embed, notice, search_page_embed
 from .errors import UserFacingError, reply_failure
+from .safety import cap, storable
 from .views import SafeModal, actor_name
 
 if TYPE_CHECKING:
@@ -248,9 +250,9 @@ class ReportModal(SafeModal, title="Report a problem"):
         subject = self.subject
         report = await asyncio.to_thread(
             bot.service.report,
-            quote=subject.quote, reporter=actor_name(interaction.user), guild_id=self.guild_id,
-            speaker=subject.speaker, statement_id=subject.statement_id, verdict=subject.verdict,
-            note=self.note.value[:1000], interaction_id=str(interaction.id),
+            quote=storable(subject.quote), reporter=actor_name(interaction.user), guild_id=self.guild_id,
+            speaker=storable(subject.speaker) if subject.speaker else None, statement_id=subject.statement_id,
+            verdict=subject.verdict, note=storable(cap(self.note.value, 1000)), interaction_id=str(interaction.id),
         )
         await interaction.followup.send(
             embed=notice(f"Thank you: report #{report.id} is in the moderators' review queue."), ephemeral=True
@@ -265,14 +267,14 @@ async def result_view(bot: QuoteBot, result: CheckResult, interaction: discord.I
         "statement_id": result.match.id if result.match else None,
         "alternatives": [[alt.statement.id, round(alt.score, 1)] for alt in result.alternatives[:ALTERNATIVES_KEPT]],
     }
-    ref = await asyncio.to_thread(button_refs(bot).save, RESULT_KIND, payload, guild_id=interaction.guild_id,
-                                  user_id=interaction.user.id)
+    ref = await _save(bot, RESULT_KIND, payload, interaction)
     view = discord.ui.View(timeout=None)
     if result.match is not None and result.match.id and len(result.match.id) <= 64:
         view.add_item(ContextButton(result.match.id))
-    if result.alternatives:
-        view.add_item(AlternativesButton(ref))
-    view.add_item(ReportButton(ref))
+    if ref is not None:
+        if result.alternatives:
+            view.add_item(AlternativesButton(ref))
+        view.add_item(ReportButton(ref))
     return view
 
 
@@ -280,10 +282,20 @@ async def new_search(bot: QuoteBot, interaction: discord.Interaction, query: str
                      hits: Sequence[tuple[StatementRecord, float]]) -> tuple[discord.Embed, discord.ui.View]:
     """The first page of a search and its pager; the hits are stored so later pages show the same results."""
     payload = {"query": query, "hits": [[statement.id, round(score, 1)] for statement, score in hits]}
-    ref = await asyncio.to_thread(button_refs(bot).save, SEARCH_KIND, payload, guild_id=interaction.guild_id,
-                                  user_id=interaction.user.id)
+    ref = await _save(bot, SEARCH_KIND, payload, interaction)
     pages = _page_count(len(hits))
-    return search_page_embed(query, list(hits[:PER_PAGE]), 0, PER_PAGE, len(hits)), _pager(ref, 0, pages)
+    embed = search_page_embed(query, list(hits[:PER_PAGE]), 0, PER_PAGE, len(hits))
+    return embed, (_pager(ref, 0, pages) if ref is not None else discord.ui.View(timeout=None))
+
+
+async def _save(bot: QuoteBot, kind: str, payload: dict[str, Any], interaction: discord.Interaction) -> str | None:
+    """Store a payload for buttons; None when the database refuses, so the answer goes out without those buttons."""
+    try:
+        return await asyncio.to_thread(button_refs(bot).save, kind, payload, guild_id=interaction.guild_id,
+                                       user_id=interaction.user.id)
+    except SQLAlchemyError as exc:
+        log.warning("buttons not stored, sent without them: %s", str(exc).splitlines()[0] if str(exc) else exc)
+        return None
 
 
 async def search_page(bot: QuoteBot, stored: ButtonRef, page: int, guild_id: int | None) -> tuple[discord.Embed, discord.ui.View]:

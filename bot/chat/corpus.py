@@ -23,7 +23,7 @@ from bot.ingest import decode
 from bot.store.records import Report, UnverifiedQuote
 
 from . import corpus_embeds
-from .embeds import notice
+from .embeds import notice, plural
 from .errors import NotModerator, UserFacingError
 from .safety import cap, id_code
 from .views import AddStatementModal, EditStatementModal, ImportConfirmView, ReviewView, actor_name
@@ -85,7 +85,7 @@ class Corpus(commands.GroupCog, group_name="corpus", group_description="Manage t
         known = await asyncio.to_thread(self.bot.service.known_document, origin, content_hash, interaction.guild_id)
         if known is not None:
             await interaction.followup.send(
-                embed=notice(f"This file was imported before ({known} statements); nothing to do."), ephemeral=True)
+                embed=notice(f"This file was imported before ({plural(known, 'statement')}); nothing to do."), ephemeral=True)
             return
         doc = await asyncio.to_thread(parse_document, file.filename, decode(data))
         if not doc.statements:

@@ -9,7 +9,7 @@ import discord
 from bot.core.model import ParsedDocument
 from bot.store.records import AuditEntry, CorpusStats, DocumentOutcome, Report, UnverifiedQuote
 
-from .embeds import DESCRIPTION_MAX, source_text
+from .embeds import DESCRIPTION_MAX, plural, source_text
 from .safety import cut, id_plain, safe
 
 PREVIEW_ITEMS = 10
@@ -18,7 +18,7 @@ PREVIEW_ITEMS = 10
 def import_preview_embed(filename: str, doc: ParsedDocument) -> discord.Embed:
     """The statements found in an attachment, before anything is stored."""
     count = len(doc.statements)
-    embed = discord.Embed(title=f"Import: {count} statements found", colour=discord.Colour.gold())
+    embed = discord.Embed(title=f"Import: {plural(count, 'statement')} found", colour=discord.Colour.gold())
     src = doc.source
     head = [f"File: {safe(filename, 120)}", f"Kind: {src.kind}"]
     if src.title:
@@ -40,9 +40,9 @@ def import_preview_embed(filename: str, doc: ParsedDocument) -> discord.Embed:
 def import_done_embed(outcome: DocumentOutcome) -> discord.Embed:
     """What the confirmed import changed."""
     if outcome.status == "skipped":
-        text = f"Nothing new: this file was imported before ({outcome.skipped} statements already present)."
+        text = f"Nothing new: this file was imported before ({plural(outcome.skipped, 'statement')} already present)."
     else:
-        text = f"Imported {outcome.added} statements"
+        text = f"Imported {plural(outcome.added, 'statement')}"
         if outcome.skipped:
             text += f" ({outcome.skipped} already present)"
         if outcome.removed:

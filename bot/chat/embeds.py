@@ -37,6 +37,11 @@ TITLES = {
 }
 
 
+def plural(count: int, noun: str) -> str:
+    """'1 statement', '3 statements' (regular English plurals only)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def _field(embed: discord.Embed, name: str, value: str, *, inline: bool = False) -> None:
     # Discord refuses empty field values, so a part with nothing to show is left out.
     if value.strip():
@@ -190,7 +195,7 @@ def search_page_embed(query: str, page_hits: Sequence[tuple[StatementRecord, flo
             f"{id_code(st.id)} · {title or st.source.kind} · score {score:.0f}"
         )
     embed.description = cut("\n\n".join(lines), DESCRIPTION_MAX)
-    embed.set_footer(text=f"Page {page + 1}/{pages} · {total} results")
+    embed.set_footer(text=f"Page {page + 1}/{pages} · {plural(total, 'result')}")
     return embed
 
 

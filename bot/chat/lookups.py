@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.claims import find_claims
 from bot.core.model import CheckResult, SearchFilter
 
 from .embeds import compact_result_embed, fit, result_embed, statement_embed
@@ -20,8 +21,10 @@ from .buttons import new_search, result_view
 if TYPE_CHECKING:
     from .app import QuoteBot
 
-MESSAGE_MAX = 4000  # a message's content is at most 4,000 characters (Nitro); anything beyond is not read
+MESSAGE_READ_MAX = 4000  # a message's content is at most 4,000 characters (Nitro); anything beyond is not read
 CLAIMS_MAX = 5
+# The embeds of one reply share Discord's 6,000 characters; the rest of the budget is for the heading.
+CLAIMS_EMBED_BUDGET = 5800
 SEARCH_MAX = 50
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -50,16 +53,16 @@ def date_bound(raw: str | None, *, end: bool) -> str | None:
     return f"{year}-{'12-31' if end else '01-01'}"
 
 
-def find_quotations(text: str) -> list[tuple[str, str | None]]:
-    """The quotations in a chat message, with the speaker named next to them when there is one."""
-    try:
-        from bot.core.claims import find_claims  # type: ignore[import-not-found]
-    except ImportError:
-        # Until the chat-message claim finder exists, the article quote extractor does the job.
-        from bot.core.extract import extract_quotes
-
-        return [(q.text, q.speaker) for q in extract_quotes(text) if not q.scare]
-    return list(find_claims(text))
+def claims_to_check(text: str) -> tuple[list[tuple[str, str | None]], int]:
+    """The quotations of a chat message worth checking (at most CLAIMS_MAX, each within the quote limit,
+    with the speaker named next to it), and how many quotations the message holds in all."""
+    found = find_claims(text)
+    usable = []
+    for quote, speaker in found:
+        quote = cap(quote, QUOTE_MAX)
+        if not check_quote(quote):
+            usable.append((quote, cap(speaker, 100) if speaker else None))
+    return usable[:CLAIMS_MAX], len(found)
 
 
 class Lookups(commands.Cog):
@@ -105,21 +108,18 @@ class Lookups(commands.Cog):
 
     async def verify_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
         """Check every quotation in a message."""
-        text = cap(message.content or "", MESSAGE_MAX)
+        text = cap(message.content or "", MESSAGE_READ_MAX)
         await defer_public(interaction)
-        found = await asyncio.to_thread(find_quotations, text)
-        if not found:
+        claims, found = await asyncio.to_thread(claims_to_check, text)
+        if not claims:
             raise UserFacingError("I found no quotation in that message.")
-        chosen = [(cap(q, QUOTE_MAX), cap(s, 100) if s else None) for q, s in found if not check_quote(cap(q, QUOTE_MAX))]
-        chosen = chosen[:CLAIMS_MAX]
-        if not chosen:
-            raise UserFacingError("I found no quotation in that message.")
-        results = await asyncio.to_thread(self._check_all, chosen, interaction.guild_id)
-        budget = 5800 // len(results)
-        embeds = fit([compact_result_embed(r, budget=min(budget - 100, 2000)) for r in results])
+        results = await asyncio.to_thread(self._check_all, claims, interaction.guild_id)
+        # Each result gets an equal share, less room for its title and colour.
+        share = min(CLAIMS_EMBED_BUDGET // len(results) - 100, 2000)
+        embeds = fit([compact_result_embed(r, budget=share) for r in results])
         head = f"Checked {len(results)} quotation{'s' if len(results) > 1 else ''} from {message.jump_url}"
-        if len(found) > len(chosen):
-            head += f" (the first {len(chosen)} of {len(found)})"
+        if found > len(claims):
+            head += f" (the first {len(claims)} of {found})"
         await interaction.followup.send(content=head, embeds=embeds)
         answered(interaction)
 

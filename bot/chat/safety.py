@@ -35,6 +35,18 @@ def clean(text: str) -> str:
     return _BLANK_LINES.sub("\n\n", _INVISIBLE.sub("", text))
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # in a Python str any of these is unpaired
+
+
+def storable(text: str) -> str:
+    """`text` as the database can hold it: control characters dropped, lone surrogates replaced by U+FFFD.
+
+    For text passed on rather than checked (a reported quote), where refusing it would help nobody.
+    """
+    return _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
+
+
 def escape(text: str) -> str:
     """Backslash-escape every markdown and mention character, in one linear pass."""
     return _SPECIAL.sub(r"\\\1", text)

@@ -21,7 +21,7 @@ from bot.core.model import ParsedDocument, SourceInfo, StatementRecord
 from bot.store.records import Report, UnverifiedQuote
 
 from . import corpus_embeds
-from .embeds import notice
+from .embeds import notice, plural
 from .errors import InputError, reply_error, reply_failure
 from .safety import QUOTE_MAX, cap, id_code, safe_url
 
@@ -219,6 +219,29 @@ class ImportConfirmView(SafeView):
         await interaction.response.edit_message(embed=notice("Import cancelled: nothing was added."), view=None)
 
 
+SELECT_OPTIONS_MAX = 25  # Discord's limit on a select's options
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _report_select(reports: Sequence[Report]) -> discord.ui.Select[Any]:
+    """A select of open reports, each labelled with its number and quote, described by its note or verdict."""
+    options = [discord.SelectOption(label=cap(f"#{r.id}: {_one_line(r.quote)}", 100), value=str(r.id),
+                                    description=cap(r.note or r.verdict or "", 100) or None)
+               for r in reports]
+    return discord.ui.Select(placeholder="Mark a report as resolved…", options=options)
+
+
+def _unverified_select(unverified: Sequence[UnverifiedQuote]) -> discord.ui.Select[Any]:
+    """A select of the quotes most checked without a match (the value is the position in the list)."""
+    options = [discord.SelectOption(label=cap(_one_line(u.quote) or "(blank)", 100), value=str(i),
+                                    description=f"checked {plural(u.count, 'time')}")
+               for i, u in enumerate(unverified)]
+    return discord.ui.Select(placeholder="Add a statement for a quote users keep checking…", options=options)
+
+
 class ReviewView(SafeView):
     """/corpus review: resolve a report, or add a statement for a quote users keep checking."""
 
@@ -226,21 +249,13 @@ class ReviewView(SafeView):
                  unverified: Sequence[UnverifiedQuote]) -> None:
         super().__init__(timeout=VIEW_TIMEOUT)
         self.bot, self.owner_id, self.guild_id = bot, owner_id, guild_id
-        self.reports, self.unverified = list(reports[:25]), list(unverified[:25])
+        self.reports, self.unverified = list(reports[:SELECT_OPTIONS_MAX]), list(unverified[:SELECT_OPTIONS_MAX])
         if self.reports:
-            self.resolve_select: discord.ui.Select[Any] = discord.ui.Select(
-                placeholder="Mark a report as resolved…",
-                options=[discord.SelectOption(label=cap(f"#{r.id}: {' '.join(r.quote.split())}", 100), value=str(r.id),
-                                              description=cap(r.note or r.verdict or "", 100) or None)
-                         for r in self.reports])
+            self.resolve_select = _report_select(self.reports)
             self.resolve_select.callback = self.resolve  # type: ignore[method-assign]
             self.add_item(self.resolve_select)
         if self.unverified:
-            self.add_select: discord.ui.Select[Any] = discord.ui.Select(
-                placeholder="Add a statement for a quote users keep checking…",
-                options=[discord.SelectOption(label=cap(" ".join(u.quote.split()) or "(blank)", 100), value=str(i),
-                                              description=f"checked {u.count} times")
-                         for i, u in enumerate(self.unverified)])
+            self.add_select = _unverified_select(self.unverified)
             self.add_select.callback = self.add_statement  # type: ignore[method-assign]
             self.add_item(self.add_select)
 
@@ -255,7 +270,7 @@ class ReviewView(SafeView):
         embed.set_footer(text=f"Report #{report_id} resolved.")
         view = ReviewView(self.bot, interaction.user.id, self.guild_id, self.reports, self.unverified)
         self.stop()
-        await interaction.edit_original_response(embed=embed, view=view)
+        view.message = await interaction.edit_original_response(embed=embed, view=view)  # type: ignore[assignment]
 
     async def add_statement(self, interaction: discord.Interaction) -> None:
         """Open the add form with the chosen quote filled in."""

@@ -47,10 +47,11 @@ class ButtonRefs:
         """Store `payload` and return its new reference; older rows past the retention go in the same step."""
         now = now or datetime.now(UTC)
         ref = secrets.token_urlsafe(REF_BYTES)
+        # json.dumps escapes to ASCII, so lone surrogates and NULs (which PostgreSQL refuses) are stored too.
         with writer(self.engine).begin() as conn:
             conn.execute(delete(_REFS).where(_REFS.c.at < now - timedelta(days=self.retention_days)))
             conn.execute(_REFS.insert().values(ref=ref, at=now, kind=kind, guild_id=guild_id, user_id=user_id,
-                                               payload=json.dumps(payload, ensure_ascii=False)))
+                                               payload=json.dumps(payload)))
         return ref
 
     def load(self, ref: str, kind: str, *, guild_id: int | None, user_id: int | None,

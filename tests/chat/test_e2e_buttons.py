@@ -141,3 +141,34 @@ async def test_a_page_out_of_range_shows_the_last_page(env):
     crafted = with_custom_id(fake, search, "Next ▶", far)
     await fake.click(crafted, far)
     assert f"Page {pages}/{pages}" in fake.messages[crafted["id"]]["embeds"][0]["footer"]["text"]
+
+
+async def test_if_the_buttons_cannot_be_stored_the_answer_still_goes_out(env, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from bot.store.buttons import ButtonRefs
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("INSERT INTO button_refs", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(ButtonRefs, "save", refuse)
+    fake = env.fake
+    rec = await fake.slash("verify", {"quote": EXCELLENT})
+    assert rec.reply["embeds"][0]["title"].startswith("✅ Verified")
+    assert set(rec.buttons()) == {"More context"}  # the one button that needs nothing stored
+    search = await fake.slash("search", {"query": "Russia Ukraine peace"})
+    assert "Page 1/" in search.reply["embeds"][0]["footer"]["text"] and not search.buttons()
+
+
+async def test_a_quote_with_control_characters_is_stored_for_the_report(env):
+    fake = env.fake
+    quote = "Bananas \x00 are the \x07 official currency of the moon colony"
+    rec = await fake.slash("verify", {"quote": quote}, raw=True)
+    assert "Report a problem" in rec.buttons(), rec.text()
+    shown = await fake.click(rec.reply, "Report a problem")
+    submitted = await fake.submit_modal(shown, {"What is wrong?": "odd characters\x01"})
+    assert "review queue" in unescape(submitted.text()), submitted.text()
+    [report] = env.service.open_reports(int(fake.guild_id))
+    # The control characters the database cannot hold are dropped; the words reach the moderators.
+    assert report.note == "odd characters"
+    assert report.quote == "Bananas  are the  official currency of the moon colony"

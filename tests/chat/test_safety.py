@@ -135,3 +135,16 @@ def test_ids_are_code_only_when_plain():
     assert id_code("d55c943594a29604") == "`d55c943594a29604`"
     assert id_code("a`b @everyone") == "a\\`b \\@everyone"
     assert len(id_plain("x" * 300)) <= 64
+
+
+@given(st.text() | st.text(st.characters(codec=None, categories=["Cs", "Cc", "Ll"])))
+@example("a\ud800b\x00c\udfff")
+@settings(max_examples=300, deadline=None)
+def test_storable_text_passes_the_stores_check(text):
+    from bot.chat.safety import storable
+    from bot.store.validation import check_text
+
+    kept = storable(text)
+    check_text(kept, "quote")  # raises for anything the database cannot hold
+    assert len(kept) <= len(text)
+    assert storable(kept) == kept
