@@ -18,6 +18,7 @@ the rarest words' lists.
 from __future__ import annotations
 
 import logging
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -36,6 +37,9 @@ _BACKFILL_BATCH = 5000
 _SCAN_LIMIT = 20000
 # Rarest words of the quote the first pass looks up: more only adds commoner words' long lists.
 _WORDS = 4
+# Statements the first pass may rank, estimated from the words' shares: beyond it, common words
+# count only in pairs.
+_ROW_BUDGET = 2000
 
 
 class TrigramUnavailable(StoreError):
@@ -81,6 +85,8 @@ class TrigramCandidates:
         self._similarity = f'"{schema}".word_similarity'
         self._operator = f'OPERATOR("{schema}".<%)'
         self._common = self._common_words()
+        with engine.connect() as conn:
+            self._rows = max(float(conn.execute(text("SELECT reltuples FROM pg_class WHERE oid = 'statements'::regclass")).scalar() or 0), 1.0)
 
     def _common_words(self) -> dict[str, float]:
         """The most common words with the share of statements holding each (the word index's
@@ -190,10 +196,25 @@ class TrigramCandidates:
             params[f"w{k}"] = word
             params[f"x{k}"] = weight
             weights.append(f"(string_to_array(st.norm, ' ') @> ARRAY[CAST(:w{k} AS text)])::int * :x{k}")
-        params["words"] = [word for word, _ in rare]
+        # Statements holding any rare word; a common one ("know", "because") only together with
+        # another, else thousands of statements would be ranked for a quote of everyday words.
+        each = _ROW_BUDGET / len(rare)
+        cheap = [w for w, _ in rare if self._common.get(w, 0.0) * self._rows <= each]
+        costly = [w for w, _ in rare if w not in cheap]
+        matches = []
+        if cheap:
+            params["cheap"] = cheap
+            matches.append("string_to_array(st.norm, ' ') && CAST(:cheap AS text[])")
+        if len(costly) == 1 and not cheap:
+            cheap, costly = costly, []
+            params["cheap"] = cheap
+            matches.append("string_to_array(st.norm, ' ') && CAST(:cheap AS text[])")
+        for i, j in itertools.combinations(range(len(costly)), 2):
+            params[f"pair{i}_{j}"] = [costly[i], costly[j]]
+            matches.append(f"string_to_array(st.norm, ' ') @> CAST(:pair{i}_{j} AS text[])")
         sql = (
             f"SELECT st.id, st.norm FROM statements st {join} "
-            f"WHERE {' AND '.join(where)} AND string_to_array(st.norm, ' ') && CAST(:words AS text[]) "
+            f"WHERE {' AND '.join(where)} AND ({' OR '.join(matches)}) "
             f"ORDER BY {' + '.join(weights)} DESC LIMIT :n"
         )
         return [(sid, norm) for sid, norm in conn.execute(text(sql), params)]
