@@ -66,12 +66,13 @@ class QuoteBot(commands.Bot):
     async def setup_hook(self) -> None:
         """Load the cogs (and start the scheduled jobs when asked); the command tree is not synced here."""
         from .admin import Admin
-        from .buttons import PERSISTENT_BUTTONS
+        from .buttons import PERSISTENT_BUTTONS, submit_report
         from .corpus import Corpus
         from .lookups import Lookups
 
         # Registered before connecting, so a click on any earlier message is answered from the first event.
         self.add_dynamic_items(*PERSISTENT_BUTTONS)
+        self.add_listener(submit_report, "on_interaction")
         await self.add_cog(Lookups(self))
         await self.add_cog(Corpus(self))
         await self.add_cog(Admin(self))

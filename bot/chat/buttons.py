@@ -15,7 +15,6 @@ import asyncio
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -27,7 +26,7 @@ from bot.store.buttons import ButtonRef, ButtonRefs
 from .embeds import alternatives_embed, context_embed, notice, search_page_embed
 from .errors import UserFacingError, reply_failure
 from .safety import cap, storable
-from .views import SafeModal, actor_name
+from .views import actor_name
 
 if TYPE_CHECKING:
     from .app import QuoteBot
@@ -48,16 +47,6 @@ _PAGE_ARG = re.compile(r"(?P<ref>[A-Za-z0-9_-]{1,32}):(?P<page>-?\d{1,4})")
 EXPIRED = ("This button has expired: what it needed is kept only for a limited time. "
            "Run the command again for fresh buttons.")
 UNKNOWN = "This button is not one I can answer. Run the command again for fresh buttons."
-
-
-@dataclass(frozen=True, slots=True)
-class ReportSubject:
-    """What a report is about: the quote as submitted and the verdict it got."""
-
-    quote: str
-    speaker: str | None
-    verdict: str
-    statement_id: str | None
 
 
 def button_refs(bot: QuoteBot) -> ButtonRefs:
@@ -178,14 +167,16 @@ class ReportButton(_Answering, discord.ui.DynamicItem[discord.ui.Button[Any]], t
         if not _REF.fullmatch(self.ref):
             raise UserFacingError(UNKNOWN)
         try:
-            stored = await asyncio.wait_for(_load(interaction, self.ref, RESULT_KIND), MODAL_READ_SECONDS)
+            # Read now so a stale button is refused before the member types a report that would be lost.
+            await asyncio.wait_for(_load(interaction, self.ref, RESULT_KIND), MODAL_READ_SECONDS)
         except asyncio.TimeoutError:
             raise UserFacingError("The corpus database is slow right now, so the form cannot be opened. "
                                   "Please try again in a minute.") from None
-        payload = stored.payload
-        subject = ReportSubject(quote=str(payload.get("quote", "")), speaker=payload.get("speaker"),
-                                verdict=str(payload.get("verdict", "")), statement_id=payload.get("statement_id"))
-        await interaction.response.send_modal(ReportModal(subject, interaction.guild_id))
+        form = ReportForm(self.ref)
+        await interaction.response.send_modal(form)
+        # The submission is handled by `submit_report` (a listener), not by this object, so a form
+        # filled in while the bot restarts is still received.
+        form.stop()
 
 
 class PageButton(_Answering, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"qc:page:(?P<arg>.*)"):
@@ -232,31 +223,69 @@ class UnknownButton(_Answering, discord.ui.DynamicItem[discord.ui.Button[Any]],
 PERSISTENT_BUTTONS = (ContextButton, AlternativesButton, ReportButton, PageButton, UnknownButton)
 
 
-class ReportModal(SafeModal, title="Report a problem"):
-    """What the user thinks is wrong with a verdict; it goes to the moderators' review queue."""
+REPORT_FORM_PREFIX = "qc:repform:"
+REPORT_NOTE_ID = "note"
+
+
+class ReportForm(discord.ui.Modal, title="Report a problem"):
+    """What the user thinks is wrong with a verdict (the form's custom_id names the stored result)."""
 
     note: discord.ui.TextInput[Any] = discord.ui.TextInput(
-        label="What is wrong?", style=discord.TextStyle.paragraph, max_length=1000,
+        label="What is wrong?", style=discord.TextStyle.paragraph, max_length=1000, custom_id=REPORT_NOTE_ID,
         placeholder="e.g. the quote is real: it is from a speech on 3 May", required=True,
     )
 
-    def __init__(self, subject: ReportSubject, guild_id: int | None) -> None:
-        super().__init__(timeout=15 * 60.0)
-        self.subject, self.guild_id = subject, guild_id
+    def __init__(self, ref: str) -> None:
+        super().__init__(custom_id=f"{REPORT_FORM_PREFIX}{ref}", timeout=None)
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        bot: QuoteBot = interaction.client  # type: ignore[assignment]
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        subject = self.subject
-        report = await asyncio.to_thread(
-            bot.service.report,
-            quote=storable(subject.quote), reporter=actor_name(interaction.user), guild_id=self.guild_id,
-            speaker=storable(subject.speaker) if subject.speaker else None, statement_id=subject.statement_id,
-            verdict=subject.verdict, note=storable(cap(self.note.value, 1000)), interaction_id=str(interaction.id),
-        )
-        await interaction.followup.send(
-            embed=notice(f"Thank you: report #{report.id} is in the moderators' review queue."), ephemeral=True
-        )
+
+def _submitted_value(components: Any, custom_id: str) -> str | None:
+    """The value of the text input `custom_id` in a modal submission (in action rows or labels)."""
+    for component in components or []:
+        if not isinstance(component, dict):
+            continue
+        if component.get("custom_id") == custom_id and isinstance(component.get("value"), str):
+            return component["value"]
+        nested = component.get("components") or ([component["component"]] if "component" in component else [])
+        found = _submitted_value(nested, custom_id)
+        if found is not None:
+            return found
+    return None
+
+
+async def submit_report(interaction: discord.Interaction) -> None:
+    """Listener for every interaction: files the report of a submitted Report form into the review queue."""
+    data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+    custom_id = str(data.get("custom_id", ""))
+    if interaction.type is not discord.InteractionType.modal_submit or not custom_id.startswith(REPORT_FORM_PREFIX):
+        return
+    try:
+        await _file_report(interaction, custom_id[len(REPORT_FORM_PREFIX):], data)
+    except Exception as error:  # noqa: BLE001 (each failure gets an answer; unexpected ones are logged)
+        await reply_failure(interaction, error, where="report form")
+
+
+async def _file_report(interaction: discord.Interaction, ref: str, data: dict[str, Any]) -> None:
+    if not _REF.fullmatch(ref):
+        raise UserFacingError(UNKNOWN)
+    note = _submitted_value(data.get("components"), REPORT_NOTE_ID)
+    if not note or not note.strip():
+        raise UserFacingError("The report is empty: say what is wrong with the verdict.")
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    stored = await _load(interaction, ref, RESULT_KIND)
+    subject = stored.payload
+    speaker = subject.get("speaker")
+    bot: QuoteBot = interaction.client  # type: ignore[assignment]
+    report = await asyncio.to_thread(
+        bot.service.report,
+        quote=storable(str(subject.get("quote", ""))), reporter=actor_name(interaction.user),
+        guild_id=interaction.guild_id, speaker=storable(str(speaker)) if speaker else None,
+        statement_id=subject.get("statement_id"), verdict=subject.get("verdict"),
+        note=storable(cap(note, 1000)), interaction_id=str(interaction.id),
+    )
+    await interaction.followup.send(
+        embed=notice(f"Thank you: report #{report.id} is in the moderators' review queue."), ephemeral=True
+    )
 
 
 # --------------------------------------------------------------------------- building the messages

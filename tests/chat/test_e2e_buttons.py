@@ -48,6 +48,8 @@ async def test_every_button_answers_after_a_restart(service, chat_settings):
     search = (await fake.slash("search", {"query": "Russia Ukraine peace"})).reply
     before = await fake.click(verified, "More context")
     assert "social media post" in unescape(before.text())
+    form_open_during_restart = await fake.click(verified, "Report a problem", member=fake.bob)
+    assert form_open_during_restart.callback_type == 9
 
     # A new process: a new service on the same database, a new client from the factory, the same Discord.
     await stop_bot(first, first_task)
@@ -70,6 +72,12 @@ async def test_every_button_answers_after_a_restart(service, chat_settings):
         assert "review queue" in unescape(submitted.text())
         [report] = service.open_reports(int(fake.guild_id))
         assert report.quote == PEACE and report.note == "Said on another day"
+        # A form opened before the restart and sent after it is received too.
+        late = await fake.submit_modal(form_open_during_restart, {"What is wrong?": "Typed across the restart"})
+        assert "review queue" in unescape(late.text())
+        reports = service.open_reports(int(fake.guild_id))
+        assert [(r.quote, r.note) for r in reports][-1] == (EXCELLENT, "Typed across the restart")
+        assert str(fake.bob.user.id) in reports[-1].reporter
 
         page_one = ids_in(search["embeds"][0]["description"])
         turned = await fake.click(search, "Next ▶")
@@ -99,6 +107,19 @@ async def test_crafted_custom_ids_get_a_clear_private_answer(env):
         answer = await fake.click(crafted, custom_id)
         assert answer.ephemeral, custom_id
         assert expected in answer.text(), (custom_id, answer.text())
+
+
+async def test_a_crafted_report_form_is_refused(env):
+    fake = env.fake
+    rec = await fake.slash("verify", {"quote": PEACE})
+    foreign = button_refs(env.bot).save("result", {"quote": "another server's words"},
+                                       guild_id=int(fake.guild_id) + 1, user_id=fake.alice.user.id)
+    for custom_id, expected in ((f"qc:repform:{foreign}", EXPIRED), ("qc:repform:<@everyone>", UNKNOWN)):
+        shown = await fake.click(rec.reply, "Report a problem")
+        shown.callback["custom_id"] = custom_id  # as a modified client could send it
+        answer = await fake.submit_modal(shown, {"What is wrong?": "crafted"})
+        assert answer.ephemeral and expected in answer.text(), (custom_id, answer.text())
+    assert env.service.open_reports(int(fake.guild_id)) == []
 
 
 async def test_another_servers_reference_finds_nothing(env):
