@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PREFIX = "qc:"
 RESULT_KIND = "result"
 SEARCH_KIND = "search"
 PER_PAGE = 5
@@ -84,6 +83,10 @@ async def _statements(bot: QuoteBot, scored: Sequence[Sequence[Any]], guild_id: 
     return await asyncio.to_thread(fetch)
 
 
+# Each template ends in `.*` (newlines included, `(?s)`) so that every `qc:` custom_id reaches exactly one
+# class, which parses it strictly and can answer a malformed one; a narrower template would leave it unanswered.
+
+
 class _Answering:
     """Shared by the button classes: every failure reaches the clicker as a plain private message.
 
@@ -105,7 +108,7 @@ def _button(label: str, custom_id: str, style: discord.ButtonStyle, *, disabled:
     return discord.ui.Button(label=label, custom_id=custom_id, style=style, disabled=disabled)
 
 
-class ContextButton(_Answering, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"qc:ctx:(?P<arg>.*)"):
+class ContextButton(_Answering, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?s)qc:ctx:(?P<arg>.*)"):
     """More context: the statement in its longer surroundings, privately."""
 
     def __init__(self, statement_id: str) -> None:
@@ -115,7 +118,7 @@ class ContextButton(_Answering, discord.ui.DynamicItem[discord.ui.Button[Any]], 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str], /) -> ContextButton:
-        return cls(match["arg"][:64])
+        return cls(match["arg"])  # checked in `answer`, where a refusal can be said
 
     async def answer(self, interaction: discord.Interaction) -> None:
         if not _STATEMENT_ID.fullmatch(self.statement_id):
@@ -128,7 +131,7 @@ class ContextButton(_Answering, discord.ui.DynamicItem[discord.ui.Button[Any]], 
         await interaction.followup.send(embed=context_embed(statement), ephemeral=True)
 
 
-class AlternativesButton(_Answering, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"qc:alt:(?P<arg>.*)"):
+class AlternativesButton(_Answering, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?s)qc:alt:(?P<arg>.*)"):
     """Other matches: the other statements the quote resembled, privately."""
 
     def __init__(self, ref: str) -> None:
@@ -138,7 +141,7 @@ class AlternativesButton(_Answering, discord.ui.DynamicItem[discord.ui.Button[An
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str], /) -> AlternativesButton:
-        return cls(match["arg"][:32])
+        return cls(match["arg"])
 
     async def answer(self, interaction: discord.Interaction) -> None:
         if not _REF.fullmatch(self.ref):
@@ -151,7 +154,7 @@ class AlternativesButton(_Answering, discord.ui.DynamicItem[discord.ui.Button[An
         await interaction.followup.send(embed=alternatives_embed(alternatives), ephemeral=True)
 
 
-class ReportButton(_Answering, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"qc:rep:(?P<arg>.*)"):
+class ReportButton(_Answering, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?s)qc:rep:(?P<arg>.*)"):
     """Report a problem: asks what is wrong (a modal); the answer goes to the review queue."""
 
     def __init__(self, ref: str) -> None:
@@ -161,7 +164,7 @@ class ReportButton(_Answering, discord.ui.DynamicItem[discord.ui.Button[Any]], t
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str], /) -> ReportButton:
-        return cls(match["arg"][:32])
+        return cls(match["arg"])
 
     async def answer(self, interaction: discord.Interaction) -> None:
         if not _REF.fullmatch(self.ref):
@@ -179,7 +182,7 @@ class ReportButton(_Answering, discord.ui.DynamicItem[discord.ui.Button[Any]], t
         form.stop()
 
 
-class PageButton(_Answering, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"qc:page:(?P<arg>.*)"):
+class PageButton(_Answering, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?s)qc:page:(?P<arg>.*)"):
     """◀ Previous / Next ▶ under /search results (`qc:page:<ref>:<page>`); only the member who searched turns pages."""
 
     def __init__(self, arg: str, label: str = "Page", *, disabled: bool = False) -> None:
@@ -189,7 +192,7 @@ class PageButton(_Answering, discord.ui.DynamicItem[discord.ui.Button[Any]], tem
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str], /) -> PageButton:
-        return cls(match["arg"][:92])
+        return cls(match["arg"])
 
     async def answer(self, interaction: discord.Interaction) -> None:
         parsed = _PAGE_ARG.fullmatch(self.arg)
@@ -205,7 +208,7 @@ class PageButton(_Answering, discord.ui.DynamicItem[discord.ui.Button[Any]], tem
 
 
 class UnknownButton(_Answering, discord.ui.DynamicItem[discord.ui.Button[Any]],
-                    template=r"qc:(?!(?:ctx|alt|rep|page):).*"):
+                    template=r"(?s)qc:(?!(?:ctx|alt|rep|page):).*"):
     """Any other `qc:` custom_id (from an older version of the bot, or crafted): a clear answer, nothing else."""
 
     def __init__(self, custom_id: str = "qc:unknown") -> None:

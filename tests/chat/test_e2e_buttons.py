@@ -100,6 +100,8 @@ async def test_crafted_custom_ids_get_a_clear_private_answer(env):
         "qc:rep:../../etc": UNKNOWN,  # not even shaped like a reference
         "qc:page:nope": UNKNOWN,
         "qc:zzz:1": UNKNOWN,  # a kind of button this bot does not have
+        "qc:ctx:a\nb": UNKNOWN,
+        "qc:page:\n": UNKNOWN,
         "qc:ctx:no-such-statement": "no longer in this server's corpus",
     }
     for custom_id, expected in cases.items():
