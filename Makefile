@@ -25,6 +25,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/startup.py --statements 100000
 	@test ! -f bench/load.py || $(BIN)/python bench/load.py
 	$(BIN)/python bench/jobs.py
 

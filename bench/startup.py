@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.config import Settings  # noqa: E402
+from bot.core.model import StatementRecord  # noqa: E402
 from bot.ingest import collect_files, ingest_paths  # noqa: E402
 from bot.service import QuoteService  # noqa: E402
 from bot.store.corpus import CorpusStore  # noqa: E402
@@ -122,9 +123,18 @@ def _fill(store: CorpusStore, size: int, datasets: object) -> None:
     from bot.core.model import ParsedDocument, SourceInfo
 
     real = list(datasets.sotu()) + list(datasets.debates())  # type: ignore[attr-defined]
-    chain = [*real[:size]]
+    from bot.store.validation import check_record
+
+    def valid(record: StatementRecord) -> bool:
+        try:
+            check_record(record)
+        except ValueError:
+            return False  # a few quotes carry a whole paragraph as the author: not statements
+        return True
+
+    chain = [r for r in real[:size] if valid(r)]
     if len(chain) < size:
-        chain += list(datasets.quotes500k(limit=size - len(chain)))  # type: ignore[attr-defined]
+        chain += [r for r in datasets.quotes500k(limit=size - len(chain)) if valid(r)]  # type: ignore[attr-defined]
     if len(chain) < size:
         chain += list(datasets.synthetic([s.text for s in real[:50000]], size - len(chain)))  # type: ignore[attr-defined]
     chunk = 20000
