@@ -404,9 +404,11 @@ class QuoteService:
                     upserted[sid] = None
                     dropped.discard(sid)
                 aliases_changed |= change.action in {"ingest", "replace", "add", "edit"}
+            if not getattr(self.matcher, "holds_corpus", True):
+                upserted, dropped = {}, set()  # the database-side index already has them
             for sid in dropped:
                 self._unindex(sid)
-            live = self.store.get_statements(list(upserted), live_only=True)
+            live = self.store.get_statements(list(upserted), live_only=True) if upserted else {}
             for sid in upserted:
                 self._unindex(sid)
                 if sid in live:

@@ -40,6 +40,8 @@ class CandidateMatcher(BaseMatcher):
     statement written by any process is a candidate at once.
     """
 
+    holds_corpus = False
+
     def __init__(
         self,
         candidates: CandidateFunction,

@@ -92,6 +92,10 @@ class BaseMatcher:
     for a database-side index); the hooks below are the whole interface between the two halves.
     """
 
+    # Whether added and removed statements must be handed to the matcher (an in-memory index) or
+    # are seen by the candidate source on its own (a database-side index).
+    holds_corpus = True
+
     def __init__(self, settings: MatchingSettings | None = None) -> None:
         self.settings = settings or MatchingSettings()
         self._lock = threading.RLock()
