@@ -83,6 +83,7 @@ class QuoteBot(commands.Bot):
             self.scheduler = await start_scheduler(self.service, self.settings, post_digest=post)
 
     async def close(self) -> None:
+        """Stop the scheduled jobs (a run in flight is cancelled and recorded as interrupted), then disconnect."""
         if self.scheduler is not None:
             await self.scheduler.shutdown()
             self.scheduler = None
