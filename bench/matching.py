@@ -418,7 +418,7 @@ def pg_backend(statements: list[StatementRecord], queries: list[str], settings: 
                 "COPY statements (id, text, speaker, date, source_id, position, context_before, context_after, added_at, version, removed, norm) FROM STDIN"
             ) as copy:
                 for k, st in enumerate(statements):
-                    copy.write_row((st.id, st.text, st.speaker, st.effective_date, source_id, k, "", "", now, 1, False, match_text(st.text)))
+                    copy.write_row((st.id, st.text, (st.speaker or "")[:300] or None, st.effective_date, source_id, k, "", "", now, 1, False, match_text(st.text)))
             loaded = time.perf_counter() - started
             conn.execute("SET maintenance_work_mem = '512MB'")
             conn.execute(f'CREATE INDEX ix_statements_norm_trgm ON statements USING gin (norm "{_trgm_schema(conn)}".gin_trgm_ops)')

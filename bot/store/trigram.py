@@ -33,8 +33,9 @@ from bot.store.database import StoreError
 log = logging.getLogger(__name__)
 
 _BACKFILL_BATCH = 5000
-# With a speaker filter, a speaker with at most this many statements is ranked whole (as in memory).
-_SCAN_LIMIT = 20000
+# With a speaker filter, a speaker with at most this many statements is ranked whole, as in memory
+# (which allows 20,000: word_similarity costs more per statement than the in-memory rerank).
+_SCAN_LIMIT = 2000
 # Rarest words of the quote the first pass looks up: more only adds commoner words' long lists.
 _WORDS = 4
 # Statements the first pass may rank, estimated from the words' shares: beyond it, common words
