@@ -544,8 +544,8 @@ def speed(size: int, real: list[StatementRecord], quotes: list[StatementRecord],
                 if b.match is not None and (b.match.id == source or match_text(b.match.text) == match_text(by_id[source].text))
             )
             mem = times[:n_pg]
-            print(f"  pg_trgm backend (rarest words over a GIN word index, then word_similarity <% {settings.trigram_threshold} over"
-                  f" a GIN trigram index when that finds nothing good; the same rerank and verdicts):"
+            print(f"  pg_trgm backend (rarest words over a GIN word index, twice as many when that finds nothing good, word_similarity <% {settings.trigram_threshold}"
+                  f" over a GIN trigram index only when no statement holds any of them; the same rerank and verdicts):"
                   f" COPY {peer['load_s']:.0f} s + indexes and ANALYZE {peer['build_s'] - peer['load_s']:.0f} s")
             print(f"           check(): p50 {peer['p50']:.1f} ms  p95 {peer['p95']:.1f} ms  p99 {peer['p99']:.1f} ms over {n_pg} lookups"
                   f"   | in-memory index, same lookups: p50 {percentile(mem, 50):.2f} ms  p95 {percentile(mem, 95):.2f} ms")

@@ -4,15 +4,15 @@ Each statement's matching key (`bot.core.normalize.match_text`) is kept in `stat
 written by the store in the same transaction as the statement, with two GIN indexes (migrations
 0004 and 0005): one over its trigrams, one over its words. A lookup first asks for the statements
 holding the quote's rarest words, ranked by how many of them (what the in-memory index does; the
-index's element statistics say which words are common); when that finds nothing good, the second
-pass asks for the statements whose `word_similarity` with the quote passes a threshold (typos in
-every rare word, other spellings). Both passes apply the search filter (server, speaker, dates) in
+index's element statistics say which words are common); when that finds nothing good, the widened
+pass does the same with twice as many words, and only when no statement holds any of them asks for
+the statements whose `word_similarity` with the quote passes a threshold (a typo in every word). Both passes apply the search filter (server, speaker, dates) in
 SQL; the core reranks the candidates exactly as it reranks the in-memory index's
 (bot/core/candidates.py).
 
-Measured (bench/matching.py): `<%` alone reads the posting lists of every trigram of the quote,
-common ones included, and took 0.2-0.5 s per lookup at 10^5 statements; the word pass reads only
-the rarest words' lists.
+Measured (bench/matching.py): `<%` reads the posting lists of every trigram of the quote, common
+ones included: 0.2-0.5 s per lookup at 10^5 statements, 3-6 s at 10^6 when run for every quote
+not in the corpus; the word pass reads only the rarest words' lists.
 """
 
 from __future__ import annotations
@@ -174,8 +174,12 @@ class TrigramCandidates:
                     "ORDER BY coalesce(st.date, src.date) DESC NULLS LAST, st.id DESC LIMIT :n"
                 )
                 return [(sid, norm) for sid, norm in conn.execute(text(sql), params)]
-            if not query.wide and not scan:
-                return self._by_words(conn, query, where, join, params)
+            if not scan:
+                # The widened pass looks up twice as many words, as the in-memory index does; the
+                # trigram pass is left for quotes none of whose words are in any statement.
+                found = self._by_words(conn, query, list(where), join, dict(params), _WORDS * (2 if query.wide else 1))
+                if found or not query.wide:
+                    return found
             params["q"] = " ".join(query.pieces)
             conn.execute(text("SELECT set_config('pg_trgm.word_similarity_threshold', :t, true)"), {"t": str(self.threshold)})
             if not scan:
@@ -187,9 +191,11 @@ class TrigramCandidates:
             )
             return [(sid, norm) for sid, norm in conn.execute(text(sql), params)]
 
-    def _by_words(self, conn: Connection, query: CandidateQuery, where: list[str], join: str, params: dict[str, Any]) -> list[tuple[str, str]]:
+    def _by_words(
+        self, conn: Connection, query: CandidateQuery, where: list[str], join: str, params: dict[str, Any], words: int
+    ) -> list[tuple[str, str]]:
         # The statements holding the most (idf-weighted) of the quote's rarest words.
-        rare = self.rare_words(query.pieces)
+        rare = self.rare_words(query.pieces, words)
         if not rare:
             return []
         weights = []
