@@ -384,9 +384,9 @@ class BruteForce:
 
 def pg_backend(statements: list[StatementRecord], queries: list[str], settings: MatchingSettings,
                outside: Sequence[str] = ()) -> dict[str, object] | None:
-    """The same lookups through the pg_trgm backend (bot/store/trigram.py: word_similarity over
-    `statements.norm` with its GIN index) and the same rerank and verdicts (CandidateMatcher), on
-    the real schema in a schema of its own, loaded with COPY."""
+    """The same lookups through the pg_trgm backend (bot/store/trigram.py: the rarest words through a
+    GIN word index, word_similarity through a GIN trigram index as the last resort) and the same
+    rerank and verdicts (CandidateMatcher), on the real schema in a schema of its own, loaded with COPY."""
     try:
         import psycopg
         from bot.core.candidates import CandidateMatcher

@@ -216,9 +216,17 @@ class TrigramCandidates:
             cheap, costly = costly, []
             params["cheap"] = cheap
             matches.append("string_to_array(st.norm, ' ') && CAST(:cheap AS text[])")
-        for i, j in itertools.combinations(range(len(costly)), 2):
-            params[f"pair{i}_{j}"] = [costly[i], costly[j]]
-            matches.append(f"string_to_array(st.norm, ' ') @> CAST(:pair{i}_{j} AS text[])")
+        # Pairs of common words, or triples when even the pairs would be many (shares multiplied,
+        # times a margin: words of one quote tend to occur together).
+        share = {w: self._common.get(w, 0.0) for w in costly}
+        pairs = list(itertools.combinations(costly, 2))
+        if sum(share[a] * share[b] for a, b in pairs) * self._rows * 5 > _ROW_BUDGET and len(costly) >= 3:
+            groups: list[tuple[str, ...]] = list(itertools.combinations(costly[:5], 3))
+        else:
+            groups = list(pairs)
+        for k, group in enumerate(groups):
+            params[f"group{k}"] = list(group)
+            matches.append(f"string_to_array(st.norm, ' ') @> CAST(:group{k} AS text[])")
         sql = (
             f"SELECT st.id, st.norm FROM statements st {join} "
             f"WHERE {' AND '.join(where)} AND ({' OR '.join(matches)}) "
