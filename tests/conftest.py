@@ -95,3 +95,15 @@ def seed_text() -> str:
 def bundled_seed_path() -> Path:
     """The bundled copy of the seed article (YAML front matter)."""
     return REPO / "corpus" / "000_41f3c08ac7623368.txt"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _snapshot_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Index snapshots of PostgreSQL test databases go to a temporary cache, not the user's."""
+    saved = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if saved is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = saved
