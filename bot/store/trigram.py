@@ -111,7 +111,7 @@ class TrigramCandidates:
         common list first (the longest first: a typo is as unknown as a rare word), then the least common."""
         floor = min(self._common.values(), default=1e-6) / 2
         words = {w for piece in pieces for w in piece.split()}
-        ranked = sorted(words, key=lambda w: (self._common.get(w, 0.0), -len(w)))[:limit]
+        ranked = sorted(words, key=lambda w: (self._common.get(w, 0.0), -len(w), w))[:limit]  # the same words in every process
         return [(w, math.log(1.0 / self._common.get(w, floor))) for w in ranked]
 
     def backfill(self) -> int:
