@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, or_, select, true, update
+from sqlalchemy import Engine, delete, event, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -35,6 +35,20 @@ from bot.store.validation import BAD_TEXT, LIMITS, check_document, check_record,
 
 _CHUNK = 500  # ids per IN (...) query: well under SQLite's parameter limit
 EDITABLE = frozenset({"text", "speaker", "date", "context_before", "context_after"})
+
+
+# Any constant shared by every process: the key of the lock below.
+AUDIT_ORDER_LOCK = 0x71636175  # "qcau"
+
+
+@event.listens_for(AuditRow, "before_insert")
+def _audit_ids_in_commit_order(_mapper: Any, connection: Any, _target: AuditRow) -> None:
+    """PostgreSQL hands out audit ids at insert, not at commit: without this, a reader could see id 8
+    committed while id 7 is still in flight and move its watermark past 7 for good. A lock held to
+    the end of the transaction hands the ids out in commit order. SQLite's BEGIN IMMEDIATE already
+    serialises writers."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({AUDIT_ORDER_LOCK})")
 
 
 class CorpusStore(ReviewLog):
