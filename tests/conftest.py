@@ -13,6 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
+
+from bot.store.corpus import CorpusStore
+from bot.store.database import make_engine
 
 PG_HOST = os.environ.get("QUOTECHECK_TEST_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("QUOTECHECK_TEST_PG_PORT", "5432"))
@@ -107,3 +111,16 @@ def _snapshot_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         os.environ.pop("XDG_CACHE_HOME", None)
     else:
         os.environ["XDG_CACHE_HOME"] = saved
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """A migrated database: a real SQLite file, and again the real PostgreSQL server."""
+    engine = make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def store(engine: Engine) -> CorpusStore:
+    return CorpusStore(engine)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine, update
@@ -17,7 +16,6 @@ from sqlmodel import Session
 from bot.core.documents import parse_document
 from bot.core.model import CorpusFormatError, SourceInfo, StatementRecord
 from bot.store.corpus import CorpusStore
-from bot.store.database import make_engine
 from bot.store.records import ConflictError, NotFoundError, SharedCorpusError
 from bot.store.replay import ReplayError, audit_entries, corpus_snapshot, differences, replay_audit
 from bot.store.tables import StatementRow
@@ -32,18 +30,6 @@ Four score and seven years ago our fathers brought forth on this continent a new
 It is altogether fitting and proper that we should do this.
 The world will little note, nor long remember what we say here.
 """
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def store(engine: Engine) -> CorpusStore:
-    return CorpusStore(engine)
 
 
 def ingest(store: CorpusStore, text: str, origin: str, digest: str, guild_id: int | None = None):

@@ -12,19 +12,6 @@ from bot.store.database import make_engine
 
 
 @pytest.fixture
-def engine(db_url: str) -> Engine:
-    """A migrated database: a real SQLite file, and again the real PostgreSQL server."""
-    engine = make_engine(db_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def store(engine: Engine) -> CorpusStore:
-    return CorpusStore(engine)
-
-
-@pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     """Where the SQLite-only tests (backups) keep their database."""
     return tmp_path / "quotecheck.sqlite"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine, func, select, text
@@ -27,18 +26,6 @@ Four score and seven years ago our fathers brought forth on this continent a new
 It is altogether fitting and proper that we should do this.
 The world will little note, nor long remember what we say here.
 """
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def store(engine: Engine) -> CorpusStore:
-    return CorpusStore(engine)
 
 
 def ingest(store: CorpusStore, text: str = SPEECH, origin: str = "/corpus/gettysburg.md", digest: str = "h1", **kw: object):
