@@ -86,7 +86,6 @@ def main() -> int:
 def scale(size: int, url: str | None, keep: Path | None) -> int:
     """Database -> ready at `size` statements: a full build (first start, then the snapshot is
     saved), a start from the snapshot with changes made while down, each in a fresh interpreter."""
-    import subprocess
 
     sys.path.insert(0, str(ROOT / "bench"))
     import datasets

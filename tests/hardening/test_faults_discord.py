@@ -10,7 +10,6 @@ import asyncio
 import secrets
 import sqlite3
 import time
-from pathlib import Path
 
 import pytest
 

@@ -12,7 +12,6 @@ from hypothesis import HealthCheck, example, given, settings
 
 from bot.core.documents import parse_document
 from bot.core.model import CorpusFormatError
-from bot.core.render import render_result
 from bot.store.corpus import CorpusStore
 from bot.store.database import make_engine
 from bot.store.replay import differences
