@@ -36,6 +36,8 @@ from .state import (
 EPHEMERAL = 64
 LOADING = 128
 INTERACTION_WINDOW = 3.0
+BODY_KEY = web.RequestKey("body", object)
+FILES_KEY = web.RequestKey("files", object)
 
 
 class NotPermitted(Exception):
@@ -493,7 +495,7 @@ class FakeDiscord:
         if request.path == "/" and request.headers.get("Upgrade", "").lower() == "websocket":
             return await handler(request)
         body, files = await self._parse_body(request)
-        request["body"], request["files"] = body, files
+        request[BODY_KEY], request[FILES_KEY] = body, files
         injected = False
         response: web.StreamResponse
         for injection in self._injections:
@@ -573,7 +575,7 @@ class FakeDiscord:
 
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
-        body, files = request["body"], request["files"]
+        body, files = request[BODY_KEY], request[FILES_KEY]
         method = request.method
         if m := re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", path):
             return self._callback(m.group(1), m.group(2), body or {}, bool(files), request.query)

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -41,12 +42,12 @@ def make_folder(root: Path, files: int = FILES) -> Path:
 
 
 def scalar(path: Path, sql: str) -> int:
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as conn:
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as conn:
         return int(conn.execute(sql).fetchone()[0])
 
 
 def integrity(path: Path) -> str:
-    with sqlite3.connect(path, timeout=5) as conn:
+    with closing(sqlite3.connect(path, timeout=5)) as conn:
         return conn.execute("PRAGMA integrity_check").fetchone()[0]
 
 
@@ -65,7 +66,7 @@ def kill_when(proc: subprocess.Popen, ready, timeout: float = 60) -> None:
 
 
 def statements_per_document(path: Path) -> dict[str, int]:
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
         rows = conn.execute(
             "SELECT d.origin, count(s.id) FROM documents d LEFT JOIN sources src ON src.document_id = d.id "
             "LEFT JOIN statements s ON s.source_id = src.id GROUP BY d.id"
@@ -172,7 +173,7 @@ def test_every_acknowledged_change_survives_a_kill(tmp_path: Path) -> None:
     acked += [line.split()[1] for line in proc.stdout.read().splitlines() if line.startswith("ACK")]
     proc.wait(10)
     assert integrity(db) == "ok"
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         logged = {row[0] for row in conn.execute("SELECT interaction_id FROM audit_log WHERE interaction_id LIKE 'k%'")}
     assert set(acked) <= logged  # every acknowledged change is there (and perhaps one committed as it died)
     assert len(logged - set(acked)) <= 1
