@@ -4,6 +4,9 @@ It serves what an unmodified discord.py client needs (discord-protocol.md), keep
 request, and refuses what Discord refuses: oversize messages, a second acknowledgement (40060), a first
 acknowledgement after the 3-second window (10062), commands a member may not use. Tests drive it as a
 user would: `slash()`, `autocomplete()`, `message_command()`, `click()`, `submit_modal()`.
+
+Sharding follows Discord's rules: GET /gateway/bot recommends `shard_count` shards, each IDENTIFY names
+`shard: [id, count]`, and a guild's events go only to the session of shard (guild_id >> 22) % count.
 """
 
 from __future__ import annotations
@@ -26,11 +29,14 @@ from .state import (
     MANAGE_MESSAGES,
     MEMBER_PERMISSIONS,
     GatewaySession,
+    Guild,
     Interaction,
     Member,
     RecordedRequest,
     User,
+    shard_of,
     snowflake,
+    snowflake_on_shard,
 )
 
 EPHEMERAL = 64
@@ -87,21 +93,29 @@ def _now_iso() -> str:
 
 
 class FakeDiscord:
-    """One guild with one text channel, a bot application, and a few members to act as."""
+    """A bot application, one guild with one text channel (more with `add_guild`), and a few members to act as.
+
+    `shard_count` is the number of shards GET /gateway/bot recommends; `first_guild_shard` (shard id,
+    shard count) picks the first guild's id so that this shard owns it.
+    """
 
     def __init__(self, *, token: str = "fake-bot-token", moderator_role: str = "Quote Moderators",
-                 compress: bool = True) -> None:
+                 compress: bool = True, shard_count: int = 1,
+                 first_guild_shard: tuple[int, int] | None = None) -> None:
         self.token = token
+        self.shard_count = shard_count
         self.compress = compress  # answer `compress=zlib-stream` with zlib-compressed binary frames, as Discord does
         self._zlib: dict[int, Any] = {}
         self.gateway_urls: list[str] = []  # path and query of every gateway connection
         self.app_id = snowflake()
         self.bot_user = User(self.app_id, "quotecheck", bot=True)
         self.owner = Member(User(snowflake(), "olga"), permissions=MEMBER_PERMISSIONS | ADMINISTRATOR)
-        self.guild_id = snowflake()
-        self.channel_id = snowflake()
         self.moderator_role_name = moderator_role
-        self.moderator_role_id = snowflake()
+        self.guilds: dict[str, Guild] = {}
+        self.guild = self.add_guild("Quote Checkers", shard=first_guild_shard)
+        self.guild_id = self.guild.id
+        self.channel_id = self.guild.channel_id
+        self.moderator_role_id = self.guild.moderator_role_id
         self.members: dict[str, Member] = {}
         self.alice = self.add_member("alice")
         self.bob = self.add_member("bob")
@@ -116,9 +130,9 @@ class FakeDiscord:
         self.deleted: list[dict[str, Any]] = []  # messages the bot deleted
         self.pinged: list[tuple[str, list[str]]] = []  # (message id, mentions that would notify)
         self.gateway_received: list[dict[str, Any]] = []
-        self.session: GatewaySession | None = None
+        self.sessions: dict[int, GatewaySession] = {}  # by shard id
         self.window = INTERACTION_WINDOW
-        self._ws: web.WebSocketResponse | None = None
+        self._sockets: dict[int, web.WebSocketResponse] = {}  # the live connection of each shard
         self._injections: list[_Injection] = []
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -137,8 +151,9 @@ class FakeDiscord:
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def close(self) -> None:
-        if self._ws is not None and not self._ws.closed:
-            await self._ws.close(code=1001)
+        for ws in list(self._sockets.values()):
+            if not ws.closed:
+                await ws.close(code=1001)
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -149,6 +164,22 @@ class FakeDiscord:
     @property
     def gateway_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/"
+
+    @property
+    def session(self) -> GatewaySession | None:
+        """The gateway session of shard 0 (the only one when the bot does not shard)."""
+        return self.sessions.get(0)
+
+    @session.setter
+    def session(self, session: GatewaySession) -> None:
+        self.sessions[session.shard[0]] = session
+
+    def add_guild(self, name: str, *, shard: tuple[int, int] | None = None) -> Guild:
+        """A new guild with the bot in it (before the bot connects); `shard` = (id, count) that owns it."""
+        guild_id = snowflake_on_shard(*shard) if shard else snowflake()
+        guild = Guild(guild_id, name, channel_id=snowflake(), moderator_role_id=snowflake())
+        self.guilds[guild.id] = guild
+        return guild
 
     def add_member(self, name: str, *, permissions: int = MEMBER_PERMISSIONS, roles: list[str] | None = None) -> Member:
         member = Member(User(snowflake(), name), permissions=permissions, roles=list(roles or []))
@@ -169,9 +200,9 @@ class FakeDiscord:
         self._injections.append(
             _Injection(method.upper(), re.compile(path_regex), times, 0.0, False, status=status, code=code, message=message))
 
-    async def disconnect_gateway(self, code: int = 4000) -> None:
-        """Close the bot's websocket as Discord does on a server restart; the bot should RESUME."""
-        ws, self._ws = self._ws, None
+    async def disconnect_gateway(self, code: int = 4000, *, shard_id: int = 0) -> None:
+        """Close the shard's websocket as Discord does on a server restart; the bot should RESUME."""
+        ws = self._sockets.pop(shard_id, None)
         if ws is not None:
             await ws.close(code=code, message=b"test disconnect")
 
@@ -191,9 +222,9 @@ class FakeDiscord:
         return [r for r in self.refused() if isinstance(r.response, dict) and r.response.get("code") in (50035, 50006)]
 
     # ----------------------------------------------------------------- user actions
-    def command(self, name: str, kind: int = 1) -> dict[str, Any]:
-        """The synced command (guild commands first, then global) a user would pick."""
-        for scope in (self.guild_id, None):
+    def command(self, name: str, kind: int = 1, guild: Guild | None = None) -> dict[str, Any]:
+        """The synced command (the guild's commands first, then global) a user would pick."""
+        for scope in ((guild or self.guild).id, None):
             for command in self.commands.get(scope, []):
                 if command["name"] == name and command.get("type", 1) == kind:
                     return command
@@ -201,11 +232,12 @@ class FakeDiscord:
 
     async def slash(self, name: str, options: dict[str, Any] | None = None, *, member: Member | None = None,
                     raw: bool = False, bypass_permissions: bool = False, wait: bool = True,
-                    timeout: float = 10.0) -> Interaction:
-        """A member runs `/name` (subcommands separated by spaces) with `options`; waits for the answer."""
+                    timeout: float = 10.0, guild: Guild | None = None) -> Interaction:
+        """A member runs `/name` (subcommands separated by spaces) with `options` in `guild` (the first one
+        by default); waits for the answer."""
         member = member or self.alice
         parts = name.split()
-        command = self.command(parts[0])
+        command = self.command(parts[0], guild=guild)
         self._check_permitted(command, member, bypass_permissions)
         schema = command.get("options") or []
         resolved: dict[str, Any] = {}
@@ -215,24 +247,25 @@ class FakeDiscord:
             data["guild_id"] = command["guild_id"]
         if resolved:
             data["resolved"] = resolved
-        return await self._deliver(2, member, data, wait=wait, timeout=timeout)
+        return await self._deliver(2, member, data, wait=wait, timeout=timeout, guild=guild)
 
     async def autocomplete(self, name: str, options: dict[str, Any], focused: str, *,
-                           member: Member | None = None, wait: bool = True, timeout: float = 10.0) -> Interaction:
+                           member: Member | None = None, wait: bool = True, timeout: float = 10.0,
+                           guild: Guild | None = None) -> Interaction:
         """A member types into option `focused`; the bot's choices are in `callback['choices']`."""
         member = member or self.alice
         parts = name.split()
-        command = self.command(parts[0])
+        command = self.command(parts[0], guild=guild)
         built = self._build_options(parts[1:], command.get("options") or [], options, {}, raw=True, focused=focused)
         data: dict[str, Any] = {"id": command["id"], "name": parts[0], "type": 1, "options": built}
         if command.get("guild_id"):
             data["guild_id"] = command["guild_id"]
-        return await self._deliver(4, member, data, wait=wait, timeout=timeout)
+        return await self._deliver(4, member, data, wait=wait, timeout=timeout, guild=guild)
 
-    def post_message(self, content: str, *, author: Member | None = None) -> dict[str, Any]:
-        """A member posts a message in the channel (no gateway event: the bot does not read messages)."""
+    def post_message(self, content: str, *, author: Member | None = None, guild: Guild | None = None) -> dict[str, Any]:
+        """A member posts a message in the guild's channel (no gateway event: the bot does not read messages)."""
         author = author or self.bob
-        message = self._message_shell(author.user, content=content)
+        message = self._message_shell(author.user, guild, content=content)
         message["type"] = 0
         self.messages[message["id"]] = message
         return message
@@ -241,7 +274,8 @@ class FakeDiscord:
                               timeout: float = 10.0) -> Interaction:
         """A member picks Apps → `name` on `target` (a message)."""
         member = member or self.alice
-        command = self.command(name, kind=3)
+        guild = self.guilds.get(target.get("guild_id", ""), self.guild)
+        command = self.command(name, kind=3, guild=guild)
         self._check_permitted(command, member, False)
         data: dict[str, Any] = {
             "id": command["id"], "name": name, "type": 3, "target_id": target["id"],
@@ -249,7 +283,7 @@ class FakeDiscord:
         }
         if command.get("guild_id"):
             data["guild_id"] = command["guild_id"]
-        return await self._deliver(2, member, data, wait=True, timeout=timeout)
+        return await self._deliver(2, member, data, wait=True, timeout=timeout, guild=guild)
 
     async def click(self, message: dict[str, Any], label: str, *, member: Member | None = None,
                     values: list[str] | None = None, timeout: float = 10.0) -> Interaction:
@@ -272,7 +306,8 @@ class FakeDiscord:
             if not set(values) <= offered:
                 raise ClientRefused(f"values {values} are not among the options")
             data["values"] = values
-        return await self._deliver(3, member, data, message=current, wait=True, timeout=timeout)
+        guild = self.guilds.get(current.get("guild_id", ""), self.guild)
+        return await self._deliver(3, member, data, message=current, wait=True, timeout=timeout, guild=guild)
 
     async def submit_modal(self, shown: Interaction, values: dict[str, str], *, member: Member | None = None,
                            timeout: float = 10.0) -> Interaction:
@@ -294,7 +329,9 @@ class FakeDiscord:
             rows.append({"type": 1, "components": [{"type": 4, "custom_id": text_input["custom_id"], "value": value}]})
         data = {"custom_id": modal["custom_id"], "components": rows}
         message = shown.payload.get("message")
-        return await self._deliver(5, member or shown.member, data, message=message, wait=True, timeout=timeout)
+        guild = self.guilds[shown.payload["guild_id"]]
+        return await self._deliver(5, member or shown.member, data, message=message, wait=True, timeout=timeout,
+                                   guild=guild)
 
     # ----------------------------------------------------------------- building interactions
     def _check_permitted(self, command: dict[str, Any], member: Member, bypass: bool) -> None:
@@ -370,27 +407,32 @@ class FakeDiscord:
         }
         return attachment_id
 
-    def _channel_payload(self) -> dict[str, Any]:
-        return {"id": self.channel_id, "type": 0, "name": "general", "position": 0, "guild_id": self.guild_id,
+    def _channel_payload(self, guild: Guild | None = None) -> dict[str, Any]:
+        guild = guild or self.guild
+        return {"id": guild.channel_id, "type": 0, "name": "general", "position": 0, "guild_id": guild.id,
                 "permission_overwrites": [], "nsfw": False, "topic": None, "last_message_id": None}
 
+    def _guild_of_channel(self, channel_id: str) -> Guild | None:
+        return next((g for g in self.guilds.values() if g.channel_id == channel_id), None)
+
     async def _deliver(self, kind: int, member: Member, data: dict[str, Any], *, message: dict[str, Any] | None = None,
-                       wait: bool, timeout: float) -> Interaction:
+                       wait: bool, timeout: float, guild: Guild | None = None) -> Interaction:
+        guild = guild or self.guild
         interaction_id = snowflake()
         token = "aW50ZXJhY3Rpb24" + secrets.token_urlsafe(48)
         payload: dict[str, Any] = {
             "id": interaction_id, "application_id": self.app_id, "type": kind, "token": token, "version": 1,
-            "guild_id": self.guild_id, "channel_id": self.channel_id, "channel": self._channel_payload(),
+            "guild_id": guild.id, "channel_id": guild.channel_id, "channel": self._channel_payload(guild),
             "member": member.payload(with_permissions=True), "app_permissions": str(BOT_PERMISSIONS),
             "locale": "en-US", "guild_locale": "en-US", "entitlements": [], "context": 0,
-            "authorizing_integration_owners": {"0": self.guild_id}, "attachment_size_limit": 10485760,
+            "authorizing_integration_owners": {"0": guild.id}, "attachment_size_limit": 10485760,
             "data": data,
         }
         if message is not None:
             payload["message"] = message
         interaction = Interaction(interaction_id, token, kind, payload, member)
         self.interactions[interaction_id] = interaction
-        await self._dispatch("INTERACTION_CREATE", payload)
+        interaction.shard_id = await self._dispatch("INTERACTION_CREATE", payload, guild=guild)
         if wait:
             try:
                 await self.wait_until(lambda: interaction.complete or bool(interaction.errors), timeout)
@@ -402,17 +444,28 @@ class FakeDiscord:
         return interaction
 
     # ----------------------------------------------------------------- gateway
-    async def _dispatch(self, event: str, data: dict[str, Any]) -> None:
-        session = self.session
+    def shard_serving(self, guild: Guild) -> GatewaySession | None:
+        """The session that receives the guild's events: the one of shard (guild_id >> 22) % count."""
+        for shard_id, session in self.sessions.items():
+            if shard_of(guild.id, session.shard[1]) == shard_id:
+                return session
+        return None
+
+    async def _dispatch(self, event: str, data: dict[str, Any], *, guild: Guild | None = None,
+                        session: GatewaySession | None = None) -> int:
+        """Send an event to `session`, or to the shard that owns `guild`; returns that shard's id."""
         if session is None:
-            raise RuntimeError("the bot has not identified yet")
+            session = self.shard_serving(guild or self.guild)
+        if session is None:
+            raise RuntimeError("no shard of the bot has identified for this guild")
         session.seq += 1
         frame = {"op": 0, "t": event, "s": session.seq, "d": data}
         session.events.append(frame)
-        ws = self._ws
+        ws = self._sockets.get(session.shard[0])
         if ws is not None and not ws.closed:
             await self._send(ws, frame)
         # While disconnected the event waits in the session for the RESUME replay, as on Discord.
+        return session.shard[0]
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
@@ -428,8 +481,12 @@ class FakeDiscord:
             frame = json.loads(msg.data)
             self.gateway_received.append(frame)
             await self._gateway_op(ws, frame)
-        if self._ws is ws:
-            self._ws = None
+        for shard_id, socket in list(self._sockets.items()):
+            if socket is ws:
+                del self._sockets[shard_id]
+                if ws.close_code == 1000:
+                    # A client that closes with 1000 ends its session: Discord would refuse a RESUME of it.
+                    self.sessions.pop(shard_id, None)
         self._zlib.pop(id(ws), None)
         return ws
 
@@ -446,43 +503,55 @@ class FakeDiscord:
         if op == 1:
             await self._send(ws, {"op": 11})
         elif op == 2:
-            if data.get("token") != self.token:
-                await ws.close(code=4004, message=b"Authentication failed.")
-                return
-            identifies = self.session.identifies if self.session else 0
-            self.session = GatewaySession(id=secrets.token_hex(16), identifies=identifies + 1)
-            self._ws = ws
-            await self._dispatch("READY", {
-                "v": 10, "user": self.bot_user.payload(), "guilds": [{"id": self.guild_id, "unavailable": True}],
-                "session_id": self.session.id, "resume_gateway_url": self.gateway_url, "shard": [0, 1],
-                "application": {"id": self.app_id, "flags": 0}, "private_channels": [], "relationships": [],
-            })
-            await self._dispatch("GUILD_CREATE", self._guild_payload())
+            await self._identify(ws, data)
         elif op == 6:
-            session = self.session
-            if session is None or data.get("session_id") != session.id or data.get("token") != self.token:
+            session = next((s for s in self.sessions.values() if s.id == data.get("session_id")), None)
+            if session is None or data.get("token") != self.token:
                 await self._send(ws, {"op": 9, "d": False})
                 return
             session.resumes += 1
-            self._ws = ws
+            self._sockets[session.shard[0]] = ws
             for event in session.events:
                 if event["s"] > (data.get("seq") or 0):
                     await self._send(ws, event)
-            await self._dispatch("RESUMED", {})
+            await self._dispatch("RESUMED", {}, session=session)
 
-    def _guild_payload(self) -> dict[str, Any]:
+    async def _identify(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> None:
+        """A new session for the shard named in IDENTIFY (shard 0 of 1 without one): READY, then its guilds."""
+        if data.get("token") != self.token:
+            await ws.close(code=4004, message=b"Authentication failed.")
+            return
+        shard_id, shard_count = data.get("shard") or (0, 1)
+        if not 0 <= shard_id < shard_count:
+            await ws.close(code=4010, message=b"Invalid shard.")
+            return
+        previous = self.sessions.get(shard_id)
+        session = GatewaySession(id=secrets.token_hex(16), shard=(shard_id, shard_count),
+                                 identifies=(previous.identifies if previous else 0) + 1)
+        self.sessions[shard_id] = session
+        self._sockets[shard_id] = ws
+        owned = [g for g in self.guilds.values() if shard_of(g.id, shard_count) == shard_id]
+        await self._dispatch("READY", {
+            "v": 10, "user": self.bot_user.payload(), "guilds": [{"id": g.id, "unavailable": True} for g in owned],
+            "session_id": session.id, "resume_gateway_url": self.gateway_url, "shard": [shard_id, shard_count],
+            "application": {"id": self.app_id, "flags": 0}, "private_channels": [], "relationships": [],
+        }, session=session)
+        for guild in owned:
+            await self._dispatch("GUILD_CREATE", self._guild_payload(guild), session=session)
+
+    def _guild_payload(self, guild: Guild) -> dict[str, Any]:
         bot_member = Member(self.bot_user, permissions=BOT_PERMISSIONS)
         members = [bot_member.payload(), *(m.payload() for m in self.members.values())]
         role = {"color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0}
         return {
-            "id": self.guild_id, "name": "Quote Checkers", "icon": None, "owner_id": self.owner.user.id,
+            "id": guild.id, "name": guild.name, "icon": None, "owner_id": self.owner.user.id,
             "member_count": len(members), "large": False, "unavailable": False, "joined_at": _now_iso(),
             "roles": [
-                {"id": self.guild_id, "name": "@everyone", "permissions": str(MEMBER_PERMISSIONS), "position": 0, **role},
-                {"id": self.moderator_role_id, "name": self.moderator_role_name,
+                {"id": guild.id, "name": "@everyone", "permissions": str(MEMBER_PERMISSIONS), "position": 0, **role},
+                {"id": guild.moderator_role_id, "name": self.moderator_role_name,
                  "permissions": str(MEMBER_PERMISSIONS), "position": 1, **role},
             ],
-            "channels": [self._channel_payload()], "members": members, "emojis": [], "stickers": [],
+            "channels": [self._channel_payload(guild)], "members": members, "emojis": [], "stickers": [],
             "features": [], "voice_states": [], "presences": [], "threads": [], "stage_instances": [],
             "guild_scheduled_events": [], "premium_tier": 0, "preferred_locale": "en-US", "verification_level": 0,
             "explicit_content_filter": 0, "default_message_notifications": 0, "mfa_level": 0, "nsfw_level": 0,
@@ -590,7 +659,7 @@ class FakeDiscord:
         if path == "/oauth2/applications/@me" and method == "GET":
             return _json(self._application_payload())
         if path in ("/gateway", "/gateway/bot"):
-            return _json({"url": self.gateway_url, "shards": 1,
+            return _json({"url": self.gateway_url, "shards": self.shard_count,
                           "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})
         if m := re.fullmatch(r"/applications/(\d+)(?:/guilds/(\d+))?/commands", path):
             scope = m.group(2)
@@ -599,9 +668,10 @@ class FakeDiscord:
             if method == "GET":
                 return _json(self.commands.get(scope, []))
         if m := re.fullmatch(r"/channels/(\d+)", path):
-            if m.group(1) != self.channel_id:
+            guild = self._guild_of_channel(m.group(1))
+            if guild is None:
                 return _error(404, 10003, "Unknown Channel")
-            return _json(self._channel_payload())
+            return _json(self._channel_payload(guild))
         if m := re.fullmatch(r"/channels/(\d+)/messages", path):
             if method == "POST":
                 return self._channel_post(m.group(1), body or {}, bool(files))
@@ -618,7 +688,7 @@ class FakeDiscord:
             "bot_public": True, "bot_require_code_grant": False, "verify_key": "0" * 64,
             "owner": self.owner.user.payload(), "team": None, "flags": 0, "rpc_origins": [], "tags": [],
             "interactions_endpoint_url": None, "redirect_uris": [], "bot": self.bot_user.payload(),
-            "approximate_guild_count": 1,
+            "approximate_guild_count": len(self.guilds),
         }
 
     def _put_commands(self, scope: str | None, commands: list[dict[str, Any]]) -> web.Response:
@@ -641,9 +711,10 @@ class FakeDiscord:
         return _json(stored)
 
     # ----------------------------------------------------------------- messages
-    def _message_shell(self, author: User, **fields: Any) -> dict[str, Any]:
+    def _message_shell(self, author: User, guild: Guild | None = None, **fields: Any) -> dict[str, Any]:
+        guild = guild or self.guild
         message: dict[str, Any] = {
-            "id": snowflake(), "type": 0, "channel_id": self.channel_id, "guild_id": self.guild_id,
+            "id": snowflake(), "type": 0, "channel_id": guild.channel_id, "guild_id": guild.id,
             "author": author.payload(), "content": "", "embeds": [], "components": [], "attachments": [],
             "mentions": [], "mention_roles": [], "mention_everyone": False, "pinned": False, "tts": False,
             "timestamp": _now_iso(), "edited_timestamp": None, "flags": 0,
@@ -652,9 +723,12 @@ class FakeDiscord:
         return message
 
     def _bot_message(self, data: dict[str, Any], interaction: Interaction | None, *, default_parse: tuple[str, ...],
-                     flags: int = 0) -> dict[str, Any]:
+                     flags: int = 0, guild: Guild | None = None) -> dict[str, Any]:
+        if interaction is not None:
+            guild = self.guilds[interaction.payload["guild_id"]]
         message = self._message_shell(
             self.bot_user,
+            guild,
             content=data.get("content") or "",
             embeds=data.get("embeds") or [],
             components=data.get("components") or [],
@@ -666,7 +740,7 @@ class FakeDiscord:
             message["application_id"] = self.app_id
             message["interaction_metadata"] = {
                 "id": interaction.id, "type": interaction.type, "user": interaction.member.user.payload(),
-                "authorizing_integration_owners": {"0": self.guild_id},
+                "authorizing_integration_owners": {"0": interaction.payload["guild_id"]},
             }
         self._note_pings(message["id"], data, default_parse)
         self.messages[message["id"]] = message
@@ -809,12 +883,13 @@ class FakeDiscord:
         return _error(405, 0, "405: Method Not Allowed")
 
     def _channel_post(self, channel_id: str, body: dict[str, Any], has_files: bool) -> web.Response:
-        if channel_id != self.channel_id:
+        guild = self._guild_of_channel(channel_id)
+        if guild is None:
             return _error(404, 10003, "Unknown Channel")
         problems = limits.check_message(body, has_files=has_files)
         if problems:
             return _error(400, 50035, "Invalid Form Body", problems)
-        return _json(self._bot_message(body, None, default_parse=("users", "roles", "everyone")))
+        return _json(self._bot_message(body, None, default_parse=("users", "roles", "everyone"), guild=guild))
 
     def channel_messages(self) -> list[dict[str, Any]]:
         """Messages the bot posted in the channel outside interactions (digests, announcements)."""

@@ -1,4 +1,4 @@
-"""What the local Discord server remembers: users, the guild, commands, messages, interactions, requests."""
+"""What the local Discord server remembers: users, guilds, commands, messages, interactions, requests."""
 
 from __future__ import annotations
 
@@ -25,6 +25,30 @@ _ids = itertools.count(1_300_000_000_000_000_000)
 def snowflake() -> str:
     """A fresh id, as a string like Discord sends them."""
     return str(next(_ids))
+
+
+def shard_of(guild_id: str | int, shard_count: int) -> int:
+    """The shard that receives a guild's events: (guild_id >> 22) % shard_count (gateway.mdx, Sharding)."""
+    return (int(guild_id) >> 22) % shard_count
+
+
+def snowflake_on_shard(shard_id: int, shard_count: int) -> str:
+    """A fresh id whose guild would be served by shard `shard_id` of `shard_count`."""
+    fresh = int(snowflake())
+    # Only the timestamp bits (above bit 22) decide the shard: move them up to the next one that fits.
+    timestamp = fresh >> 22
+    timestamp += (shard_id - timestamp) % shard_count
+    return str((timestamp << 22) | (fresh & ((1 << 22) - 1)))
+
+
+@dataclass
+class Guild:
+    """A server the bot is in, with one text channel and a moderator role."""
+
+    id: str
+    name: str
+    channel_id: str
+    moderator_role_id: str
 
 
 @dataclass
@@ -90,6 +114,7 @@ class Interaction:
     payload: dict[str, Any]
     member: Member
     created: float = field(default_factory=time.monotonic)
+    shard_id: int | None = None  # the gateway shard the INTERACTION_CREATE was sent to
     callback_type: int | None = None
     callback: dict[str, Any] | None = None  # the callback's `data`
     original: dict[str, Any] | None = None  # the response message, as last edited
@@ -162,9 +187,10 @@ def message_text(message: dict[str, Any]) -> str:
 
 @dataclass
 class GatewaySession:
-    """A gateway session: its id, sequence and the events sent, so a RESUME can replay them."""
+    """A gateway session: its id, shard, sequence and the events sent, so a RESUME can replay them."""
 
     id: str
+    shard: tuple[int, int] = (0, 1)  # [shard_id, shard_count] from IDENTIFY
     seq: int = 0
     events: list[dict[str, Any]] = field(default_factory=list)
     identifies: int = 0
