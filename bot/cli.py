@@ -62,7 +62,18 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--batch", metavar="FILE", help="JSONL queries, one per line ('-' reads standard input)")
     check.set_defaults(handler=cmd_check)
 
-    export = sub.add_parser("export", parents=[common], help="write every statement as JSONL to standard output")
+    export = sub.add_parser(
+        "export",
+        parents=[common],
+        help="write every statement as JSONL to standard output",
+        description="Write every live statement as JSONL on standard output (the corpus format of `ingest`); "
+        "without --guild or --shared, every server's and the shared corpus. A statement a server added "
+        "itself carries that server's \"guild_id\", so ingesting the output from the command line puts "
+        "it back in that server only.",
+    )
+    scope = export.add_mutually_exclusive_group()
+    scope.add_argument("--guild", metavar="ID", type=_server_id, help="only the statements this server added itself")
+    scope.add_argument("--shared", action="store_true", help="only the shared corpus that every server sees")
     export.set_defaults(handler=cmd_export)
 
     run = sub.add_parser("run", parents=[common], help="run the chat bot (the console when no token is set)")
@@ -205,20 +216,37 @@ def _check_line(service: Any, line: str) -> dict[str, Any]:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    """Every live statement as JSONL on standard output."""
+    """Every live statement as JSONL on standard output (or one scope's: --guild ID, --shared)."""
     from bot.store.corpus import CorpusStore
     from bot.store.database import make_engine
 
     store = CorpusStore(make_engine(settings.resolved_database_url))
     out = sys.stdout
+    if args.guild is not None or args.shared:
+        records = store.scope_statements(args.guild)
+    else:
+        records = store.statements(all_guilds=True)
     try:
-        for record in store.statements(all_guilds=True):
+        for record in records:
             out.write(json.dumps(record.to_export(), ensure_ascii=False))
             out.write("\n")
         out.flush()
     finally:
         store.engine.dispose()
     return EXIT_OK
+
+
+def _server_id(text: str) -> int:
+    """A Discord server id given on the command line (a positive whole number)."""
+    from bot.core.scope import parse_guild_id
+
+    try:
+        guild_id = parse_guild_id(text)
+    except CorpusFormatError:
+        guild_id = None
+    if guild_id is None:
+        raise argparse.ArgumentTypeError(f"not a Discord server id (a positive whole number): {text!r}")
+    return guild_id
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:

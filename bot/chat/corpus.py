@@ -18,6 +18,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.documents import SUPPORTED_SUFFIXES, parse_document
+from bot.core.scope import check_guild_scope
 from bot.core.model import StatementRecord
 from bot.ingest import decode
 from bot.store.records import Report, UnverifiedQuote
@@ -88,6 +89,8 @@ class Corpus(commands.GroupCog, group_name="corpus", group_description="Manage t
                 embed=notice(f"This file was imported before ({plural(known, 'statement')}); nothing to do."), ephemeral=True)
             return
         doc = await asyncio.to_thread(parse_document, file.filename, decode(data))
+        # Refused at the preview already (the store refuses it again at Confirm): a server imports only into itself.
+        check_guild_scope(doc, interaction.guild_id)
         if not doc.statements:
             raise UserFacingError("No statement could be extracted from this file.")
         view = ImportConfirmView(self.bot, interaction.user.id, doc, origin=origin, content_hash=content_hash,

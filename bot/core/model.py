@@ -52,8 +52,8 @@ class StatementRecord:
         return self.date or self.source.date
 
     def to_export(self) -> dict[str, Any]:
-        """The contract's `export` line."""
-        return {
+        """The contract's `export` line; a server's own statement also names its server (`guild_id`)."""
+        line: dict[str, Any] = {
             "id": self.id,
             "text": self.text,
             "speaker": self.speaker,
@@ -62,6 +62,10 @@ class StatementRecord:
             "context_before": self.context_before,
             "context_after": self.context_after,
         }
+        if self.guild_id is not None:
+            # A string: snowflakes exceed the integers JavaScript and many JSON readers hold exactly.
+            line["guild_id"] = str(self.guild_id)
+        return line
 
 
 def statement_id(text: str, speaker: str | None, source_key: str, position: int) -> str:

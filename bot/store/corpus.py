@@ -14,6 +14,7 @@ from sqlalchemy import Engine, delete, event, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from bot.core.scope import check_guild_scope
 from bot.core.model import CorpusFormatError, ParsedDocument, SourceInfo, StatementRecord, statement_id
 from bot.core.speakers import fold
 from bot.store.database import writer
@@ -83,9 +84,11 @@ class CorpusStore(ReviewLog):
 
         The same origin with the same hash adds nothing; a new hash replaces the document's
         statements (statements a moderator removed stay removed). A statement whose id is already
-        stored from elsewhere is skipped.
+        stored from elsewhere is skipped. A statement naming its server (a `guild_id` line of a
+        statement list) is stored in that server; a server's import may name only itself.
         """
         check_document(doc)
+        check_guild_scope(doc, guild_id)
         check_text(origin, "origin")
         for attempt in range(3):
             try:
@@ -174,7 +177,7 @@ class CorpusStore(ReviewLog):
                         "position": record.position,
                         "context_before": record.context_before,
                         "context_after": record.context_after,
-                        "guild_id": guild_id,
+                        "guild_id": record.guild_id or guild_id,
                         "added_at": now,
                         "added_by": actor,
                         "version": 1,
@@ -241,14 +244,20 @@ class CorpusStore(ReviewLog):
 
     def statements(self, guild_id: int | None = None, *, all_guilds: bool = False) -> Iterator[StatementRecord]:
         """Live statements: the shared corpus plus `guild_id`'s own (every server's with all_guilds)."""
+        return self._live_statements(true() if all_guilds else _visible_to(guild_id))
+
+    def scope_statements(self, guild_id: int | None) -> Iterator[StatementRecord]:
+        """Live statements of one scope only: `guild_id`'s own, or the shared corpus when None."""
+        own = StatementRow.guild_id.is_(None) if guild_id is None else StatementRow.guild_id == guild_id  # type: ignore[union-attr]
+        return self._live_statements(own)
+
+    def _live_statements(self, condition: Any) -> Iterator[StatementRecord]:
         st = StatementRow.__table__.c  # type: ignore[attr-defined]
         query = (
             select(st.id, st.text, st.speaker, st.date, st.source_id, st.position, st.context_before, st.context_after, st.guild_id)
-            .where(st.removed == False)  # noqa: E712
+            .where(st.removed == False, condition)  # noqa: E712
             .order_by(st.source_id, st.position, st.id)
         )
-        if not all_guilds:
-            query = query.where(_visible_to(guild_id))
         # Plain rows and one SourceInfo per source: building ORM objects made start-up 5x slower.
         sources: dict[int, SourceInfo] = {}
         with self._read() as session:
