@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.core.model import CorpusFormatError
+from bot.core.terminal import json_text, one_line
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -120,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _fail(message: str, code: int) -> int:
-    print(f"quotecheck: error: {message}", file=sys.stderr)
+    print(f"quotecheck: error: {one_line(message)}", file=sys.stderr)
     return code
 
 
@@ -161,7 +162,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         service = QuoteService.open(settings)
         try:
             for line in lines:
-                print(json.dumps(_check_line(service, line), ensure_ascii=False))
+                print(json_text(_check_line(service, line)))
         finally:
             service.close()
         return EXIT_OK
@@ -174,7 +175,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         service.close()
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False))
+        print(json_text(result.to_json()))
     else:
         from bot.core.render import render_result
 
@@ -228,7 +229,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         records = store.statements(all_guilds=True)
     try:
         for record in records:
-            out.write(json.dumps(record.to_export(), ensure_ascii=False))
+            out.write(json_text(record.to_export()))
             out.write("\n")
         out.flush()
     finally:
@@ -297,13 +298,13 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         from dataclasses import asdict
 
-        print(json.dumps(asdict(stats), ensure_ascii=False))
+        print(json_text(asdict(stats)))
         return EXIT_OK
     print(f"{stats.statements} statements ({stats.removed} removed) from {stats.sources} sources, {stats.speakers} speakers")
     for kind, count in sorted(stats.by_kind.items()):
-        print(f"  {kind}: {count}")
+        print(f"  {one_line(kind)}: {count}")
     if stats.top_speakers:
-        print("most quoted: " + ", ".join(f"{name} ({n})" for name, n in stats.top_speakers))
+        print(one_line("most quoted: " + ", ".join(f"{name} ({n})" for name, n in stats.top_speakers)))
     return EXIT_OK
 
 

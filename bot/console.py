@@ -7,6 +7,7 @@ import sys
 from typing import Any, TextIO
 
 from bot.core.render import render_result
+from bot.core.terminal import one_line
 from bot.service import QuoteError
 from bot.store.records import StoreUnavailableError
 
@@ -63,8 +64,8 @@ def run_console(service: Any, *, stdin: TextIO | None = None, stdout: TextIO | N
         try:
             result = service.check(quote, speaker=speaker, guild_id=guild_id)
         except (QuoteError, StoreUnavailableError) as exc:  # a database outage costs this line, not the session
-            print(f"error: {exc}", file=stdout)
+            print(one_line(f"error: {exc}"), file=stdout)
             continue
-        print(render_result(result), file=stdout)
+        print(render_result(result), file=stdout)  # terminal-safe: see bot.core.terminal
         print(file=stdout)
         stdout.flush()

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from bot.core.documents import SUPPORTED_SUFFIXES, parse_document
 from bot.core.model import CorpusFormatError, IngestSummary, ParsedDocument
+from bot.core.terminal import one_line
 from bot.store.records import DocumentOutcome
 
 # Folders with at least this many files get a progress bar (on a terminal).
@@ -169,5 +170,6 @@ def format_summary(summary: IngestSummary) -> str:
         f"{len(summary.rejected)} rejected"
     ]
     for path, reason in summary.rejected:
-        lines.append(f"rejected {path}: {reason}")
+        # A file name or a reason quoting the file may hold control characters: shown, not obeyed.
+        lines.append(one_line(f"rejected {path}: {reason}"))
     return "\n".join(lines)

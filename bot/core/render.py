@@ -6,10 +6,10 @@ Never `str.format` user or corpus text into a template: f-strings on values only
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from bot.core.model import CheckResult, Difference, StatementRecord
+from bot.core.terminal import one_line
 
 HEADLINES = {
     "verified": "VERIFIED: the quote matches the statement.",
@@ -18,15 +18,16 @@ HEADLINES = {
     "misattributed": "MISATTRIBUTED: these words were said by someone else.",
     "unverified": "UNVERIFIED: no statement in the corpus matches this quote.",
 }
-# C0/C1 control characters other than tab and newline: a terminal would obey them (escape sequences,
-# cursor moves), and a quote or a corpus text may carry them. The reply shows text, never commands.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 CONTEXT_CHARS = 300  # of context on each side, so a reply stays readable
 TEXT_CHARS = 1000
 
 
 def render_result(result: CheckResult) -> str:
-    """The full reply for one verdict, as lines of plain text."""
+    """The full reply for one verdict, as lines of plain text.
+
+    Each line goes through `one_line`: a newline, CR, escape sequence or bidi control inside corpus or
+    user text can neither start a line of its own nor be obeyed by a terminal; it is shown as an escape.
+    """
     lines = [f"{HEADLINES.get(result.verdict, result.verdict.upper())} (score {result.score:.1f})"]
     match = result.match
     if result.verdict == "misattributed" and match is not None and result.speaker:
@@ -57,7 +58,7 @@ def render_result(result: CheckResult) -> str:
             lines.append(f"  - {who}: “{_cut(alt.statement.text, 160)}” ({alt.score:.0f})")
     if result.note:
         lines.append(f"Note: {result.note}")
-    return _CONTROL.sub("", "\n".join(lines))
+    return "\n".join(one_line(line) for line in lines)
 
 
 def attribution(statement: StatementRecord) -> str:

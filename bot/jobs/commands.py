@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
+from bot.core.terminal import json_text, one_line, terminal_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -53,7 +53,7 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         for s in statuses:
             print(
-                json.dumps(
+                json_text(
                     {
                         "id": s.id,
                         "description": s.description,
@@ -63,7 +63,6 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
                         "last_success": _iso(s.last_success),
                         "next_run": _iso(s.next_run),
                     },
-                    ensure_ascii=False,
                 )
             )
         return EXIT_OK
@@ -111,11 +110,12 @@ def cmd_jobs_run(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         engine.dispose()
     for text in posted:
-        print(text)
+        print(terminal_text(text))  # the digest quotes users and the corpus
     if outcome is None:
         print(f"{args.job}: another process is running it right now; nothing done", file=sys.stderr)
         return EXIT_FAILED
-    print(f"{args.job}: {'ok' if outcome.ok else 'FAILED'}: {outcome.summary}", file=sys.stderr if posted else sys.stdout)
+    print(one_line(f"{args.job}: {'ok' if outcome.ok else 'FAILED'}: {outcome.summary}"),
+          file=sys.stderr if posted else sys.stdout)
     return EXIT_OK if outcome.ok else EXIT_FAILED
 
 

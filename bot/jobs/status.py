@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Sequence
 
+from bot.core.terminal import one_line
 from bot.jobs.digest import MESSAGE_LIMIT, escape_text
 from bot.jobs.scheduler import JobStatus
 
@@ -20,7 +21,8 @@ def format_table(statuses: Sequence[JobStatus]) -> str:
         details = s.last_result or s.description
         if s.stale:
             details = "NOT SUCCEEDING LATELY; " + details
-        lines.append(f"{s.id:<10} {_short(s.last_run):<17} {s.last_status or 'never':<7} {_short(s.next_run):<17} {details}")
+        lines.append(one_line(
+            f"{s.id:<10} {_short(s.last_run):<17} {s.last_status or 'never':<7} {_short(s.next_run):<17} {details}"))
     return "\n".join(lines)
 
 

@@ -174,6 +174,11 @@ class FakeDiscord:
     def session(self, session: GatewaySession) -> None:
         self.sessions[session.shard[0]] = session
 
+    @property
+    def _ws(self) -> web.WebSocketResponse | None:
+        """The live connection of shard 0 (for tests that cut it without a close frame)."""
+        return self._sockets.get(0)
+
     def add_guild(self, name: str, *, shard: tuple[int, int] | None = None) -> Guild:
         """A new guild with the bot in it (before the bot connects); `shard` = (id, count) that owns it."""
         guild_id = snowflake_on_shard(*shard) if shard else snowflake()
