@@ -42,6 +42,9 @@ class ExtractedQuote:
     context_after: str
     scare: bool  # one or two words ("constructive"), or a title ("Meet the Press"): not a statement
     speaker_forms: tuple[str, ...] = ()  # other ways the article names the speaker ("Putin")
+    # The quote's own attribution names a person (`Putin said`, `he said` resolved), not an
+    # organisation (`the Kremlin said`) or a speaker carried over from a quote before.
+    attributed_person: bool = False
 
 
 # --- Datelines and bylines -----------------------------------------------------------------------
@@ -184,8 +187,13 @@ _ASKED_BY = re.compile(
 )
 _SHORT_PARENTHETICAL = re.compile(r"\([^()\"“”\n]{0,40}\)")
 _ING_VERB = re.compile(r"ing\b")
-_NEGATED = re.compile(r"\b(?:never|not|n't|no longer|denied|denies|deny|falsely attributed)\s+(?:\w+\s+)?$")
+# Transcripts may spell the negation without its apostrophe ("didnt say").
+_NEGATED = re.compile(
+    r"(?:\b(?:never|not|no longer|denied|denies|deny|falsely attributed|didnt|doesnt|dont|wouldnt|wont|couldnt|"
+    r"cant|wasnt|isnt|hasnt|havent|hadnt)|n['’]t)\s+(?:\w+\s+)?$"
+)
 _PRONOUN_SUBJECT = re.compile(r"\s*(?P<p>He|She)\b")
+_RELATIVE = re.compile(r"\b(?:who|whose|whom|whos|who['’]s)\b")
 _WINDOW = 600  # characters of narration searched for an attribution on either side of a quote
 
 
@@ -422,7 +430,7 @@ class _Article:
                 return _Attribution(person, person=True)
         if verbs or lead.rstrip().endswith(":"):
             person = self.first_person_in(start, stop)
-            if person:
+            if person and not self._first_person_in_relative_clause(start, stop):
                 return _Attribution(person, person=True)
             subject = _PRONOUN_SUBJECT.match(lead)
             if subject:  # "He condemned the deal, saying that “…”"
@@ -435,9 +443,19 @@ class _Article:
         for mention in self.person_mentions[lo:]:
             if mention.start >= stop:
                 break
+            if _RELATIVE.search(self.masked, start, mention.start):
+                break  # "The czar, who worked for Ronald Reagan, said": a name inside the description
             if self.masked[mention.end : mention.end + 60].lstrip()[:1] == ",":
                 return " ".join(self.people.canonical_tokens(mention.tokens))
         return None
+
+    def _first_person_in_relative_clause(self, start: int, stop: int) -> bool:
+        """`The czar, who has worked for every president since Ronald Reagan, said`: the first
+        person of text[start:stop] is named after "who", inside the description of the subject."""
+        lo = bisect.bisect_left(self.mention_starts, start)
+        if lo >= len(self.person_mentions) or self.person_mentions[lo].start >= stop:
+            return False
+        return _RELATIVE.search(self.masked, start, self.person_mentions[lo].start) is not None
 
     def speaking_person_in(self, start: int, stop: int) -> str | None:
         """The first person in text[start:stop] written as the subject of a speech verb."""
@@ -665,8 +683,10 @@ def extract_quotes(body: str) -> list[ExtractedQuote]:
         first, last = item.group[0], item.group[-1]
         text = " ".join(body[start:end] for start, end in item.spans)
         scare = len(text.split()) <= 2 or _is_title(text)
+        attributed_person = False
         if item.attribution is not None:
             speaker = article.resolve(item.attribution)
+            attributed_person = speaker is not None and (item.attribution.person or item.attribution.pronoun is not None)
         else:
             lead_start = article.sentences[item.first_sentence][0]
             lead = article.masked[lead_start : first.open_at]
@@ -690,6 +710,7 @@ def extract_quotes(body: str) -> list[ExtractedQuote]:
                 context_after=context_after,
                 scare=scare,
                 speaker_forms=forms,
+                attributed_person=attributed_person,
             )
         )
         if not scare or (item.attribution is not None and item.trailing):

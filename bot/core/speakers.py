@@ -11,12 +11,14 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from bot.core.invisible import remove_invisible
+
 # Titles and roles that precede a name in news copy ("Russian President Vladimir Putin").
 TITLE_WORDS = frozenset(
     """
     president vice prime minister secretary senator sen rep representative governor gov mayor
     chancellor king queen prince princess pope rev reverend dr doctor mr mrs ms miss sir dame lord lady
-    gen general col colonel lt capt captain adm admiral sgt judge justice chief chairman chairwoman chair
+    gen general col colonel lt capt captain adm admiral sgt sergeant lieutenant corporal judge justice chief chairman chairwoman chair
     speaker leader ceo founder director spokesman spokeswoman spokesperson ambassador commissioner
     attorney former foreign defense defence state press deputy acting first lady gentleman madam
     the house senate white kremlin russian ukrainian american u.s. us european commission
@@ -28,7 +30,8 @@ _PUNCT = re.compile(r"[^\w\s'-]")
 
 def fold(name: str) -> str:
     """Case-, accent- and punctuation-insensitive form of a name, for comparisons only."""
-    decomposed = unicodedata.normalize("NFKD", name.replace("’", "'"))
+    # Invisible characters go before punctuation becomes spaces: "Pu\u200btin" is "Putin", not "Pu tin".
+    decomposed = unicodedata.normalize("NFKD", remove_invisible(name).replace("’", "'"))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(_PUNCT.sub(" ", stripped.casefold()).split())
 
@@ -102,7 +105,7 @@ PERSON_TITLES = frozenset(
     """
     president vice-president minister secretary senator sen rep representative congressman congresswoman
     governor gov mayor chancellor king queen prince princess pope rev reverend dr mr mrs ms miss sir dame
-    lord lady gen general col colonel lt capt captain adm admiral sgt judge justice chairman chairwoman
+    lord lady gen general col colonel lt capt captain adm admiral sgt sergeant lieutenant corporal judge justice chairman chairwoman
     speaker leader ambassador commissioner attorney sens reps govs prof professor candidate nominee
     spokesman spokeswoman pastor bishop cardinal sheikh ayatollah emir sultan premier councilman
     councilwoman councilor assemblyman assemblywoman delegate deputy director counsel adviser advisor
@@ -258,6 +261,45 @@ class Mention:
     tokens: tuple[str, ...]
     gender: str | None  # "m", "f" or None when unknown
     titled: bool  # written after a person title ("President Trump")
+
+
+# Capitalised words that name nobody in particular or a document ("the Housing Act"), and contractions written without their
+# apostrophe ("Im", "Ive": the older debate transcripts have none).
+_NOBODY_IN_PARTICULAR = frozenset(
+    """
+    people folks everybody everyone somebody someone nobody anybody anyone god
+    act law doctrine proclamation declaration constitution amendment treaty charter plan report
+    founders framers tower building
+    im ive id ill youre youve youd youll hes shes weve wed well theyre theyve theyd theyll thats theres whats lets
+    """.split()
+)
+
+
+def could_be_person(name: str) -> bool:
+    """True when `name` may be a person's name: capitalised words, none of them a title, a
+    nationality or group ("Americans"), an organisation, a place or a calendar word."""
+    words = name.split()
+    if not words or not all(word[:1].isupper() and re.fullmatch(r"[\w.'’]+(?:-[\w.'’]+)*", word) for word in words):
+        return False  # "America--as Abraham Lincoln": a name run into other words
+    for word in words:
+        bare = fold(word).replace(" ", "").replace("'", "")
+        if bare in _NOBODY_IN_PARTICULAR or bare in _FUNCTION_WORDS or bare in TITLE_WORDS or bare in PERSON_TITLES:
+            return False
+        if bare in QUALIFIERS or bare in _NOT_NAME or bare in _PLACES:
+            return False
+    # A plural people word ("Canadians", "Democrats"): a group, not someone who said the words.
+    return not (len(words) == 1 and re.search(r"(?:ians|cans|ese|ists|crats)$", words[0]) is not None)
+
+
+def first_name_gender(name: str) -> str | None:
+    """"m" or "f" when the name's first word is a first name of one gender only ("Hillary"), else None."""
+    tokens = name_tokens(name)
+    first = tokens[0] if tokens else ""
+    if first in _FEMALE_NAMES and first not in _MALE_NAMES:
+        return "f"
+    if first in _MALE_NAMES and first not in _FEMALE_NAMES:
+        return "m"
+    return None
 
 
 def name_runs(text: str, start: int = 0, end: int | None = None) -> Iterable[re.Match[str]]:
