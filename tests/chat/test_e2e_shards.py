@@ -113,6 +113,9 @@ async def test_each_guild_is_answered_by_the_shard_that_owns_it_only(cluster):
     assert [g.id for g in zero.env.bot.guilds] == [int(first.id)]
     assert [g.id for g in one.env.bot.guilds] == [int(second.id)]
 
+    shards, _, _ = await zero.env.bot.http.get_bot_gateway()  # what AutoShardedBot asks when given no count
+    assert shards == fake.shard_count == 2
+
     in_first = await fake.slash("verify", {"quote": EXCELLENT}, guild=first)
     in_second = await fake.slash("verify", {"quote": EXCELLENT}, guild=second, member=fake.bob)
     assert title(in_first).startswith("✅") and title(in_second).startswith("✅")
@@ -159,8 +162,9 @@ async def test_after_resharding_a_statement_added_through_one_shard_is_found_thr
     # From 2 shards to 4, as in the README: `0,1` in the first process, `2,3` in the second. The first
     # guild moves to shard 2, now in the other process; the second guild stays on shard 1.
     assert (shard_of(first.id, 4), shard_of(second.id, 4)) == (2, 1)
-    low = await cluster.start(cluster.services[0], 4, (0, 1))
-    high = await cluster.start(cluster.services[1], 4, (2, 3))
+    # Started together: discord.py waits 5 s before each further shard's IDENTIFY in a process.
+    low, high = await asyncio.gather(cluster.start(cluster.services[0], 4, (0, 1)),
+                                     cluster.start(cluster.services[1], 4, (2, 3)))
     assert sorted(s.shard for s in fake.sessions.values()) == [(0, 4), (1, 4), (2, 4), (3, 4)]
     assert [g.id for g in low.env.bot.guilds] == [int(second.id)]
     assert [g.id for g in high.env.bot.guilds] == [int(first.id)]
