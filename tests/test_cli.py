@@ -135,6 +135,51 @@ def test_export_lines_and_round_trip(loaded: str, tmp_path: Path, capsys: pytest
     assert capsys.readouterr().out == exported
 
 
+def _export(capsys: pytest.CaptureFixture[str], *args: str) -> list[dict]:
+    assert main(["export", *args]) == 0
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
+def test_export_by_server_and_round_trip_with_scopes(
+    loaded: str, other_db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.core.model import SourceInfo, StatementRecord
+    from bot.store.corpus import CorpusStore
+    from bot.store.database import make_engine
+
+    guild = 987654321098765432
+    store = CorpusStore(make_engine(loaded))
+    record = StatementRecord("The harbour ferry will run twice an hour this summer", "Harbour Master Jane Doe",
+                             SourceInfo(title="Minutes", outlet="Port Gazette"), date="2025-06-01")
+    own = store.add_statement(record, actor="test", guild_id=guild).id
+    store.add_statement(record, actor="test", guild_id=guild + 1)  # another server's: in no --guild export but its own
+    store.engine.dispose()
+
+    everything = _export(capsys, "--db", loaded)
+    mine = _export(capsys, "--db", loaded, "--guild", str(guild))
+    shared = _export(capsys, "--db", loaded, "--shared")
+    assert [line["id"] for line in mine] == [own]
+    assert mine[0]["guild_id"] == str(guild) and set(mine[0]) == EXPORT_KEYS | {"guild_id"}
+    assert len(shared) == 11 and all(set(line) == EXPORT_KEYS for line in shared)
+    assert len(everything) == 13 and [line for line in everything if "guild_id" not in line] == shared
+
+    dump = tmp_path / "corpus.jsonl"
+    dump.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in everything), encoding="utf-8")
+    assert main(["ingest", str(dump), "--db", other_db_url]) == 0
+    capsys.readouterr()
+    assert _export(capsys, "--db", other_db_url) == everything
+    assert _export(capsys, "--db", other_db_url, "--guild", str(guild)) == mine
+    assert _export(capsys, "--db", other_db_url, "--shared") == shared
+
+
+@pytest.mark.parametrize("options", [["--guild", "abc"], ["--guild", "0"], ["--guild", "-4"], ["--guild", "5", "--shared"]])
+def test_export_with_a_bad_scope_is_a_usage_error(options: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["export", *options])
+    assert info.value.code == 2
+    assert "--guild" in capsys.readouterr().err
+
+
 def test_console_and_run_without_token(tmp_path: Path, bundled_seed_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     config = tmp_path / "quotecheck.toml"
     config.write_text(f'[corpus]\nbundled = ["{bundled_seed_path.parent / bundled_seed_path.name}"]\n', encoding="utf-8")

@@ -8,7 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import Settings
+from bot.core.documents import parse_document
+from bot.core.model import CorpusFormatError, SourceInfo, StatementRecord
 from bot.ingest import format_summary, ingest_paths
+from bot.service import QuoteService
 from bot.store.corpus import CorpusStore
 from bot.store.database import make_engine
 
@@ -92,3 +96,106 @@ def test_export_round_trip_into_an_empty_database(store: CorpusStore, folder: Pa
     assert summary.added == len(exported) and not summary.rejected
     assert [s.to_export() for s in other.statements(all_guilds=True)] == exported
     other.engine.dispose()
+
+
+# -- servers' own statements through export and re-ingest ---------------------------------------------
+
+HARBOUR, MARKET = 1234567890123456789, 42  # two servers; the first id is past 2**53, as real ones are
+
+
+def add_own(store: CorpusStore, guild_id: int, text: str, **source: str) -> str:
+    record = StatementRecord(text, "Harbour Master Jane Doe", SourceInfo(**source), date="2025-01-02",
+                             context_before="The council met on Tuesday.", context_after="The vote was unanimous.")
+    return store.add_statement(record, actor="test", guild_id=guild_id).id  # type: ignore[return-value]
+
+
+def dump_export(store: CorpusStore, path: Path) -> list[dict]:
+    exported = [s.to_export() for s in store.statements(all_guilds=True)]
+    path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in exported), encoding="utf-8")
+    return exported
+
+
+def test_export_round_trip_keeps_each_servers_statements_in_that_server(
+    store: CorpusStore, folder: Path, tmp_path: Path, other_db_url: str
+) -> None:
+    ingest_paths(store, [folder], progress=False)
+    harbour = add_own(store, HARBOUR, "The harbour lighthouse will shine again before the winter storms", title="Minutes")
+    market = add_own(store, MARKET, "The market square will stay closed to cars every Sunday", outlet="Town Crier")
+    gone = add_own(store, MARKET, "This statement was removed and must not come back after an export")
+    store.remove_statement(gone, reason="test", actor="test", guild_id=MARKET)
+    exported = dump_export(store, tmp_path / "export.jsonl")
+    by_id = {line["id"]: line for line in exported}
+    assert by_id[harbour]["guild_id"] == str(HARBOUR) and by_id[market]["guild_id"] == str(MARKET)
+    assert gone not in by_id
+    assert sum("guild_id" in line for line in exported) == 2  # shared statements name no server
+
+    other = CorpusStore(make_engine(other_db_url))
+    try:
+        summary = ingest_paths(other, [tmp_path / "export.jsonl"], progress=False)
+        assert summary.added == len(exported) and not summary.rejected
+        assert [s.to_export() for s in other.statements(all_guilds=True)] == exported
+        assert [s.id for s in other.scope_statements(HARBOUR)] == [harbour]
+        assert [s.id for s in other.scope_statements(MARKET)] == [market]
+        assert {s.id for s in other.statements(None)} == {line["id"] for line in exported} - {harbour, market}
+        assert harbour not in {s.id for s in other.statements(MARKET)}
+        assert other.get_statement(harbour, MARKET) is None and other.get_statement(harbour, HARBOUR) is not None
+    finally:
+        other.engine.dispose()
+
+
+def test_a_servers_statement_stays_invisible_to_other_servers_after_the_round_trip(
+    store: CorpusStore, tmp_path: Path, other_db_url: str
+) -> None:
+    words = "The harbour lighthouse will shine again before the winter storms"
+    add_own(store, HARBOUR, words, title="Minutes")
+    dump_export(store, tmp_path / "export.jsonl")
+    other = CorpusStore(make_engine(other_db_url))
+    assert not ingest_paths(other, [tmp_path / "export.jsonl"], progress=False).rejected
+    service = QuoteService.build(other, Settings())
+    try:
+        assert service.check(words, guild_id=HARBOUR, log_lookup=False).verdict == "verified"
+        assert service.check(words, guild_id=MARKET, log_lookup=False).verdict == "unverified"
+        assert service.check(words, log_lookup=False).verdict == "unverified"
+    finally:
+        service.close()
+
+
+def test_a_statement_list_from_the_command_line_goes_into_the_servers_it_names(store: CorpusStore, tmp_path: Path) -> None:
+    lines = [
+        {"id": "own-1", "text": "Ferries run every hour from the north pier this summer", "guild_id": str(HARBOUR)},
+        {"id": "own-2", "text": "Stalls open at seven on market days from now on", "guild_id": MARKET},
+        {"id": "shared-1", "text": "Everyone may see this statement in every server", "guild_id": None},
+    ]
+    statements = tmp_path / "mixed.jsonl"
+    statements.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    assert ingest_paths(store, [statements], progress=False).added == 3
+    assert [s.id for s in store.scope_statements(HARBOUR)] == ["own-1"]
+    assert [s.id for s in store.scope_statements(MARKET)] == ["own-2"]
+    assert [s.id for s in store.scope_statements(None)] == ["shared-1"]
+    assert ingest_paths(store, [statements], progress=False).skipped == 3  # unchanged: nothing moves
+
+
+def test_a_bad_server_id_rejects_the_file_with_its_reason(store: CorpusStore, tmp_path: Path) -> None:
+    lines = [{"text": "A fine statement about the ferry timetable"}, {"text": "This one names no real server", "guild_id": "-3"}]
+    statements = tmp_path / "bad.jsonl"
+    statements.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    summary = ingest_paths(store, [statements], progress=False)
+    assert summary.rejected == [(str(statements), 'line 2: `guild_id` must be a Discord server id (a positive whole number), not "-3"')]
+    assert store.count() == 0
+
+
+def test_a_servers_import_cannot_write_into_another_server(store: CorpusStore, tmp_path: Path) -> None:
+    theirs = {"id": "planted", "text": "A statement planted in the harbour server by another server", "guild_id": str(HARBOUR)}
+    ours = {"id": "ours", "text": "A statement the market server imports for itself", "guild_id": str(MARKET)}
+    unnamed = {"id": "unnamed", "text": "A statement that names no server becomes the importer's"}
+    doc = parse_document("x.jsonl", "\n".join(json.dumps(line) for line in (ours, unnamed, theirs)))
+    with pytest.raises(CorpusFormatError, match="statement 3 belongs to another server"):
+        store.ingest_document(doc, origin="discord:42/x.jsonl", content_hash="h1", guild_id=MARKET, actor="mod")
+    assert store.count() == 0  # the whole file, not just the planted line
+    files = tmp_path / "import.jsonl"
+    files.write_text("\n".join(json.dumps(line) for line in (ours, theirs)), encoding="utf-8")
+    assert "another server" in ingest_paths(store, [files], guild_id=MARKET, progress=False).rejected[0][1]
+    allowed = parse_document("y.jsonl", "\n".join(json.dumps(line) for line in (ours, unnamed)))
+    store.ingest_document(allowed, origin="discord:42/y.jsonl", content_hash="h2", guild_id=MARKET, actor="mod")
+    assert {s.id for s in store.scope_statements(MARKET)} == {"ours", "unnamed"}
+    assert list(store.scope_statements(HARBOUR)) == []

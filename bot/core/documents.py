@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, get_args
 
 from bot.core.model import CorpusFormatError, ParsedDocument, SourceInfo, SourceKind, StatementRecord
+from bot.core.scope import parse_guild_id
 from bot.core.sentences import split_sentences
 from bot.core.speakers import fold, strip_titles
 
@@ -281,7 +282,7 @@ def _alias_pairs(names: Iterable[str]) -> tuple[tuple[str, str], ...]:
 
 
 def parse_statements(name: str, text: str) -> ParsedDocument:
-    """One statement per line, in the `export` format (`id` optional)."""
+    """One statement per line, in the `export` format (`id` optional; `guild_id` names the server it belongs to)."""
     document_source = SourceInfo(title=name.replace("\\", "/").rsplit("/", 1)[-1], kind="statements")
     statements: list[StatementRecord] = []
     for number, line in enumerate(text.split("\n"), start=1):
@@ -333,6 +334,7 @@ def _statement_from_json(data: Mapping[str, Any], position: int) -> StatementRec
         context_after=_optional_str(data, "context_after") or "",
         position=position,
         id=statement_id,
+        guild_id=parse_guild_id(data.get("guild_id")),
     )
 
 

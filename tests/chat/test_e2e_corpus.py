@@ -120,6 +120,28 @@ async def test_import_cancel_stores_nothing(env):
     assert env.service.stats(int(fake.guild_id)).statements == before
 
 
+async def test_import_cannot_write_into_another_server(env):
+    """A line naming another server refuses the whole file (rather than moving it into this server)."""
+    fake = env.fake
+    here, elsewhere = int(fake.guild_id), int(fake.guild_id) + 1
+    ours = {"id": "harbour-own-1", "text": "The harbour lighthouse will shine again before the winter storms",
+            "speaker": "Harbour Master Jane Doe", "guild_id": str(here)}
+    planted = {"id": "planted-1", "text": "A statement this server tries to plant in another server's corpus",
+               "speaker": "Harbour Master Jane Doe", "guild_id": str(elsewhere)}
+    data = "\n".join(json.dumps(line) for line in (ours, planted)).encode()
+    rec = await fake.slash("corpus import", {"file": Attachment("planted.jsonl", data)}, member=fake.moderator)
+    assert rec.ephemeral and "statement 2 belongs to another server" in unescape(rec.text())
+    assert "Confirm" not in rec.buttons()
+    assert list(env.service.store.scope_statements(elsewhere)) == []
+    assert env.service.get("harbour-own-1", here) is None  # nothing of the file
+
+    rec = await fake.slash("corpus import", {"file": Attachment("ours.jsonl", json.dumps(ours).encode())},
+                           member=fake.moderator)
+    await fake.click(rec.reply, "Confirm", member=fake.moderator)
+    assert [s.id for s in env.service.store.scope_statements(here)] == ["harbour-own-1"]
+    assert env.service.check(ours["text"], guild_id=elsewhere, log_lookup=False).verdict == "unverified"
+
+
 async def test_import_of_an_article_extracts_quotes(env):
     fake = env.fake
     article = (

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.documents import parse_document, split_header
+from bot.core.scope import check_guild_scope
 from bot.core.model import CorpusFormatError
 
 SEED = "000_41f3c08ac7623368.txt"
@@ -102,6 +103,37 @@ def test_statements_jsonl_round_trip_fields() -> None:
     assert first.to_export() == line
     assert second.id is None and second.speaker is None
     assert doc.source.kind == "statements"
+    assert "guild_id" not in first.to_export()  # a shared statement names no server
+
+
+def test_a_statement_line_keeps_its_server() -> None:
+    line = {"id": "g1", "text": "The harbour lighthouse shines again tonight.", "speaker": "Jane Doe", "date": "2025-01-02",
+            "source": {"title": "Minutes", "url": None, "outlet": None, "kind": "article"},
+            "context_before": "", "context_after": "", "guild_id": "1234567890123456789"}
+    numeric = {**line, "id": "g2", "guild_id": 42}
+    shared = {**line, "id": "g3", "guild_id": None}
+    doc = parse_document("s.jsonl", "\n".join(json.dumps(x) for x in (line, numeric, shared)))
+    assert [s.guild_id for s in doc.statements] == [1234567890123456789, 42, None]
+    assert doc.statements[0].to_export() == line
+    assert doc.statements[1].to_export()["guild_id"] == "42"
+    assert "guild_id" not in doc.statements[2].to_export()
+
+
+@pytest.mark.parametrize("bad", ["0", "-5", "abc", "", " 42", "42 ", "0042", "1e5", str(2**63), 0, -1, 1.5, True, [1], {"id": 1}])
+def test_a_bad_server_id_rejects_the_file(bad: object) -> None:
+    lines = [{"text": "A first statement that is fine."}, {"text": "The second one names a server.", "guild_id": bad}]
+    with pytest.raises(CorpusFormatError) as info:
+        parse_document("s.jsonl", "\n".join(json.dumps(x) for x in lines))
+    assert str(info.value).startswith("line 2: `guild_id` must be a Discord server id")
+
+
+def test_a_server_imports_only_statements_of_its_own() -> None:
+    lines = [{"text": "Ours, named as ours.", "guild_id": "7"}, {"text": "Unnamed: it becomes ours."}]
+    doc = parse_document("s.jsonl", "\n".join(json.dumps(x) for x in lines))
+    check_guild_scope(doc, 7)
+    check_guild_scope(doc, None)  # the operator may store each statement in the server it names
+    with pytest.raises(CorpusFormatError, match="statement 1 belongs to another server"):
+        check_guild_scope(doc, 8)
 
 
 @pytest.mark.parametrize(
@@ -151,11 +183,14 @@ _PRINTABLE = st.text(
 
 
 @settings(max_examples=150, deadline=None)
-@given(text=_PRINTABLE.filter(lambda t: t.strip() == t and t.strip()), speaker=st.one_of(st.none(), _PRINTABLE))
-def test_statement_lines_survive_a_round_trip(text: str, speaker: str | None) -> None:
+@given(text=_PRINTABLE.filter(lambda t: t.strip() == t and t.strip()), speaker=st.one_of(st.none(), _PRINTABLE),
+       guild=st.one_of(st.none(), st.integers(1, 2**63 - 1)))
+def test_statement_lines_survive_a_round_trip(text: str, speaker: str | None, guild: int | None) -> None:
     line = {"id": "s1", "text": text, "speaker": speaker, "date": "2020-01-31",
             "source": {"title": text, "url": None, "outlet": speaker, "kind": "speech"},
             "context_before": speaker or "", "context_after": ""}
+    if guild is not None:
+        line["guild_id"] = str(guild)
     (record,) = parse_document("x.jsonl", json.dumps(line, ensure_ascii=False)).statements
     assert record.to_export() == line
 
