@@ -9,8 +9,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, get_args
 
+from bot.core.embedded_quotes import Passage, embedded_statements, paragraphs
+from bot.core.invisible import remove_invisible
 from bot.core.model import CorpusFormatError, ParsedDocument, SourceInfo, SourceKind, StatementRecord
 from bot.core.scope import parse_guild_id
 from bot.core.sentences import split_sentences
@@ -40,7 +43,62 @@ _ID = re.compile(r"^[\w\-.:]{1,64}$")
 
 
 def parse_document(name: str, text: str) -> ParsedDocument:
-    """Parse one corpus file; the extension and the header choose the format."""
+    """Parse one corpus file; the extension and the header choose the format.
+
+    Invisible characters (zero-width, bidi controls, soft hyphens) are dropped first, so names and
+    quotes are found through them, and dropped again from what JSON escapes or front matter decoded.
+    """
+    return _without_invisible(_parse_format(name, remove_invisible(text)))
+
+
+def _without_invisible(doc: ParsedDocument) -> ParsedDocument:
+    """`doc` with no invisible character in any statement, source or alias (`bot.core.invisible`)."""
+    if not any(remove_invisible(value) != value for value in _strings(doc)):
+        return doc  # the usual case: nothing to copy
+    source = _clean_source(doc.source)
+    statements = []
+    for number, record in enumerate(doc.statements, start=1):
+        text = remove_invisible(record.text).strip()
+        if not text:
+            raise CorpusFormatError(f"statement {number}: the text holds only invisible characters")
+        statements.append(
+            replace(
+                record,
+                text=text,
+                speaker=_clean(record.speaker),
+                source=source if record.source == doc.source else _clean_source(record.source),
+                context_before=remove_invisible(record.context_before),
+                context_after=remove_invisible(record.context_after),
+            )
+        )
+    aliases = tuple((remove_invisible(name), remove_invisible(form)) for name, form in doc.aliases)
+    return replace(doc, source=source, statements=tuple(statements), aliases=aliases)
+
+
+def _strings(doc: ParsedDocument) -> Iterable[str]:
+    for source in {doc.source, *(record.source for record in doc.statements)}:
+        yield from (value for value in (source.title, source.url, source.outlet, source.author) if value)
+    for record in doc.statements:
+        yield from (record.text, record.speaker or "", record.context_before, record.context_after)
+    for pair in doc.aliases:
+        yield from pair
+
+
+def _clean_source(source: SourceInfo) -> SourceInfo:
+    return replace(
+        source,
+        title=_clean(source.title),
+        url=_clean(source.url),
+        outlet=_clean(source.outlet),
+        author=_clean(source.author),
+    )
+
+
+def _clean(value: str | None) -> str | None:
+    return None if value is None else remove_invisible(value).strip() or None
+
+
+def _parse_format(name: str, text: str) -> ParsedDocument:
     suffix = _suffix(name)
     if suffix not in SUPPORTED_SUFFIXES:
         shown = suffix or "no extension"
@@ -210,6 +268,8 @@ def parse_speech(source: SourceInfo, body: str, speaker: str, aliases: Sequence[
     """Every sentence of the speech is a statement of its speaker (`aliases`: other forms of the name)."""
     sentences = _sentences(body)
     statements = _sentence_statements([(speaker, sentences)], source)
+    passages = (Passage(speaker, _STAGE.sub("", line), tuple(aliases)) for line in paragraphs(body))
+    statements += _embedded(passages, source, len(statements))
     pairs = _alias_pairs([speaker]) + tuple((speaker, alias) for alias in aliases if alias != speaker)
     return ParsedDocument(source, statements, pairs)
 
@@ -227,6 +287,8 @@ def parse_transcript(source: SourceInfo, body: str) -> ParsedDocument:
         raise CorpusFormatError("a transcript needs turns written `SPEAKER NAME: text`")
     grouped = [(speaker, _sentences("\n".join(lines))) for speaker, lines in turns]
     statements = _sentence_statements(grouped, source)
+    passages = (Passage(speaker, _STAGE.sub("", "\n".join(lines))) for speaker, lines in turns)
+    statements += _embedded(passages, source, len(statements))
     return ParsedDocument(source, statements, _alias_pairs(speaker for speaker, _ in turns))
 
 
@@ -266,6 +328,11 @@ def _sentence_statements(turns: Sequence[tuple[str, list[str]]], source: SourceI
                 )
             )
     return tuple(statements)
+
+
+def _embedded(passages: Iterable[Passage], source: SourceInfo, sentence_count: int) -> tuple[StatementRecord, ...]:
+    """The people a speech or transcript quotes, as their own statements (`bot.core.embedded_quotes`)."""
+    return embedded_statements(passages, source, first_position=sentence_count, min_words=MIN_STATEMENT_WORDS)
 
 
 def _alias_pairs(names: Iterable[str]) -> tuple[tuple[str, str], ...]:

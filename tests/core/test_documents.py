@@ -177,8 +177,10 @@ def test_article_aliases_are_the_other_forms_the_article_uses(seed_text: str) ->
     assert all(speaker in SEED_SPEAKERS for speaker, _ in aliases)
 
 
+# Format characters (Cf: zero-width, bidi controls, soft hyphen) are dropped on parse, so they cannot
+# round-trip; tests/core/test_invisible.py covers them.
 _PRINTABLE = st.text(
-    alphabet=st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\u2028\u2029\x85"), min_size=1, max_size=60
+    alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Cf"), blacklist_characters="\u2028\u2029\x85"), min_size=1, max_size=60
 )
 
 
