@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from bot.core.extract import ExtractedQuote, extract_quotes
@@ -55,21 +55,9 @@ def embedded_statements(
     depend on the position) stay as they were before quotations were extracted.
     """
     statements: list[StatementRecord] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str | None, str]] = set()
     for passage in passages:
-        if _QUOTE_MARK.search(passage.text) is None:
-            continue
-        sentences = split_sentences(passage.text) or [(0, len(passage.text))]
-        quotes = extract_quotes(passage.text)
-        for index, quote in enumerate(quotes):
-            # The narration that may attribute this quote: not inside the quotes either side of it.
-            after_previous = quotes[index - 1].end if index > 0 else 0
-            before_next = quotes[index + 1].start if index + 1 < len(quotes) else len(passage.text)
-            if not _cites_someone_else(quote, passage, min_words):
-                continue
-            if not _named_nearby(quote, passage.text, sentences, after_previous, before_next):
-                continue
-            assert quote.speaker is not None
+        for quote in _quotations_of_others(passage, min_words):
             if (quote.speaker, quote.text) in seen:
                 continue  # the same words cited twice in one document are one statement
             seen.add((quote.speaker, quote.text))
@@ -84,6 +72,22 @@ def embedded_statements(
                 )
             )
     return tuple(statements)
+
+
+def _quotations_of_others(passage: Passage, min_words: int) -> Iterator[ExtractedQuote]:
+    """The quotations of one passage that its speaker cites from someone named next to them."""
+    if _QUOTE_MARK.search(passage.text) is None:
+        return
+    sentences = split_sentences(passage.text) or [(0, len(passage.text))]
+    quotes = extract_quotes(passage.text)
+    for index, quote in enumerate(quotes):
+        # The narration that may attribute this quote: not inside the quotes either side of it.
+        after_previous = quotes[index - 1].end if index > 0 else 0
+        before_next = quotes[index + 1].start if index + 1 < len(quotes) else len(passage.text)
+        if _cites_someone_else(quote, passage, min_words) and _named_nearby(
+            quote, passage.text, sentences, after_previous, before_next
+        ):
+            yield quote
 
 
 def _cites_someone_else(quote: ExtractedQuote, passage: Passage, min_words: int) -> bool:
