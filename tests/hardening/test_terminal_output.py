@@ -118,3 +118,17 @@ def test_a_hostile_file_name_in_the_ingest_summary_is_shown_as_text(tmp_path: Pa
     assert not OBEYED.search(done.stdout) and not OBEYED.search(done.stderr)
     rejected = [line for line in done.stdout.splitlines() if line.startswith("rejected ")]
     assert len(rejected) == 1 and "notes\\x1b]0;pwned\\x07\\u202efdp.exe" in rejected[0]
+
+
+def test_stats_show_a_hostile_speaker_name_on_one_line(tmp_path: Path) -> None:
+    corpus = tmp_path / "one.jsonl"
+    corpus.write_text(json.dumps({**INGESTED, "id": "hostilespeaker01"}) + "\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'q.sqlite'}"
+    assert quotecheck("ingest", "--quiet", str(corpus), "--db", url).returncode == 0
+    with sqlite3.connect(tmp_path / "q.sqlite") as conn:
+        conn.execute("UPDATE statements SET speaker = ?", ("Mallory\x1b[2J\nVERIFIED \u202eExample",))
+    conn.close()
+    done = quotecheck("stats", "--db", url)
+    assert done.returncode == 0, done.stderr
+    assert not OBEYED.search(done.stdout)
+    assert "most quoted: Mallory\\x1b[2J VERIFIED \\u202eExample (1)" in done.stdout.splitlines()
