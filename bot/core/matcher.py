@@ -17,6 +17,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import islice, repeat
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,9 @@ from rapidfuzz import fuzz, process
 
 from bot.config import MatchingSettings
 from bot.core.index import TermIndex
+from bot.core.columns import IndexColumns
 from bot.core.model import Alternative, CheckResult, Difference, SearchFilter, StatementRecord
-from bot.core.normalize import match_text, split_elisions
+from bot.core.normalize import match_text, match_texts, split_elisions
 from bot.core.speakers import fold, name_tokens, same_person
 from bot.core.verdict import Comparison, compare
 
@@ -384,6 +386,7 @@ class Matcher(BaseMatcher):
         self._speaker_ids: dict[str, int] = {}
         self._speaker_counts: dict[int, Counter[int]] = {}
         self._by_last: dict[str, set[int]] = {}
+        self._by_last_filled = 0  # speaker ids below this are in _by_last
         self._by_speaker: dict[int, array] = {}
         self.meta: dict[str, object] = {}
 
@@ -466,15 +469,8 @@ class Matcher(BaseMatcher):
         speakers = np.frombuffer(matcher._speaker, dtype=np.int32)
         alive = np.frombuffer(matcher._alive, dtype=np.uint8).astype(bool)
         guilds = np.frombuffer(matcher._guild, dtype=np.int64)
-        live = np.flatnonzero(alive & (speakers >= 0))
-        order = live[np.argsort(speakers[live], kind="stable")]
-        bounds = np.flatnonzero(np.diff(speakers[order])) + 1
-        for group in np.split(order, bounds) if len(order) else []:
-            matcher._by_speaker[int(speakers[group[0]])] = array("i", group.astype(np.int32).tobytes())
-        for guild in np.unique(guilds[live]).tolist() if len(live) else []:
-            in_guild = live[guilds[live] == guild]
-            counts = np.bincount(speakers[in_guild])
-            matcher._speaker_counts[int(guild)] = Counter({int(k): int(counts[k]) for k in np.flatnonzero(counts)})
+        live = np.flatnonzero(alive)
+        matcher._count_speakers(live, speakers[live], guilds[live])
         del speakers, alive, guilds
         return matcher
 
@@ -491,10 +487,18 @@ class Matcher(BaseMatcher):
             sid = len(self._speaker_names)
             self._speaker_ids[name] = sid
             self._speaker_names.append(name)
-            tokens = name_tokens(name)
+        return sid
+
+    def _last_names(self) -> dict[str, set[int]]:
+        """Last word of each speaker's name → speaker ids; filled on first use, as a cold start
+        meets ~10^5 names that most runs never filter by."""
+        names = self._speaker_names
+        for sid in range(self._by_last_filled, len(names)):
+            tokens = name_tokens(names[sid])
             if tokens:
                 self._by_last.setdefault(tokens[-1], set()).add(sid)
-        return sid
+        self._by_last_filled = len(names)
+        return self._by_last
 
     def _append(self, statement: StatementRecord) -> int:
         if statement.id is None:
@@ -526,40 +530,88 @@ class Matcher(BaseMatcher):
 
     def add_many(self, statements: Iterable[StatementRecord]) -> None:
         """Index many statements at once (start-up); the same id twice keeps the last one."""
+        batch = list(statements)
+        if any(st.id is None for st in batch):
+            raise ValueError("a statement needs an id before it is indexed")
+        columns = IndexColumns(
+            ids=[st.id for st in batch],  # type: ignore[misc]
+            texts=[st.text for st in batch],
+            speakers=[st.speaker for st in batch],
+            dates=[st.date or st.source.date for st in batch],
+            kinds=[st.source.kind for st in batch],
+            guilds=[st.guild_id for st in batch],
+        )
+        self._add_columns(columns, batch)
+
+    def add_columns(self, columns: IndexColumns) -> None:
+        """Index many statements given as columns (a cold start from the database); the same as
+        `add_many` of their records, which a matcher with `fetch` loads when a result shows them."""
+        if self._fetch is None:
+            raise ValueError("a matcher without fetch keeps whole records: use add_many")
+        self._add_columns(columns, None)
+
+    def _add_columns(self, columns: IndexColumns, records: list[StatementRecord] | None) -> None:
         with self._lock:
-            batch = list(statements)
-            if any(st.id is None for st in batch):
-                raise ValueError("a statement needs an id before it is indexed")
-            last = {st.id: k for k, st in enumerate(batch)}
-            if len(last) != len(batch):
-                batch = [st for k, st in enumerate(batch) if last[st.id] == k]
-            for st in batch:
-                if st.id in self._pos:
-                    self._remove(st.id)  # type: ignore[arg-type]
-            # Column by column: one pass per column is several times faster than one per record.
-            base, n = len(self._ids), len(batch)
-            texts = [match_text(st.text) for st in batch]
-            self._ids.extend(st.id for st in batch)  # type: ignore[misc]
+            keep = _last_of_each(columns.ids)
+            if keep is not None:
+                columns = IndexColumns(*([column[k] for k in keep] for column in (
+                    columns.ids, columns.texts, columns.speakers, columns.dates, columns.kinds, columns.guilds)))
+                records = [records[k] for k in keep] if records is not None else None
+            if self._pos:
+                for sid in self._pos.keys() & set(columns.ids):
+                    self._remove(sid)
+            # Column by column, in bulk: per-statement Python work is what makes a cold start slow.
+            base, n = len(self._ids), len(columns)
+            texts = match_texts(columns.texts)
+            self._ids.extend(columns.ids)
             self._texts.extend(texts)
-            self._records.extend(batch if self._fetch is None else [None] * n)
+            self._records.extend(records if self._fetch is None and records is not None else repeat(None, n))
             self._alive.extend(b"\x01" * n)
-            guilds = [st.guild_id or 0 for st in batch]
+            guilds = [g or 0 for g in columns.guilds]
             self._guild.extend(guilds)
-            dates: dict[str | None, int] = {}
-            self._date.extend(
-                dates[d] if (d := st.date or st.source.date) in dates else dates.setdefault(d, _date_number(d)) for st in batch
-            )
-            speaker_id = self._speaker_id
-            sids = [speaker_id(st.speaker) for st in batch]
-            self._speaker.extend(sids)
-            self._kind.extend(_KIND_RANK.get(st.source.kind, 2) for st in batch)
-            self._pos.update(zip([st.id for st in batch], range(base, base + n)))  # type: ignore[misc]
-            counts, owned = self._speaker_counts, self._by_speaker
-            for k, (sid, guild) in enumerate(zip(sids, guilds)):
-                if sid >= 0:
-                    (counts.get(guild) or counts.setdefault(guild, Counter()))[sid] += 1
-                    (owned.get(sid) or owned.setdefault(sid, array("i"))).append(base + k)
+            numbers = {d: _date_number(d) for d in dict.fromkeys(columns.dates)}
+            self._date.extend(map(numbers.__getitem__, columns.dates))
+            sids = self._speaker_ids_of(columns.speakers)
+            self._speaker.frombytes(sids.tobytes())
+            self._kind.extend(map(_KIND_RANK.get, columns.kinds, repeat(2)))
+            self._pos.update(zip(columns.ids, range(base, base + n)))
+            self._count_speakers(np.arange(base, base + n), sids, np.asarray(guilds, dtype=np.int64))
             self._index.add_many(range(base, base + n), texts)
+
+    def _speaker_ids_of(self, names: list[str | None]) -> np.ndarray:
+        """Speaker ids of many names at once, new names numbered in order of first appearance (as
+        `_speaker_id` one by one would); -1 for no name."""
+        known = len(self._speaker_names)
+        seen = dict(self._speaker_ids)
+        # One C-level pass: a new name gets the next number (map reads len(seen) just before setdefault).
+        raw = np.fromiter(map(seen.setdefault, names, map(len, repeat(seen))), dtype=np.int64, count=len(names))
+        ids = np.full(len(seen), -1, dtype=np.int32)
+        ids[:known] = np.arange(known, dtype=np.int32)
+        for slot, name in enumerate(islice(seen, known, None), start=known):
+            if name:
+                ids[slot] = self._speaker_id(name)
+        return ids[raw] if len(raw) else np.zeros(0, dtype=np.int32)
+
+    def _count_speakers(self, indexes: np.ndarray, sids: np.ndarray, guilds: np.ndarray) -> None:
+        """Add statements (ascending `indexes`, with their speaker ids and servers) to the per-speaker
+        lists and counts: one step per speaker and per server, not one per statement."""
+        spoken = sids >= 0
+        indexes, sids, guilds = indexes[spoken], sids[spoken], guilds[spoken]
+        if not len(indexes):
+            return
+        order = np.argsort(sids, kind="stable")
+        bounds = np.flatnonzero(np.diff(sids[order])) + 1
+        for group in np.split(order, bounds):
+            sid = int(sids[group[0]])
+            owned = self._by_speaker.get(sid)
+            if owned is None:
+                owned = self._by_speaker[sid] = array("i")
+            owned.frombytes(indexes[group].astype(np.int32).tobytes())
+        for guild in np.unique(guilds).tolist():
+            counts = np.bincount(sids[guilds == guild])
+            tally = self._speaker_counts.setdefault(int(guild), Counter())
+            for sid in np.flatnonzero(counts).tolist():
+                tally[sid] += int(counts[sid])
 
     def remove(self, statement_id: str) -> None:
         """Drop a statement; gone from results at once. Unknown ids are ignored."""
@@ -589,12 +641,13 @@ class Matcher(BaseMatcher):
         tokens = name_tokens(given)
         if not tokens:
             return np.zeros(0, dtype=np.int32)
-        sids: set[int] = set(self._by_last.get(tokens[-1], ()))
+        by_last = self._last_names()
+        sids: set[int] = set(by_last.get(tokens[-1], ()))
         for group in {self._aliases.get(fold(given), ())} | {g for g in self._aliases.values() if any(same_person(given, n) for n in g)}:
             for name in group:
                 t = name_tokens(name)
                 if t:
-                    sids |= self._by_last.get(t[-1], set())
+                    sids |= by_last.get(t[-1], set())
         found = [sid for sid in sids if self._is_speaker(given, self._speaker_names[sid])]
         return np.array(sorted(found), dtype=np.int32)
 
@@ -715,6 +768,14 @@ class Matcher(BaseMatcher):
                 for _, _, sid in process.extract(want, choices, scorer=fuzz.partial_ratio, limit=limit - len(out), score_cutoff=80):
                     out.append(names[sid])
             return out
+
+def _last_of_each(ids: list[str]) -> list[int] | None:
+    """Positions to keep so that an id given twice keeps its last occurrence; None when all differ."""
+    last = dict(zip(ids, range(len(ids))))
+    if len(last) == len(ids):
+        return None
+    return [k for k, sid in enumerate(ids) if last[sid] == k]
+
 
 def _covered(quote_words: list[str], statement_words: list[str]) -> set[int]:
     """Quote word positions inside runs of at least three words found contiguously in the statement."""

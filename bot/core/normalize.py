@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # Characters removed outright: zero-width, joiners, bidi controls, soft hyphen, BOM. They are
@@ -153,3 +154,69 @@ def split_elisions(quote: str) -> list[str]:
     """The pieces of a quote between elision marks ("…", "...", "[...]"), empty pieces dropped."""
     folded = quote.translate(_TABLE)
     return [piece for piece in _ELISION.split(folded) if keys(piece)]
+
+
+# -- bulk ----------------------------------------------------------------------------------------
+
+# Bulk keys of plain ASCII texts: after lower-casing and dropping apostrophes, a word is a run of
+# [a-z0-9], unless a digit is followed by "." or "," and a digit (a number such as 3.5) or by a
+# letter ("12th" is two words for `keys`). Texts holding either go through `match_text` one by one.
+_ASCII_KEEP = bytes(c if chr(c) in "0123456789abcdefghijklmnopqrstuvwxyz\x00" else 32 for c in range(256))
+_APOSTROPHES = b"'`"
+# Texts per bulk step: a few megabytes, so the array passes stay in the processor's cache.
+_BULK_STEP = 16384
+
+
+def match_texts(texts: Sequence[str]) -> list[str]:
+    """`match_text` of each text, in bulk: the same keys, several times faster on many texts."""
+    source = list(texts)
+    wide = [k for k, text in enumerate(source) if not text.isascii() and "\x00" not in text]
+    if wide:
+        # Typographic quotes and dashes folded as `normalize` does: most such texts become ASCII,
+        # and an ASCII text has the same keys as the text it was folded from.
+        folded = "\x00".join([source[k] for k in wide])
+        for char, ascii_form in _COMMON:
+            folded = folded.replace(char, ascii_form)
+        for k, text in zip(wide, folded.split("\x00")):
+            source[k] = text
+    # Texts the byte path cannot take (still not ASCII, or holding its separator): one by one.
+    odd = [k for k, text in enumerate(source) if not text.isascii() or "\x00" in text]
+    for k in odd:
+        source[k] = ""
+    out: list[str] = []
+    for start in range(0, len(source), _BULK_STEP):
+        keyed, numbered = _ascii_keys(source[start : start + _BULK_STEP])
+        for k in numbered:
+            keyed[k] = match_text(source[start + k])
+        out.extend(keyed)
+    for k in odd:
+        out[k] = match_text(texts[k])
+    return out
+
+
+def _ascii_keys(texts: list[str]) -> tuple[list[str], list[int]]:
+    """Keys of ASCII texts without NUL, and the positions of those whose numbers need `match_text`."""
+    import numpy as np  # here, so that importing the normaliser stays cheap for the CLI
+
+    raw = "\x00".join(texts).encode("ascii").lower().translate(None, _APOSTROPHES)
+    chars = np.frombuffer(raw, dtype=np.uint8)
+    if not len(chars):
+        return [""] * len(texts), []
+    digit = (chars >= 48) & (chars <= 57)
+    after_digit = digit[:-1]
+    letter_next = (chars[1:] >= 97) & (chars[1:] <= 122)
+    mark_next = (chars[1:-1] == 46) | (chars[1:-1] == 44)
+    edge = after_digit & letter_next
+    edge[:-1] |= after_digit[:-1] & mark_next & digit[2:]
+    separators = np.flatnonzero(chars == 0)
+    numbered = np.unique(np.searchsorted(separators, np.flatnonzero(edge))).tolist()
+    words = np.frombuffer(raw.translate(_ASCII_KEEP), dtype=np.uint8)
+    space = words == 32
+    keep = np.ones(len(words), dtype=bool)
+    keep[1:] = ~(space[1:] & space[:-1])  # runs of spaces to one
+    words = words[keep]
+    space = words == 32
+    nul = words == 0
+    keep = ~space
+    keep[1:-1] |= space[1:-1] & ~nul[:-2] & ~nul[2:]  # and none at either end of a text
+    return words[keep].tobytes().decode("ascii").split("\x00"), numbered

@@ -1,0 +1,133 @@
+"""The bulk paths of a cold start give exactly what the one-by-one paths give: the same keys, the
+same postings and term ids, the same matcher columns and verdicts."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import bot.core.index as index_module
+from bot.core.index import TermIndex
+from bot.core.matcher import Matcher
+from bot.core.columns import IndexColumns
+from bot.core.model import SourceInfo, StatementRecord
+from bot.core.normalize import match_text, match_texts
+
+# Plain ASCII with the characters the byte path treats specially: digits next to letters, decimal
+# marks, apostrophes and backticks, underscores, control spaces.
+ASCII_TRICKY = st.text(alphabet=string.ascii_letters + string.digits + " .,'`_-\t\n\"$%", max_size=60)
+ANY_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+TYPOGRAPHIC = st.text(alphabet=string.ascii_letters + "1 .,'\u2019\u201c\u201d\u2014\u2013\u2026\u00a0é", max_size=40)
+
+
+@given(st.lists(st.one_of(ASCII_TRICKY, ANY_TEXT, TYPOGRAPHIC), max_size=40))
+@settings(max_examples=300)
+def test_bulk_keys_equal_one_by_one_keys(texts: list[str]) -> None:
+    assert match_texts(texts) == [match_text(t) for t in texts]
+
+
+def test_bulk_keys_of_numbers_and_contractions() -> None:
+    texts = ["It cost $1,000,000 in 1990.", "the 12th man", "3.'5 and 3.5", "don't `quote` me", "", "   ", "a_b  c\td", "Café — “fine”"]
+    assert match_texts(texts) == [match_text(t) for t in texts]
+    assert match_texts(texts)[0] == "it cost 1000000 in 1990"
+
+
+def _state(index: TermIndex) -> tuple[list[str], list[int], list[list[int]]]:
+    vocab = list(index.state()["vocab"])  # type: ignore[arg-type]
+    return vocab, [index.df(t) for t in vocab], [index.postings(t).tolist() for t in vocab]
+
+
+@given(st.lists(ASCII_TRICKY, max_size=30))
+@settings(max_examples=100)
+def test_index_built_in_slices_numbers_words_by_first_appearance(texts: list[str]) -> None:
+    keyed = [match_text(t) for t in texts]
+    sliced = TermIndex()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(index_module, "_SLICE", 3)  # several slices even for a few documents
+        sliced.add_many(list(range(len(keyed))), keyed)
+    # What the index must hold, written out plainly.
+    vocab = list(dict.fromkeys(w for text in keyed for w in text.split()))
+    postings = [[doc for doc, text in enumerate(keyed) if word in text.split()] for word in vocab]
+    assert _state(sliced) == (vocab, [len(p) for p in postings], postings)
+    assert sliced.state()["postings"].tolist() == [doc for p in postings for doc in p]  # type: ignore[attr-defined]
+
+
+def test_index_add_many_onto_a_built_index_merges() -> None:
+    index = TermIndex()
+    index.add_many([0, 1], ["peace talks resume", "talks stall"])
+    index.add(2, ["peace", "again"])
+    index.add_many([3, 4], ["peace at last", "no talks"])
+    assert index.postings("peace").tolist() == [0, 2, 3]
+    assert index.postings("talks").tolist() == [0, 1, 4]
+    assert index.df("again") == 1 and index.documents == 5
+
+
+SPEAKERS = ["Ada Harbour", None, "Bo Ferry", "Ada Harbour", "", "Cy Tram", "Bo Ferry"]
+
+
+def _records() -> list[StatementRecord]:
+    source = SourceInfo(title="Council minutes", kind="transcript", date="2026-01-05")
+    speech = SourceInfo(title="Address", kind="speech", date="2025-03")
+    texts = [
+        "The harbour bridge will carry trams again from the first of March",
+        "Ferries stop at midnight on weekdays and at two on weekends",
+        "We will not raise the fares this year, not by a single cent",
+        "The 12th tram line opens in 2027 at a cost of $3.5 million",
+        "Nobody asked for a second bridge",
+        "The harbour bridge will carry trams again from the first of March",
+        "Weekend ferries are the city’s pride — and its cost",
+    ]
+    return [
+        StatementRecord(text=t, speaker=SPEAKERS[k], source=speech if k % 3 == 0 else source, date="2024-02-01" if k == 2 else None,
+                        id=f"s{k}", guild_id=7 if k == 4 else None, position=k)
+        for k, t in enumerate(texts)
+    ]
+
+
+def _columns(records: list[StatementRecord]) -> IndexColumns:
+    return IndexColumns(
+        ids=[r.id or "" for r in records],
+        texts=[r.text for r in records],
+        speakers=[r.speaker for r in records],
+        dates=[r.effective_date for r in records],
+        kinds=[r.source.kind for r in records],
+        guilds=[r.guild_id for r in records],
+    )
+
+
+def test_columns_build_the_same_matcher_as_records() -> None:
+    records = _records()
+    by_id = {r.id: r for r in records}
+
+    def fetch(ids: object) -> dict[str, StatementRecord]:
+        return {i: by_id[i] for i in ids if i in by_id}  # type: ignore[attr-defined]
+
+    from_records = Matcher(fetch=fetch)
+    for record in records:
+        from_records.add(record)  # the one-at-a-time path
+    from_columns = Matcher(fetch=fetch)
+    from_columns.add_columns(_columns(records))
+    for name in ("_ids", "_texts", "_alive", "_guild", "_date", "_speaker", "_kind", "_speaker_names", "_pos"):
+        assert getattr(from_columns, name) == getattr(from_records, name), name
+    assert {g: dict(c) for g, c in from_columns._speaker_counts.items()} == {g: dict(c) for g, c in from_records._speaker_counts.items()}
+    assert {s: a.tolist() for s, a in from_columns._by_speaker.items()} == {s: a.tolist() for s, a in from_records._by_speaker.items()}
+    for quote, speaker in [("carry trams again from the first of March", "Ada Harbour"), ("not raise the fares", "Bo Ferry"),
+                           ("the 12th tram line opens in 2027", None), ("ferries are the city's pride", "Cy Tram")]:
+        a, b = from_columns.check(quote, speaker), from_records.check(quote, speaker)
+        assert (a.verdict, a.match and a.match.id, a.score) == (b.verdict, b.match and b.match.id, b.score)
+    assert from_columns.speakers("b") == from_records.speakers("b")
+    assert from_columns.speakers("b")[0] == "Bo Ferry"
+
+
+def test_columns_need_a_fetch_and_a_repeated_id_keeps_the_last() -> None:
+    with pytest.raises(ValueError):
+        Matcher().add_columns(_columns(_records()))
+    records = _records()
+    again = [*records, StatementRecord(text="A replacement for the first", speaker="Ada Harbour", source=records[0].source, id="s0")]
+    matcher = Matcher(fetch=lambda ids: {})
+    matcher.add_columns(_columns(again))
+    assert len(matcher) == len(records)
+    assert matcher._texts[matcher._pos["s0"]] == "a replacement for the first"
