@@ -40,6 +40,7 @@ _STAGE = re.compile(
 )
 _KINDS: tuple[str, ...] = get_args(SourceKind)
 _ID = re.compile(r"^[\w\-.:]{1,64}$")
+MAX_SPEAKER_ALIASES = 50  # far more than anyone is known by; bounds the speaker lookups one line costs
 
 
 def parse_document(name: str, text: str) -> ParsedDocument:
@@ -352,6 +353,11 @@ def parse_statements(name: str, text: str) -> ParsedDocument:
     """One statement per line, in the `export` format (`id` optional; `guild_id` names the server it belongs to)."""
     document_source = SourceInfo(title=name.replace("\\", "/").rsplit("/", 1)[-1], kind="statements")
     statements: list[StatementRecord] = []
+    # Once per (speaker, name), however many lines repeat it. Every speaker is paired with its own name
+    # where the lines first name it, so the store meets speakers in line order, as it met them in the
+    # files an export came from: "Joe Biden" of a debate stays its own speaker when a later speech
+    # gives "Joe Biden" as another name of Joseph R. Biden Jr.
+    aliases: dict[tuple[str, str], None] = {}
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
@@ -362,12 +368,31 @@ def parse_statements(name: str, text: str) -> ParsedDocument:
         if not isinstance(data, dict):
             raise CorpusFormatError(f"line {number}: expected a JSON object")
         try:
-            statements.append(_statement_from_json(data, len(statements)))
+            record = _statement_from_json(data, len(statements))
+            names = _speaker_aliases(data, record.speaker)
+            if record.speaker is not None:
+                aliases.update(((record.speaker, name), None) for name in (record.speaker, *names))
         except CorpusFormatError as exc:
             raise CorpusFormatError(f"line {number}: {exc}") from None
+        statements.append(record)
     if not statements:
         raise CorpusFormatError("no statements in the file")
-    return ParsedDocument(document_source, tuple(statements))
+    return ParsedDocument(document_source, tuple(statements), tuple(aliases))
+
+
+def _speaker_aliases(data: Mapping[str, Any], speaker: str | None) -> list[str]:
+    """The line's `speaker_aliases`: other names of its speaker, as a speech's `aliases:` gives them."""
+    value = data.get("speaker_aliases")
+    if value is None or value == []:
+        return []
+    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+        raise CorpusFormatError("`speaker_aliases` must be a list of strings")
+    if len(value) > MAX_SPEAKER_ALIASES:
+        raise CorpusFormatError(f"`speaker_aliases` holds more than {MAX_SPEAKER_ALIASES} names")
+    if speaker is None:
+        raise CorpusFormatError("`speaker_aliases` needs a `speaker`")
+    names = (" ".join(name.split()) for name in value)
+    return [name for name in names if name and fold(name) != fold(speaker)]
 
 
 def _statement_from_json(data: Mapping[str, Any], position: int) -> StatementRecord:

@@ -7,6 +7,7 @@ dataclasses with no behaviour beyond conversion to and from the JSON shapes in t
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -51,8 +52,9 @@ class StatementRecord:
     def effective_date(self) -> str | None:
         return self.date or self.source.date
 
-    def to_export(self) -> dict[str, Any]:
-        """The contract's `export` line; a server's own statement also names its server (`guild_id`)."""
+    def to_export(self, speaker_aliases: Sequence[str] = ()) -> dict[str, Any]:
+        """The contract's `export` line; a server's own statement also names its server (`guild_id`),
+        and a speaker known by other names lists them (`speaker_aliases`)."""
         line: dict[str, Any] = {
             "id": self.id,
             "text": self.text,
@@ -65,6 +67,9 @@ class StatementRecord:
         if self.guild_id is not None:
             # A string: snowflakes exceed the integers JavaScript and many JSON readers hold exactly.
             line["guild_id"] = str(self.guild_id)
+        if speaker_aliases:
+            # On every such line, not once per file: a line cut out of the file (grep, --guild) stands alone.
+            line["speaker_aliases"] = list(speaker_aliases)
         return line
 
 

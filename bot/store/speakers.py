@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 from sqlmodel import Session
 
 from bot.core.speakers import fold, strip_titles
-from bot.store.tables import SpeakerAliasRow, SpeakerRow
+from bot.store.tables import SpeakerAliasRow, SpeakerRow, StatementRow
 
 
 class SpeakerResolver:
@@ -77,6 +79,31 @@ class SpeakerResolver:
         if exists is None:
             self.session.add(SpeakerAliasRow(speaker_id=speaker_id, alias=form[:300], key=key))
             self.session.flush()
+
+
+def other_names(session: Session) -> dict[str, list[str]]:
+    """Each speaker name as statements write it → the other names of that speaker, sorted.
+
+    What `export` writes as `speaker_aliases`, so each line carries on its own what a re-ingest needs
+    to know the speaker by the same names. Names without other forms are left out.
+    """
+    forms: dict[int, dict[str, str]] = {}
+    for speaker_id, alias, key in session.execute(select(SpeakerAliasRow.speaker_id, SpeakerAliasRow.alias, SpeakerAliasRow.key)):
+        forms.setdefault(speaker_id, {}).setdefault(key, alias)
+    written = session.execute(
+        select(StatementRow.speaker, StatementRow.speaker_id).where(StatementRow.speaker_id.is_not(None)).distinct()  # type: ignore[union-attr]
+    )
+    names: dict[str, list[str]] = {}
+    for name, speaker_id in written:
+        others = _without(forms.get(speaker_id, {}), fold(name))
+        if others:
+            names[name] = sorted(set(names.get(name, ())) | set(others), key=lambda form: (fold(form), form))
+    return names
+
+
+def _without(forms: dict[str, str], key: str) -> Iterable[str]:
+    """The forms (by folded key) other than the one folded to `key`."""
+    return [form for form_key, form in forms.items() if form_key != key]
 
 
 def _like_escape(value: str) -> str:

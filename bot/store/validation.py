@@ -57,3 +57,14 @@ def check_document(doc: ParsedDocument) -> None:
             check_record(record)
         except CorpusFormatError as exc:
             raise CorpusFormatError(f"statement {position + 1}: {exc}") from None
+    for speaker, alias in doc.aliases:
+        check_alias(speaker, alias)
+
+
+def check_alias(speaker: str, alias: str) -> None:
+    """Another name of a speaker (a speech's `aliases:`, a statement list's `speaker_aliases`) is held
+    like a speaker name: clean text within the speaker column's width."""
+    for value in (speaker, alias):
+        check_text(value, "speaker alias")
+        if len(value) > LIMITS["speaker"]:
+            raise CorpusFormatError(f"speaker alias longer than {LIMITS['speaker']} characters")

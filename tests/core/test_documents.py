@@ -204,3 +204,51 @@ def test_front_matter_written_by_the_bundle_reads_back(title: str) -> None:
 
     header, body = split_header(front_matter({"title": title, "date": "2024-03-07"}) + "Body text.")
     assert header == {"title": title, "date": "2024-03-07"} and body == "Body text."
+
+
+# -- speakers' other names in statement lists ------------------------------------------------------------
+
+
+def test_speaker_aliases_of_a_line_become_aliases_of_its_speaker() -> None:
+    biden = {"text": "Ukraine can stop Putin if we stand with Ukraine.", "speaker": "Joseph R. Biden Jr.",
+             "speaker_aliases": ["Joe Biden", " Joseph  Biden ", "joseph r. biden jr.", ""]}
+    wallace = {"text": "Good evening from Cleveland, Ohio.", "speaker": "Chris Wallace"}
+    doc = parse_document("s.jsonl", "\n".join(json.dumps(x) for x in (wallace, biden, biden)))
+    # Each speaker meets its own name first, in line order; the repeated line adds nothing; the speaker's
+    # own name (in any case) and empty names are not other names; spaces are tidied as a speech's are.
+    assert doc.aliases == (
+        ("Chris Wallace", "Chris Wallace"),
+        ("Joseph R. Biden Jr.", "Joseph R. Biden Jr."),
+        ("Joseph R. Biden Jr.", "Joe Biden"),
+        ("Joseph R. Biden Jr.", "Joseph Biden"),
+    )
+
+
+def test_speaker_aliases_lose_invisible_characters_like_every_other_name() -> None:
+    line = {"text": "Ukraine can stop Putin.", "speaker": "Joseph R. Biden Jr.", "speaker_aliases": ["Joe\u200b Biden"]}
+    assert ("Joseph R. Biden Jr.", "Joe Biden") in parse_document("s.jsonl", json.dumps(line)).aliases
+
+
+@pytest.mark.parametrize(
+    ("aliases", "speaker", "reason"),
+    [
+        ("Joe Biden", "Joseph R. Biden Jr.", "must be a list of strings"),
+        (["Joe Biden", 7], "Joseph R. Biden Jr.", "must be a list of strings"),
+        ({"name": "Joe Biden"}, "Joseph R. Biden Jr.", "must be a list of strings"),
+        (["Joe Biden"], None, "needs a `speaker`"),
+        ([f"Name {n}" for n in range(51)], "Joseph R. Biden Jr.", "more than 50 names"),
+    ],
+)
+def test_bad_speaker_aliases_reject_the_file(aliases: object, speaker: str | None, reason: str) -> None:
+    lines = [{"text": "A first statement that is fine."}, {"text": "Ukraine can stop Putin.", "speaker": speaker, "speaker_aliases": aliases}]
+    with pytest.raises(CorpusFormatError) as info:
+        parse_document("s.jsonl", "\n".join(json.dumps(x) for x in lines))
+    assert str(info.value).startswith("line 2: `speaker_aliases`") and reason in str(info.value)
+
+
+def test_an_export_line_lists_the_speakers_other_names_only_when_there_are_some() -> None:
+    line = {"id": "b1", "text": "Ukraine can stop Putin.", "speaker": "Joseph R. Biden Jr.", "date": "2024-03-07",
+            "source": {"title": None, "url": None, "outlet": None, "kind": "speech"}, "context_before": "", "context_after": ""}
+    (record,) = parse_document("s.jsonl", json.dumps(line)).statements
+    assert record.to_export() == line
+    assert record.to_export(["Joe Biden", "Joseph Biden"]) == {**line, "speaker_aliases": ["Joe Biden", "Joseph Biden"]}
