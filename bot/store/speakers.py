@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -87,23 +85,20 @@ def other_names(session: Session) -> dict[str, list[str]]:
     What `export` writes as `speaker_aliases`, so each line carries on its own what a re-ingest needs
     to know the speaker by the same names. Names without other forms are left out.
     """
-    forms: dict[int, dict[str, str]] = {}
-    for speaker_id, alias, key in session.execute(select(SpeakerAliasRow.speaker_id, SpeakerAliasRow.alias, SpeakerAliasRow.key)):
+    forms: dict[int, dict[str, str]] = {}  # speaker id → folded key → the form first seen
+    aliases = select(SpeakerAliasRow.speaker_id, SpeakerAliasRow.alias, SpeakerAliasRow.key).order_by(SpeakerAliasRow.id)
+    for speaker_id, alias, key in session.execute(aliases):
         forms.setdefault(speaker_id, {}).setdefault(key, alias)
     written = session.execute(
         select(StatementRow.speaker, StatementRow.speaker_id).where(StatementRow.speaker_id.is_not(None)).distinct()  # type: ignore[union-attr]
     )
-    names: dict[str, list[str]] = {}
+    names: dict[str, set[str]] = {}
     for name, speaker_id in written:
-        others = _without(forms.get(speaker_id, {}), fold(name))
+        own_key = fold(name)
+        others = {form for key, form in forms.get(speaker_id, {}).items() if key != own_key}
         if others:
-            names[name] = sorted(set(names.get(name, ())) | set(others), key=lambda form: (fold(form), form))
-    return names
-
-
-def _without(forms: dict[str, str], key: str) -> Iterable[str]:
-    """The forms (by folded key) other than the one folded to `key`."""
-    return [form for form_key, form in forms.items() if form_key != key]
+            names.setdefault(name, set()).update(others)
+    return {name: sorted(others, key=lambda form: (fold(form), form)) for name, others in names.items()}
 
 
 def _like_escape(value: str) -> str:
