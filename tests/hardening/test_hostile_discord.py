@@ -13,6 +13,7 @@ import time
 
 import pytest
 
+from bot.core.invisible import remove_invisible
 from bot.core.model import SourceInfo, StatementRecord
 from tests.fakediscord import Attachment
 from tests.hardening.checks import message_payloads, problems
@@ -172,11 +173,14 @@ async def test_hostile_article_is_stored_verbatim_and_shown_safely(roomy):
     guild = int(fake.guild_id)
     texts = [s.text for s in roomy.service.store.statements(guild) if s.guild_id == guild]
     assert len(texts) == 2
-    # Verbatim: the words exactly as the article has them, mentions and markdown included.
+    # Verbatim: the words exactly as the article has them, mentions and markdown included; only the
+    # invisible characters (the bidi override, the zero-width space in the name) are dropped on parse.
     assert any(f"Tell @everyone and <@&{fake.guild_id}>" in t and "**harbour**" in t for t in texts), texts
-    assert any("＠ｅｖｅｒｙｏｎｅ ﹫here" in t and "\u202e" in t for t in texts), texts
+    assert any("＠ｅｖｅｒｙｏｎｅ ﹫here" in t and "three long years for this day" in t for t in texts), texts
+    assert not any("\u202e" in t or "\u200b" in t for t in texts), texts
+    assert "Ann Lee" in {s.speaker for s in roomy.service.store.statements(guild)}
     for text in texts:
-        assert text in article
+        assert text in remove_invisible(article)
     check = await fake.slash("verify", {"quote": f"Tell @everyone and <@&{fake.guild_id}> that the harbour is open again"},
                              member=fake.alice)
     assert check.reply["embeds"][0]["title"][:1] in "✅🟦"
