@@ -1,4 +1,4 @@
-"""Quotations inside speeches and transcripts become statements of the person quoted."""
+"""Quotations cited in speeches become statements of the person quoted; transcripts keep them as the turn speaker's words."""
 
 from __future__ import annotations
 
@@ -78,18 +78,17 @@ def test_checking_the_quoted_person_is_no_longer_misattributed() -> None:
     assert matcher.check("the only thing we have to fear is fear itself", speaker="Joe Biden").verdict == "misattributed"
 
 
-def test_transcript_quotation_of_another_candidate() -> None:
+def test_transcript_citations_stay_the_turn_speakers_words() -> None:
+    # Spoken citations are too loose to be stored as the cited person's words (see parse_transcript).
     doc = _transcript(
         "BOB SCHIEFFER: Senator Obama, your response.\n"
         "BARACK OBAMA: On the day of the crisis, Senator McCain said, “The fundamentals of the economy are strong.” "
         "That was the day Lehman Brothers collapsed.\n"
         "JOHN MCCAIN: That is not what happened, and the record shows it."
     )
-    assert _quoted(doc, {"Bob Schieffer", "Barack Obama", "John Mccain"}) == [
-        ("McCain", "The fundamentals of the economy are strong.")
-    ]
-    mccain = next(s for s in doc.statements if s.speaker == "McCain")
-    assert mccain.source.kind == "transcript" and mccain.position == len(doc.statements) - 1
+    assert _quoted(doc, {"Bob Schieffer", "Barack Obama", "John Mccain"}) == []
+    said = next(s for s in doc.statements if "fundamentals" in s.text)
+    assert said.speaker == "Barack Obama"
 
 
 def test_speaker_quoting_himself_adds_nothing() -> None:
@@ -99,11 +98,6 @@ def test_speaker_quoting_himself_adds_nothing() -> None:
         'As President Biden said, "This is the most important thing we can do."'
     )
     assert _quoted(speech, {"Joseph R. Biden Jr."}) == []
-    transcript = _transcript(
-        "DONALD TRUMP: Like I always say, and Donald Trump says it, “We will make America great again, believe me.”\n"
-        "CHRIS WALLACE: Mr. Vice President, you said, “We are going to rebuild the middle class.” Your response."
-    )
-    assert _quoted(transcript, {"Donald Trump", "Chris Wallace"}) == []
 
 
 def test_scare_quotes_groups_and_named_things_add_nothing() -> None:
@@ -118,12 +112,12 @@ def test_scare_quotes_groups_and_named_things_add_nothing() -> None:
 
 
 def test_quotation_attributed_from_another_sentence_is_left_out() -> None:
-    # The turn names Kennedy, but the words are De Gaulle's: an attribution made far from the quote
+    # The passage names Kennedy, but the words are De Gaulle's: an attribution made far from the quote
     # is too often wrong, so only a name in the quote's own sentence (or a pronoun right after it) counts.
-    doc = _transcript(
-        "JOHN KERRY: I mean, we can remember when President Kennedy in the Cuban missile crisis sent his secretary "
+    doc = _speech(
+        "I mean, we can remember when President Kennedy in the Cuban missile crisis sent his secretary "
         "of state to Paris to meet with DeGaulle. And in the middle of the discussion, to tell them about the missiles "
         "in Cuba, he said, “Here, let me show you the photos. ” And DeGaulle waved them off and said, “No, no, no, no. "
         "The word of the president of the United States is good enough for me. ” How many leaders would respond to us?"
     )
-    assert ("Kennedy", "No, no, no, no. The word of the president of the United States is good enough for me.") not in _quoted(doc, {"John Kerry"})
+    assert ("Kennedy", "No, no, no, no. The word of the president of the United States is good enough for me.") not in _quoted(doc, {"Joseph R. Biden Jr."})
