@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import math
 from array import array
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from itertools import repeat
+from itertools import count, repeat
 
 import numpy as np
 
@@ -63,8 +64,11 @@ class TermIndex:
         compact postings (start-up). Vectorised, a slice of documents at a time so that the
         words of only one slice are ever Python strings (10^6 documents hold ~3 * 10^7 words)."""
         doc_ids = np.asarray(docs, dtype=np.int64)
-        slices = [self._pairs(doc_ids[k : k + _SLICE], texts[k : k + _SLICE]) for k in range(0, len(texts), _SLICE)]
-        vocab = self._vocab
+        # A word's id in one C-level lookup: a missing word is numbered by the counter on the spot.
+        numbering: defaultdict[str, int] = defaultdict(count(len(self._vocab)).__next__, self._vocab)
+        slices = [self._pairs(numbering, doc_ids[k : k + _SLICE], texts[k : k + _SLICE]) for k in range(0, len(texts), _SLICE)]
+        self._vocab = vocab = dict(numbering)
+        del numbering
         if len(vocab) > len(self._df):
             self._df.frombytes(bytes(self._df.itemsize * (len(vocab) - len(self._df))))
         if len(doc_ids):
@@ -89,15 +93,14 @@ class TermIndex:
         df = np.frombuffer(self._df, dtype=np.int32)
         df += counts.astype(np.int32)
 
-    def _pairs(self, docs: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-        """The distinct (term id << 32 | document) of some documents, sorted; new words get ids."""
-        vocab = self._vocab
+    @staticmethod
+    def _pairs(vocab: defaultdict[str, int], docs: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        """The distinct (term id << 32 | document) of some documents, sorted; a new word gets the
+        next id from `vocab` itself, so ids follow the order of first appearance."""
         spaces = np.fromiter(map(str.count, texts, repeat(" ")), dtype=np.int64, count=len(texts))
         lengths = spaces + np.fromiter(map(bool, texts), dtype=np.int64, count=len(texts))
         words = " ".join(filter(None, texts)).split()
-        # One C-level pass gives each word its id, a new word the next one (map reads len(vocab)
-        # just before each setdefault), so ids follow the order of first appearance.
-        tids = np.fromiter(map(vocab.setdefault, words, map(len, repeat(vocab))), dtype=np.int64, count=len(words))
+        tids = np.fromiter(map(vocab.__getitem__, words), dtype=np.int64, count=len(words))
         return _unique((tids << 32) | np.repeat(docs, lengths))
 
     def _fill(self, slices: list[np.ndarray], counts: np.ndarray) -> None:

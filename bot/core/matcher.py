@@ -552,11 +552,13 @@ class Matcher(BaseMatcher):
 
     def _add_columns(self, columns: IndexColumns, records: list[StatementRecord] | None) -> None:
         with self._lock:
-            keep = _last_of_each(columns.ids)
-            if keep is not None:
+            positions = dict(zip(columns.ids, range(len(columns))))
+            if len(positions) != len(columns):  # an id given twice: its last occurrence stays
+                keep = sorted(positions.values())
                 columns = IndexColumns(*([column[k] for k in keep] for column in (
                     columns.ids, columns.texts, columns.speakers, columns.dates, columns.kinds, columns.guilds)))
                 records = [records[k] for k in keep] if records is not None else None
+                positions = dict(zip(columns.ids, range(len(columns))))
             if self._pos:
                 for sid in self._pos.keys() & set(columns.ids):
                     self._remove(sid)
@@ -574,7 +576,10 @@ class Matcher(BaseMatcher):
             sids = self._speaker_ids_of(columns.speakers)
             self._speaker.frombytes(sids.tobytes())
             self._kind.extend(map(_KIND_RANK.get, columns.kinds, repeat(2)))
-            self._pos.update(zip(columns.ids, range(base, base + n)))
+            if self._pos or base:
+                self._pos.update(zip(positions, range(base, base + n)))
+            else:
+                self._pos = positions
             self._count_speakers(np.arange(base, base + n), sids, np.asarray(guilds, dtype=np.int64))
             self._index.add_many(range(base, base + n), texts)
 
@@ -768,14 +773,6 @@ class Matcher(BaseMatcher):
                 for _, _, sid in process.extract(want, choices, scorer=fuzz.partial_ratio, limit=limit - len(out), score_cutoff=80):
                     out.append(names[sid])
             return out
-
-def _last_of_each(ids: list[str]) -> list[int] | None:
-    """Positions to keep so that an id given twice keeps its last occurrence; None when all differ."""
-    last = dict(zip(ids, range(len(ids))))
-    if len(last) == len(ids):
-        return None
-    return [k for k, sid in enumerate(ids) if last[sid] == k]
-
 
 def _covered(quote_words: list[str], statement_words: list[str]) -> set[int]:
     """Quote word positions inside runs of at least three words found contiguously in the statement."""
