@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.core.invisible import remove_invisible
 from bot.core.model import ParsedDocument, SourceInfo, StatementRecord
 from bot.store.records import Report, UnverifiedQuote
 
@@ -93,6 +94,11 @@ def _source_line(raw: str) -> tuple[str | None, str | None]:
     return (title or None), url
 
 
+def _typed(raw: str) -> str:
+    """A modal field as stored: invisible characters (zero-width, bidi controls) dropped, as on import."""
+    return remove_invisible(raw).strip()
+
+
 def _date_or_none(raw: str) -> str | None:
     raw = raw.strip()
     if not raw:
@@ -124,11 +130,11 @@ class AddStatementModal(SafeModal, title="Add a statement"):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         date = _date_or_none(self.date.value)
-        title, url = _source_line(self.source.value)
+        title, url = _source_line(remove_invisible(self.source.value))
         record = StatementRecord(
-            text=self.text.value.strip(), speaker=self.speaker.value.strip() or None,
+            text=_typed(self.text.value), speaker=_typed(self.speaker.value) or None,
             source=SourceInfo(title=title, url=url, date=date, kind="statements"),
-            date=date, context_before=self.context.value.strip(),
+            date=date, context_before=_typed(self.context.value),
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
         created = await asyncio.to_thread(
@@ -168,9 +174,9 @@ class EditStatementModal(SafeModal, title="Edit a statement"):
         """Only the fields the moderator changed (a prefilled field cut to 4,000 characters is left alone)."""
         st = self.statement
         wanted: dict[str, Any] = {
-            "text": self.text.value.strip(), "speaker": self.speaker.value.strip() or None,
+            "text": _typed(self.text.value), "speaker": _typed(self.speaker.value) or None,
             "date": _date_or_none(self.date.value),
-            "context_before": self.before.value.strip(), "context_after": self.after.value.strip(),
+            "context_before": _typed(self.before.value), "context_after": _typed(self.after.value),
         }
         current = {"text": st.text, "speaker": st.speaker, "date": st.date,
                    "context_before": st.context_before, "context_after": st.context_after}
