@@ -21,6 +21,9 @@ Mask = Callable[[np.ndarray], np.ndarray]
 
 # Documents whose words are split and numbered together at start-up.
 _SLICE = 8192
+_LOCAL_BITS = 13  # a slice's positions, and the vocabulary small enough to sort pairs as int32
+_LOCAL = 1 << _LOCAL_BITS
+_SMALL_VOCAB = 1 << (31 - _LOCAL_BITS)
 
 
 class TermIndex:
@@ -101,6 +104,11 @@ class TermIndex:
         lengths = spaces + np.fromiter(map(bool, texts), dtype=np.int64, count=len(texts))
         words = " ".join(filter(None, texts)).split()
         tids = np.fromiter(map(vocab.__getitem__, words), dtype=np.int64, count=len(words))
+        if len(texts) <= _LOCAL and len(vocab) <= _SMALL_VOCAB:
+            # (term, position in the slice) fits 31 bits: an int32 sort is twice as fast.
+            local = np.repeat(np.arange(len(texts), dtype=np.int32), lengths)
+            keys = _unique((tids.astype(np.int32) << _LOCAL_BITS) | local)
+            return ((keys >> _LOCAL_BITS).astype(np.int64) << 32) | docs[keys & (_LOCAL - 1)]
         return _unique((tids << 32) | np.repeat(docs, lengths))
 
     def _fill(self, slices: list[np.ndarray], counts: np.ndarray) -> None:

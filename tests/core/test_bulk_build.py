@@ -40,13 +40,15 @@ def _state(index: TermIndex) -> tuple[list[str], list[int], list[list[int]]]:
     return vocab, [index.df(t) for t in vocab], [index.postings(t).tolist() for t in vocab]
 
 
-@given(st.lists(ASCII_TRICKY, max_size=30))
+@given(st.lists(ASCII_TRICKY, max_size=30), st.booleans())
 @settings(max_examples=100)
-def test_index_built_in_slices_numbers_words_by_first_appearance(texts: list[str]) -> None:
+def test_index_built_in_slices_numbers_words_by_first_appearance(texts: list[str], large_vocabulary: bool) -> None:
     keyed = [match_text(t) for t in texts]
     sliced = TermIndex()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(index_module, "_SLICE", 3)  # several slices even for a few documents
+        if large_vocabulary:
+            patch.setattr(index_module, "_SMALL_VOCAB", 0)  # the 64-bit pairs of a vocabulary too large for 32
         sliced.add_many(list(range(len(keyed))), keyed)
     # What the index must hold, written out plainly.
     vocab = list(dict.fromkeys(w for text in keyed for w in text.split()))
