@@ -18,6 +18,12 @@ PUTIN = "Russia is for a peaceful settlement to the Ukraine crisis"
 RESULT_KEYS = {"quote", "speaker", "verdict", "score", "elapsed_ms", "match", "differences", "alternatives"}
 MATCH_KEYS = {"statement_id", "text", "speaker", "date", "source", "context_before", "context_after"}
 EXPORT_KEYS = {"id", "text", "speaker", "date", "source", "context_before", "context_after"}
+ALIASED = {"Vladimir Putin", "Donald Trump", "Volodymyr Zelenskyy", "Ursula von der Leyen"}  # the seed's speakers with other names
+
+
+def export_keys(line: dict) -> set[str]:
+    """The keys a shared statement's export line must have: the contract's, plus the speaker's other names."""
+    return EXPORT_KEYS | ({"speaker_aliases"} if line["speaker"] in ALIASED else set())
 
 
 @pytest.fixture(autouse=True)
@@ -124,8 +130,10 @@ def test_export_lines_and_round_trip(loaded: str, tmp_path: Path, capsys: pytest
     assert main(["export", "--db", loaded]) == 0
     exported = capsys.readouterr().out
     lines = [json.loads(line) for line in exported.splitlines()]
-    assert len(lines) == 11 and all(set(line) == EXPORT_KEYS for line in lines)
+    assert len(lines) == 11 and all(set(line) == export_keys(line) for line in lines)
     assert set(lines[0]["source"]) == {"title", "url", "outlet", "kind"}
+    putin = next(line for line in lines if line["speaker"] == "Vladimir Putin")
+    assert putin["speaker_aliases"] == ["Putin", "Russian President Vladimir Putin"]
     dump = tmp_path / "corpus.jsonl"
     dump.write_text(exported, encoding="utf-8")
     empty = f"sqlite:///{tmp_path / 'empty.sqlite'}"
@@ -160,7 +168,7 @@ def test_export_by_server_and_round_trip_with_scopes(
     shared = _export(capsys, "--db", loaded, "--shared")
     assert [line["id"] for line in mine] == [own]
     assert mine[0]["guild_id"] == str(guild) and set(mine[0]) == EXPORT_KEYS | {"guild_id"}
-    assert len(shared) == 11 and all(set(line) == EXPORT_KEYS for line in shared)
+    assert len(shared) == 11 and all(set(line) == export_keys(line) for line in shared)
     assert len(everything) == 13 and [line for line in everything if "guild_id" not in line] == shared
 
     dump = tmp_path / "corpus.jsonl"

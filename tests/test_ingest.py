@@ -197,5 +197,138 @@ def test_a_servers_import_cannot_write_into_another_server(store: CorpusStore, t
     assert "another server" in ingest_paths(store, [files], guild_id=MARKET, progress=False).rejected[0][1]
     allowed = parse_document("y.jsonl", "\n".join(json.dumps(line) for line in (ours, unnamed)))
     store.ingest_document(allowed, origin="discord:42/y.jsonl", content_hash="h2", guild_id=MARKET, actor="mod")
-    assert {s.id for s in store.scope_statements(MARKET)} == {"ours", "unnamed"}
+    stored = list(store.scope_statements(MARKET))
+    assert {s.text for s in stored} == {ours["text"], unnamed["text"]}
+    assert not {s.id for s in stored} & {"ours", "unnamed"}  # a server's import computes its own ids
     assert list(store.scope_statements(HARBOUR)) == []
+
+
+# -- speakers' other names through export and re-ingest ------------------------------------------------
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def debate_excerpt() -> str:
+    """The head of a real debate transcript, where "Joe Biden" is a speaker of its own."""
+    text = (CORPUS / "debates" / "2020-09-29-presidential.txt").read_text(encoding="utf-8")
+    return "\n".join(text.split("\n")[:40]) + "\n"
+
+
+@pytest.fixture
+def aliased_folder(tmp_path: Path, bundled_seed_path: Path) -> Path:
+    """A debate (Joe Biden), then a State of the Union given as Joseph R. Biden Jr. with `aliases:` that
+    include "Joe Biden", then the seed article ("Putin", "President Trump"), ingested in that order."""
+    root = tmp_path / "aliased"
+    root.mkdir()
+    (root / "1_debate.txt").write_text(debate_excerpt(), encoding="utf-8")
+    shutil.copy(CORPUS / "sotu" / "2024-Biden-1.txt", root / "2_sotu.txt")
+    shutil.copy(bundled_seed_path, root / "3_seed.txt")
+    return root
+
+
+def alias_checks(store: CorpusStore) -> list[tuple[str, str]]:
+    """(another name of the speaker, words) for the first statement of every speaker name with other names."""
+    names = store.other_speaker_names()
+    first: dict[str, str] = {}
+    for record in store.statements(all_guilds=True):
+        if record.speaker in names:
+            first.setdefault(record.speaker, record.text)
+    return [(other, first[speaker]) for speaker in sorted(first) for other in names[speaker]]
+
+
+def verdicts(store: CorpusStore, checks: list[tuple[str, str]]) -> list[str]:
+    service = QuoteService.build(store, Settings())
+    try:
+        return [service.check(text, speaker=name, log_lookup=False).verdict for name, text in checks]
+    finally:
+        service.close()
+
+
+def forms(store: CorpusStore) -> dict[str, set[str]]:
+    return {name: set(others) for name, others in store.speaker_aliases().items()}
+
+
+def test_export_round_trip_keeps_speakers_other_names(
+    store: CorpusStore, aliased_folder: Path, tmp_path: Path, other_db_url: str
+) -> None:
+    assert not ingest_paths(store, [aliased_folder], progress=False).rejected
+    checks = alias_checks(store)
+    assert {name for name, _ in checks} >= {"Joe Biden", "Joseph Biden", "Putin", "Trump", "President Trump"}
+    before = verdicts(store, checks)
+    assert before.count("verified") == len(checks)
+    service = QuoteService.build(store, Settings())
+    exported = list(service.export())
+    service.close()
+    dump = tmp_path / "export.jsonl"
+    dump.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in exported), encoding="utf-8")
+    biden = next(line for line in exported if line["speaker"] == "Joseph R. Biden Jr.")
+    assert biden["speaker_aliases"] == ["Joe Biden", "Joseph Biden", "Joseph R. Biden"]
+    assert all("speaker_aliases" not in line for line in exported if line["speaker"] == "Chris Wallace")
+
+    other = CorpusStore(make_engine(other_db_url))
+    try:
+        assert ingest_paths(other, [dump], progress=False).added == len(exported)
+        assert verdicts(other, checks) == before
+        assert forms(other) == forms(store)  # the debate's Joe Biden is still a speaker of his own
+        again = QuoteService.build(other, Settings())
+        try:
+            assert list(again.export()) == exported
+            result = again.check("Ukraine can stop Putin", speaker="Joe Biden", log_lookup=False)
+            assert result.verdict == "verified" and result.match.speaker == "Joseph R. Biden Jr."
+        finally:
+            again.close()
+    finally:
+        other.engine.dispose()
+
+
+def test_without_speaker_aliases_the_round_trip_loses_the_other_names(
+    store: CorpusStore, aliased_folder: Path, tmp_path: Path, other_db_url: str
+) -> None:
+    """What the field is for: the same export, minus `speaker_aliases`, misattributes the alias checks."""
+    ingest_paths(store, [aliased_folder], progress=False)
+    checks = alias_checks(store)
+    service = QuoteService.build(store, Settings())
+    stripped = [{k: v for k, v in line.items() if k != "speaker_aliases"} for line in service.export()]
+    service.close()
+    dump = tmp_path / "old-export.jsonl"
+    dump.write_text("".join(json.dumps(line) + "\n" for line in stripped), encoding="utf-8")
+    other = CorpusStore(make_engine(other_db_url))
+    try:
+        ingest_paths(other, [dump], progress=False)
+        lost = [name for (name, _), verdict in zip(checks, verdicts(other, checks)) if verdict == "misattributed"]
+        assert "Joe Biden" in lost
+    finally:
+        other.engine.dispose()
+
+
+def test_an_alias_naming_another_speaker_is_kept_apart_as_a_speechs_alias_is(store: CorpusStore, tmp_path: Path,
+                                                                               other_db_url: str) -> None:
+    """A name that is already a speaker of its own ("Joe Biden" of a debate) is not merged into the
+    speaker a statement line gives it to, exactly as with a speech's `aliases:`."""
+    debate = tmp_path / "1_debate.txt"
+    debate.write_text(debate_excerpt(), encoding="utf-8")
+    speech = tmp_path / "2_speech.md"
+    speech.write_text(SPEECH.replace("speaker: Abraham Lincoln", "speaker: Joseph R. Biden Jr.\naliases: Joe Biden"),
+                      encoding="utf-8")
+    line = {"text": SPEECH.split("\n")[6], "speaker": "Joseph R. Biden Jr.", "speaker_aliases": ["Joe Biden"]}
+    statements = tmp_path / "2_statements.jsonl"
+    statements.write_text(json.dumps(line), encoding="utf-8")
+    ingest_paths(store, [debate, speech], progress=False)
+    other = CorpusStore(make_engine(other_db_url))
+    try:
+        ingest_paths(other, [debate, statements], progress=False)
+        assert forms(other) == forms(store)
+        assert "Joe Biden" in forms(other) and "Joe Biden" in forms(other)["Joseph R. Biden Jr."]
+    finally:
+        other.engine.dispose()
+
+
+@pytest.mark.parametrize(("alias", "reason"), [("Joe\u0007Biden", "control character"), ("J" * 301, "longer than 300")])
+def test_a_bad_speaker_alias_rejects_the_file_with_its_reason(store: CorpusStore, tmp_path: Path, alias: str, reason: str) -> None:
+    lines = [{"text": "Ukraine can stop Putin if we stand with Ukraine", "speaker": "Joseph R. Biden Jr."},
+             {"text": "We will not walk away from Ukraine", "speaker": "Joseph R. Biden Jr.", "speaker_aliases": [alias]}]
+    statements = tmp_path / "aliases.jsonl"
+    statements.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    (rejected,) = ingest_paths(store, [statements], progress=False).rejected
+    assert "speaker alias" in rejected[1] and reason in rejected[1]
+    assert store.count() == 0 and store.speaker_aliases() == {}

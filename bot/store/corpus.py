@@ -6,6 +6,7 @@ neither. On SQLite, write transactions start with BEGIN IMMEDIATE (see `database
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -29,7 +30,7 @@ from bot.store.records import (
 )
 from bot.store.reviews import ReviewLog, lookup_scope, report_scope
 from bot.store.rows import audit_entry, row_json, source_info, source_json, statement_record, stored_json
-from bot.store.speakers import SpeakerResolver
+from bot.store.speakers import SpeakerResolver, other_names
 from bot.store.tables import AuditRow, DocumentRow, LookupRow, ReportRow, SourceRow, SpeakerAliasRow, SpeakerRow, StatementRow, utcnow
 from bot.store.trigram import write_norms
 from bot.store.validation import BAD_TEXT, LIMITS, check_document, check_record, check_text
@@ -111,6 +112,8 @@ class CorpusStore(ReviewLog):
             ).first()
             if existing is not None and existing.content_hash == content_hash:
                 return DocumentOutcome(origin, "skipped", skipped=len(doc.statements), document_id=existing.id)
+            # Read before a replacement deletes the old version: its statements are this server's own too.
+            own = None if guild_id is None else _own_ids(session, [r.id for r in doc.statements if r.id], guild_id)
             removed_ids: list[str] = []
             tombstones: dict[str, str | None] = {}
             if existing is not None:
@@ -142,8 +145,7 @@ class CorpusStore(ReviewLog):
                 speakers.add_alias(canonical, alias)
             wanted: dict[str, StatementRecord] = {}
             for record in doc.statements:
-                sid = record.id or statement_id(record.text, record.speaker, key, record.position)
-                wanted.setdefault(sid, record)
+                wanted.setdefault(_import_id(record, key, own), record)
             present = _existing_ids(session, list(wanted))
             rows: list[dict[str, Any]] = []
             now = utcnow()
@@ -329,8 +331,8 @@ class CorpusStore(ReviewLog):
             if done is not None:
                 return self._require(session, done)
             origin = f"manual:{guild_id or 0}"
-            sid = record.id or statement_id(record.text, record.speaker, origin, 0)
-            if session.get(StatementRow, sid) is not None:
+            sid, already_here = _manual_id(session, record, origin, guild_id)
+            if already_here:
                 return self._require(session, sid)
             source = record.source
             src = SourceRow(
@@ -608,6 +610,12 @@ class CorpusStore(ReviewLog):
                 forms.append(alias)
         return mapping
 
+    def other_speaker_names(self) -> dict[str, list[str]]:
+        """Each speaker name as statements write it → the other names of that speaker (`export`'s
+        `speaker_aliases`); names without other forms are left out."""
+        with self._read() as session:
+            return other_names(session)
+
     def speaker_names(self, prefix: str = "", guild_id: int | None = None, limit: int = 25) -> list[tuple[str, int]]:
         """Speakers whose name (or a word of it) starts with `prefix`, with their statement counts, most first."""
         folded = fold(prefix)
@@ -706,6 +714,47 @@ def may_change(statement_id_: str, statement_guild: int | None, guild_id: int | 
 
 
 # Column widths (see tables.py): longer values are refused here rather than by PostgreSQL mid-transaction.
+
+
+def _import_id(record: StatementRecord, key: str, own: set[str] | None) -> str:
+    """The id an ingested statement is stored under (`key`: the document's, server included).
+
+    The command line (`own` None) keeps a statement list's ids: the operator's export round trip. A
+    server's import keeps an explicit id only when it names one of that server's own statements (`own`),
+    so re-importing its export skips what is there; any other is replaced by the id computed here.
+    Computed ids hash the server in, so an import can never take an id that another server's
+    `/corpus add` or import will compute, nor one the shared corpus will.
+    """
+    if record.id is not None and (own is None or record.id in own):
+        return record.id
+    return statement_id(record.text, record.speaker, key, record.position)
+
+
+def _own_ids(session: Session, ids: list[str], guild_id: int) -> set[str]:
+    """Those of `ids` that name statements of server `guild_id`."""
+    found: set[str] = set()
+    for chunk in _batches(ids):
+        found.update(
+            session.scalars(select(StatementRow.id).where(StatementRow.id.in_(chunk), StatementRow.guild_id == guild_id))  # type: ignore[attr-defined]
+        )
+    return found
+
+
+def _manual_id(session: Session, record: StatementRecord, origin: str, guild_id: int | None) -> tuple[str, bool]:
+    """The id a hand-added statement gets, and whether this scope already holds it (a repeated add).
+
+    Computed from the words, the speaker and the server (`origin`). An id already taken in another
+    scope (another server's, or the shared corpus; say one planted by an import made before imports
+    recomputed ids) is passed over for the next candidate, so an add never returns or changes a
+    statement outside its own scope.
+    """
+    wanted = [record.id] if record.id else []
+    candidates = itertools.chain(wanted, (statement_id(record.text, record.speaker, origin, n) for n in itertools.count()))
+    for sid in candidates:
+        taken = session.get(StatementRow, sid)
+        if taken is None or taken.guild_id == guild_id:
+            return sid, taken is not None
+    raise AssertionError("unreachable: the candidates never end")
 
 
 def _existing_ids(session: Session, ids: list[str]) -> set[str]:

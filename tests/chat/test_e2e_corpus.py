@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from bot.core.documents import parse_document
+from bot.core.model import SourceInfo, StatementRecord, statement_id
 from tests.fakediscord import Attachment, NotPermitted
 
 pytestmark = pytest.mark.e2e
@@ -138,8 +140,50 @@ async def test_import_cannot_write_into_another_server(env):
     rec = await fake.slash("corpus import", {"file": Attachment("ours.jsonl", json.dumps(ours).encode())},
                            member=fake.moderator)
     await fake.click(rec.reply, "Confirm", member=fake.moderator)
-    assert [s.id for s in env.service.store.scope_statements(here)] == ["harbour-own-1"]
+    assert [s.text for s in env.service.store.scope_statements(here)] == [ours["text"]]
     assert env.service.check(ours["text"], guild_id=elsewhere, log_lookup=False).verdict == "unverified"
+
+
+async def test_an_import_cannot_take_the_id_another_servers_add_will_compute(env):
+    """Ids hash the server in; a file naming the id another server's /corpus add will compute gets its own."""
+    fake = env.fake
+    here, elsewhere = int(fake.guild_id), int(fake.guild_id) + 1
+    words, speaker = "The night ferry will stop at the island pier from June", "Ferry Captain Ann Lee"
+    theirs = statement_id(words, speaker, f"manual:{elsewhere}", 0)
+    squat = {"id": theirs, "text": "Words this server slips under the id of another server's future statement",
+             "speaker": "Someone Else"}
+    rec = await fake.slash("corpus import", {"file": Attachment("squat.jsonl", json.dumps(squat).encode())},
+                           member=fake.moderator)
+    await fake.click(rec.reply, "Confirm", member=fake.moderator)
+    (imported,) = env.service.store.scope_statements(here)
+    assert imported.text == squat["text"] and imported.id != theirs
+    record = StatementRecord(words, speaker, SourceInfo(title="Ferry news", kind="statements"))
+    added = env.service.add(record, actor="their moderator", guild_id=elsewhere)  # what their /corpus add form does
+    assert (added.id, added.text, added.guild_id) == (theirs, words, elsewhere)
+    assert env.service.get(theirs, here) is None
+
+
+async def test_add_never_returns_a_statement_of_another_server(env):
+    """Even an id another server already holds (planted before imports recomputed ids) is passed over."""
+    fake = env.fake
+    here, elsewhere = int(fake.guild_id), int(fake.guild_id) + 1
+    words, speaker = "Our lighthouse will shine again before the winter storms arrive", "Harbour Master Jane Doe"
+    ours = statement_id(words, speaker, f"manual:{here}", 0)
+    planted = {"id": ours, "text": "Another server's words under this server's id", "speaker": "Someone Else",
+               "guild_id": str(elsewhere)}
+    env.service.import_document(parse_document("old.jsonl", json.dumps(planted)), origin="old.jsonl",
+                                content_hash="old", actor="an old import")
+    shown = await fake.slash("corpus add", member=fake.moderator)
+    done = await fake.submit_modal(shown, {"Quote (exact words)": words, "Speaker": speaker})
+    new_id = re.search(r"`([0-9a-z]+)`", done.text()).group(1)
+    assert new_id != ours
+    stored = env.service.get(new_id, here)
+    assert (stored.text, stored.guild_id) == (words, here)
+    theirs = env.service.get(ours, elsewhere)
+    assert (theirs.text, theirs.guild_id) == (planted["text"], elsewhere)
+    assert [h.action for h in env.service.history(ours, elsewhere)] == []  # no add, edit or removal logged on it
+    check = await fake.slash("verify", {"quote": words})
+    assert check.reply["embeds"][0]["title"].startswith("✅ Verified") and new_id in json.dumps(check.reply)
 
 
 async def test_import_of_an_article_extracts_quotes(env):
