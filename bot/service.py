@@ -7,6 +7,7 @@ audit log (`refresh`), the same way it catches up with writes made by other proc
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
@@ -14,7 +15,7 @@ import sys
 import threading
 import time
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -130,8 +131,12 @@ class QuoteService:
 
         watermark = store.watermark()  # read first: changes racing the load are re-applied by refresh
         matcher = Matcher(settings.matching, fetch=store.get_statements)
-        matcher.add_many(_with_progress(store.statements(all_guilds=True), store, progress))
-        matcher.set_aliases(store.speaker_aliases())
+        if progress and sys.stderr.isatty():
+            print("Building the search index...", file=sys.stderr)
+        # Only the indexed columns, in bulk: full records are fetched when a result shows them.
+        with _collection_paused():
+            matcher.add_columns(store.index_columns())
+            matcher.set_aliases(store.speaker_aliases())
         service = cls(store, matcher, settings)
         service._watermark = watermark
         return service
@@ -142,7 +147,8 @@ class QuoteService:
 
         if not path.exists():
             return None
-        matcher = Matcher.load(path, settings.matching, fetch=store.get_statements, token=identity)
+        with _collection_paused():
+            matcher = Matcher.load(path, settings.matching, fetch=store.get_statements, token=identity)
         if matcher is None:
             log.warning("index snapshot %s not used (unreadable, truncated or of another version); rebuilding the index", path)
             return None
@@ -465,6 +471,20 @@ class QuoteService:
 
 
 @contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Cyclic garbage collection off while the index is built or loaded: that makes millions of
+    objects and no cycles, and every automatic collection would walk them all again (at 10^6
+    statements it cost a cold start several seconds)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+@contextmanager
 def _unavailable_is_an_answer(*, changing: bool = True) -> Iterator[None]:
     """Turn a database that is down or stays locked during a change into StoreUnavailableError.
 
@@ -513,14 +533,3 @@ def snapshot_path(store: CorpusStore, settings: Settings) -> Path | None:
 def _url_key(url: Any) -> str:
     # Distinct files for distinct databases sharing one cache folder (the identity inside decides).
     return hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()[:16]
-
-
-def _with_progress(records: Iterable[StatementRecord], store: CorpusStore, wanted: bool) -> Iterable[StatementRecord]:
-    if not wanted or not sys.stderr.isatty():
-        return records
-    total = store.count()
-    if total < 20_000:
-        return records
-    from tqdm import tqdm
-
-    return tqdm(records, total=total, unit="stmt", desc="indexing", file=sys.stderr, leave=False)

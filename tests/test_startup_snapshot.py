@@ -45,6 +45,7 @@ def _no_rebuild(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("the index was rebuilt instead of loaded from the snapshot")
 
     monkeypatch.setattr(Matcher, "add_many", refuse)
+    monkeypatch.setattr(Matcher, "add_columns", refuse)
 
 
 def test_a_restart_loads_the_snapshot_and_applies_changes_made_while_down(seeded: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -153,3 +154,38 @@ def test_a_configured_snapshot_folder_is_used(seeded: str, tmp_path: Path) -> No
     service = _open(seeded, folder)
     service.close()
     assert [p.suffix for p in folder.iterdir()] == [".snapshot"]
+
+
+def test_a_cold_build_reads_columns_saves_a_snapshot_and_the_next_start_uses_it(
+    db_url: str, bundled_seed_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _open(db_url)
+    first.ingest([bundled_seed_path])
+    first.close()
+    snapshot = snapshot_path(CorpusStore(make_engine(db_url)), _settings(db_url))
+    assert snapshot is not None
+    snapshot.unlink()  # as on a first start after an upgrade: no snapshot, a cold build
+
+    built_from: list[int] = []
+    plain = Matcher.add_columns
+
+    def counted(self: Matcher, columns: object) -> None:
+        built_from.append(len(columns))  # type: ignore[arg-type]
+        plain(self, columns)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Matcher, "add_columns", counted)
+    cold = _open(db_url)
+    try:
+        assert built_from and built_from[0] == len(cold.matcher) > 0
+        assert snapshot.exists()  # written by the cold build itself, not only at close
+        assert cold.check(PUTIN).verdict == "verified"
+    finally:
+        cold.close()
+
+    _no_rebuild(monkeypatch)
+    warm = _open(db_url)
+    try:
+        assert warm.check(PUTIN).verdict == "verified"
+        assert warm.check(PUTIN, speaker="Zelenskyy").verdict == "misattributed"
+    finally:
+        warm.close()

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.core.scope import check_guild_scope
+from bot.core.columns import IndexColumns
 from bot.core.model import CorpusFormatError, ParsedDocument, SourceInfo, StatementRecord, statement_id
 from bot.core.speakers import fold
 from bot.store.database import writer
@@ -36,6 +37,7 @@ from bot.store.trigram import write_norms
 from bot.store.validation import BAD_TEXT, LIMITS, check_document, check_record, check_text
 
 _CHUNK = 500  # ids per IN (...) query: well under SQLite's parameter limit
+_INDEX_BATCH = 50_000  # rows per fetch when the whole corpus is read for the index
 EDITABLE = frozenset({"text", "speaker", "date", "context_before", "context_after"})
 
 
@@ -278,6 +280,47 @@ class CorpusStore(ReviewLog):
                     id=sid,
                     guild_id=guild,
                 )
+
+    def index_columns(self) -> IndexColumns:
+        """Every live statement (all servers), in the order of `statements`, as the columns the
+        matching index keeps: plain rows of six columns in large batches, no context, no records
+        (at 10^6 statements this is what a start without an index snapshot reads)."""
+        st = StatementRow.__table__.c  # type: ignore[attr-defined]
+        src = SourceRow.__table__.c  # type: ignore[attr-defined]
+        query = (
+            select(st.id, st.text, st.speaker, st.date, st.source_id, st.guild_id)
+            .where(st.removed == False)  # noqa: E712
+            .order_by(st.source_id, st.position, st.id)
+        )
+        sql = str(query.compile(dialect=self.engine.dialect, compile_kwargs={"literal_binds": True}))
+        columns = IndexColumns(ids=[], texts=[], speakers=[], dates=[], kinds=[], guilds=[])
+        with self.engine.connect() as conn:
+            dates = {}
+            kinds = {}
+            for source_id, date, kind in conn.execute(select(src.id, src.date, src.kind)):
+                dates[source_id], kinds[source_id] = date, kind
+            # The driver's own cursor: a million SQLAlchemy rows cost more than the reading. On
+            # PostgreSQL a named (server-side) cursor, so the rows arrive a batch at a time.
+            driver = conn.connection.dbapi_connection
+            cursor = driver.cursor(name="quotecheck_index") if conn.dialect.name == "postgresql" else driver.cursor()  # type: ignore[union-attr]
+            try:
+                cursor.execute(sql)
+                while rows := cursor.fetchmany(_INDEX_BATCH):
+                    self._extend_columns(columns, rows, dates, kinds)
+            finally:
+                cursor.close()
+        return columns
+
+    @staticmethod
+    def _extend_columns(columns: IndexColumns, rows: Sequence[Any], dates: dict[int, str | None], kinds: dict[int, str]) -> None:
+        """Append a batch of (id, text, speaker, date, source id, server) rows to the columns."""
+        ids, texts, speakers, own_dates, source_ids, guilds = zip(*rows)
+        columns.ids.extend(ids)
+        columns.texts.extend(texts)
+        columns.speakers.extend(speakers)
+        columns.dates.extend(map(_or_else, own_dates, map(dates.__getitem__, source_ids)))
+        columns.kinds.extend(map(kinds.__getitem__, source_ids))
+        columns.guilds.extend(guilds)
 
     def get_statements(self, ids: Sequence[str], *, live_only: bool = False) -> dict[str, StatementRecord]:
         """Full records for these ids (removed ones too unless `live_only`)."""
@@ -785,3 +828,8 @@ def _batches(items: Sequence[str], size: int = _CHUNK) -> Iterator[Sequence[str]
     """`items` in slices of at most `size` (IN lists stay under SQLite's parameter limit)."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _or_else(value: str | None, fallback: str | None) -> str | None:
+    """`value`, or `fallback` when it is empty (a statement's date, else its source's)."""
+    return value or fallback

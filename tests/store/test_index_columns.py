@@ -1,0 +1,48 @@
+"""The columns a cold start reads: every live statement of every server, in the order of
+`statements`, with the source's date and kind filled in."""
+
+from __future__ import annotations
+
+from bot.core.model import ParsedDocument, SourceInfo, StatementRecord
+from bot.store.corpus import CorpusStore
+
+
+def _fill(store: CorpusStore) -> None:
+    speech = SourceInfo(title="Address", kind="speech", date="2024-03-07")
+    minutes = SourceInfo(title="Council minutes", kind="transcript")
+    store.ingest_document(
+        ParsedDocument(speech, tuple(
+            StatementRecord(text=f"Sentence number {k} of the address", speaker="Ada Harbour", source=speech, position=k,
+                            date="2024-03-08" if k == 2 else None)
+            for k in (3, 1, 2, 0)
+        )),
+        origin="address.md", content_hash="a",
+    )
+    store.ingest_document(
+        ParsedDocument(minutes, (StatementRecord(text="Ferries stop at midnight", speaker=None, source=minutes),)),
+        origin="minutes.md", content_hash="m", guild_id=42,
+    )
+    added = store.add_statement(StatementRecord(text="Trams return in March", speaker="Bo Ferry", source=minutes),
+                                actor="mod", guild_id=None)
+    store.remove_statement(added.id or "", reason="test", actor="mod", guild_id=None)
+
+
+def test_index_columns_match_the_live_statements_in_order(store: CorpusStore) -> None:
+    _fill(store)
+    columns = store.index_columns()
+    records = list(store.statements(all_guilds=True))
+    assert len(columns) == len(records) == 5
+    assert columns.ids == [r.id for r in records]
+    assert columns.texts == [r.text for r in records]
+    assert columns.speakers == [r.speaker for r in records]
+    assert columns.dates == [r.effective_date for r in records]
+    assert columns.kinds == [r.source.kind for r in records]
+    assert columns.guilds == [r.guild_id for r in records]
+    assert columns.texts[:4] == [f"Sentence number {k} of the address" for k in range(4)]  # by position
+    assert columns.dates[:4] == ["2024-03-07", "2024-03-07", "2024-03-08", "2024-03-07"]
+    assert "Trams return in March" not in columns.texts  # removed
+    assert columns.guilds[4] == 42 and columns.kinds[4] == "transcript" and columns.dates[4] is None
+
+
+def test_index_columns_of_an_empty_database(store: CorpusStore) -> None:
+    assert len(store.index_columns()) == 0
