@@ -143,8 +143,11 @@ class CorpusStore(ReviewLog):
                 session.flush()
             sources: dict[SourceInfo, int] = {}
             speakers = SpeakerResolver(session)
-            for canonical, alias in doc.aliases:
-                speakers.add_alias(canonical, alias)
+            if guild_id is None:
+                # Other names are shared by every server: a server's import could otherwise make "Joe Biden"
+                # another name of Vladimir Putin and turn misattributions into verified quotes everywhere.
+                for canonical, alias in doc.aliases:
+                    speakers.add_alias(canonical, alias)
             wanted: dict[str, StatementRecord] = {}
             for record in doc.statements:
                 wanted.setdefault(_import_id(record, key, own), record)

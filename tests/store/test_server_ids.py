@@ -81,3 +81,22 @@ def test_the_operator_keeps_explicit_ids(store: CorpusStore, tmp_path: Path) -> 
     doc = parse_document("mine.jsonl", statement_list(*lines))
     store.ingest_document(doc, origin=str(tmp_path / "mine.jsonl"), content_hash="m", actor="operator")
     assert [s.id for s in store.scope_statements(HARBOUR)] == ["chosen-1"]
+
+
+def test_a_servers_import_cannot_give_a_speaker_another_name_for_every_server(store: CorpusStore) -> None:
+    """Other names are global: a server's import that calls Vladimir Putin "Joe Biden" must not make
+    Putin's words verify as Joe Biden's in every server."""
+    shared = parse_document("putin.jsonl", statement_list(
+        {"text": "Russia is ready to work with the Ukrainian side on a memorandum", "speaker": "Vladimir Putin"},
+        {"text": "We will keep supporting Ukraine for as long as it takes", "speaker": "Joe Biden"},
+    ))
+    store.ingest_document(shared, origin="/corpus/putin.jsonl", content_hash="s", actor="operator")
+    before = store.speaker_aliases()
+    hostile = {"text": "Some words of the market server", "speaker": "Vladimir Putin",
+               "speaker_aliases": ["Joe Biden", "Putin the Great"]}
+    import_in(store, MARKET, "aliases.jsonl", hostile)
+    assert [s.text for s in store.scope_statements(MARKET)] == [hostile["text"]]  # the words went in
+    assert store.speaker_aliases() == before  # the names did not
+    speech = parse_document("s.md", "---\nkind: speech\nspeaker: Vladimir Putin\naliases: Joe Biden\n---\nA speech sentence here.\n")
+    store.ingest_document(speech, origin="discord:42/s.md", content_hash="m", guild_id=MARKET, actor="mod")
+    assert store.speaker_aliases() == before
