@@ -177,6 +177,8 @@ class BaseMatcher:
             if not pieces:
                 raise ValueError("the quote has no words to check")
             result = self._check(quote, pieces, speaker or None, flt)
+            if result.verdict == "misattributed":
+                result = self._own_words(quote, pieces, speaker, flt) or result  # type: ignore[arg-type]
         elapsed = (time.perf_counter() - started) * 1000.0
         return replace(result, elapsed_ms=elapsed)
 
@@ -206,6 +208,16 @@ class BaseMatcher:
         if not found:
             return CheckResult(quote, speaker, "unverified", top_score, alternatives=self._alternatives(ranked, records, None))
         return self._decide(quote, speaker, found, ranked, records)
+
+    def _own_words(self, quote: str, pieces: list[str], speaker: str, flt: SearchFilter | None) -> CheckResult | None:
+        """The given speaker's own statement of these words, when others said them too.
+
+        Words many people said ("Thank you very much.") fill the few candidates with other speakers'
+        statements; before calling the quote misattributed, look among the speaker's own."""
+        if flt is not None and flt.speaker:
+            return None  # the search was the speaker's own already
+        own = self._check(quote, pieces, speaker, replace(flt or SearchFilter(), speaker=speaker))
+        return own if own.verdict in ("verified", "close") else None
 
     def _is_source(self, c: _Candidate) -> bool:
         # A real source covers most of the quote; words that merely recur across a few scattered

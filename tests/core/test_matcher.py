@@ -259,3 +259,17 @@ def test_short_quote_of_common_words_finds_its_statement() -> None:
     m.add_many([*filler, record(1, "There you go again.", "Ronald Reagan", DEBATE)])
     result = m.check("There you go again", speaker="Reagan")
     assert result.verdict == "verified" and result.match is not None and result.match.id == "s1"
+
+
+def test_words_many_people_said_are_verified_for_each_of_them() -> None:
+    """The few candidates compared may all be other people's: the speaker's own statement still counts."""
+    m = Matcher(MatchingSettings())
+    thanks = [record(100 + n, "Thank you very much.", f"Speaker Number{n}", SOTU) for n in range(40)]
+    m.add_many([*corpus(), *thanks])
+    for n in (0, 17, 39):
+        result = m.check("Thank you very much", speaker=f"Speaker Number{n}")
+        assert result.verdict == "verified", (n, result.note)
+        assert result.match is not None and result.match.speaker == f"Speaker Number{n}"
+    stranger = m.check("Thank you very much", speaker="Donald Trump")
+    assert stranger.verdict == "misattributed"
+    assert m.check("Thank you very much, Madam Speaker", speaker="Speaker Number3").verdict != "verified"
