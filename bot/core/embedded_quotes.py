@@ -1,4 +1,5 @@
-"""Quotations inside speeches and transcripts: words the speaker cites from someone else.
+"""Quotations inside speeches: words the speaker cites from someone else (transcripts do not use
+this: spoken citations are too loose, see `parse_transcript`).
 
 `As Franklin Roosevelt said, "The only thing we have to fear is fear itself."` in a speech is a
 statement of the speech's speaker (the whole sentence), and also a quotation of Roosevelt. The
