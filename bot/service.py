@@ -84,19 +84,11 @@ class QuoteService:
 
     @classmethod
     def open(cls, settings: Settings, *, load_bundled: bool = False, progress: bool = True) -> QuoteService:
-        """Open the configured database, load the bundled corpus into an empty one if asked, build the index."""
+        """Open the configured database, bring the bundled corpus up to date in it if asked, build the index."""
         engine = make_engine(settings.resolved_database_url)
         store = CorpusStore(engine)
-        if load_bundled and store.count() == 0:
-            from bot.ingest import ingest_paths
-
-            paths = [p for p in settings.bundled_paths() if p.exists()]
-            if paths:
-                if progress:
-                    print("Loading the bundled corpus (first start only)...", file=sys.stderr)
-                summary = ingest_paths(store, paths, actor="bundled", progress=progress)
-                for path, reason in summary.rejected:
-                    log.warning("bundled file rejected: %s: %s", path, reason)
+        if load_bundled:
+            _update_bundled(store, settings, progress)
         return cls.build(store, settings, progress=progress)
 
     @classmethod
@@ -468,6 +460,31 @@ class QuoteService:
     def top_unverified(self, since: datetime, guild_id: int | None = None, limit: int = 10) -> list[UnverifiedQuote]:
         """Quotes most often checked without a match since `since`."""
         return self.store.top_unverified(since, guild_id, limit)
+
+
+def _update_bundled(store: CorpusStore, settings: Settings, progress: bool) -> None:
+    """Load the bundled corpus into an empty database; in one that holds it, store what a new release
+    changed (files, parser); one line on standard error says what changed."""
+    from bot.bundled import describe, update_bundled
+    from bot.ingest import ingest_paths
+
+    paths = [p for p in settings.bundled_paths() if p.exists()]
+    if not paths:
+        return
+    if store.count() == 0:
+        if progress:
+            print("Loading the bundled corpus (first start only)...", file=sys.stderr)
+        summary = ingest_paths(store, paths, actor="bundled", progress=progress)
+        rejected = summary.rejected
+    else:
+        update = update_bundled(store, paths)
+        rejected = list(update.rejected)
+        message = describe(update)
+        if message:
+            log.info("%s", message)
+            print(message, file=sys.stderr)
+    for path, reason in rejected:
+        log.warning("bundled file rejected: %s: %s", path, reason)
 
 
 @contextmanager

@@ -17,6 +17,8 @@ from sqlmodel import Session
 
 from bot.core.scope import check_guild_scope
 from bot.core.columns import IndexColumns
+from bot.core.documents import PARSER_VERSION
+from bot.core.invisible import remove_invisible
 from bot.core.model import CorpusFormatError, ParsedDocument, SourceInfo, StatementRecord, statement_id
 from bot.core.speakers import fold
 from bot.store.database import writer
@@ -82,20 +84,25 @@ class CorpusStore(ReviewLog):
         content_hash: str,
         guild_id: int | None = None,
         actor: str | None = None,
+        parser_version: int = PARSER_VERSION,
     ) -> DocumentOutcome:
         """Store one parsed document in one transaction.
 
-        The same origin with the same hash adds nothing; a new hash replaces the document's
-        statements (statements a moderator removed stay removed). A statement whose id is already
-        stored from elsewhere is skipped. A statement naming its server (a `guild_id` line of a
-        statement list) is stored in that server; a server's import may name only itself.
+        The same origin with the same hash, read by this parser version or a newer one, adds nothing;
+        a new hash or an older parser's version replaces the document's statements (statements a
+        moderator removed stay removed, edited ones stay as edited: see `_replace_statements`). A
+        statement whose id is already stored from elsewhere is skipped. A statement naming its server
+        (a `guild_id` line of a statement list) is stored in that server; a server's import may name
+        only itself.
         """
         check_document(doc)
         check_guild_scope(doc, guild_id)
         check_text(origin, "origin")
         for attempt in range(3):
             try:
-                return self._ingest_once(doc, origin=origin, content_hash=content_hash, guild_id=guild_id, actor=actor)
+                return self._ingest_once(
+                    doc, origin=origin, content_hash=content_hash, guild_id=guild_id, actor=actor, parser_version=parser_version
+                )
             except IntegrityError:
                 # Another process stored this document (or some of its statements) at the same moment;
                 # the next attempt sees its commit and skips what is already there.
@@ -104,40 +111,45 @@ class CorpusStore(ReviewLog):
         raise AssertionError("unreachable")
 
     def _ingest_once(
-        self, doc: ParsedDocument, *, origin: str, content_hash: str, guild_id: int | None, actor: str | None
+        self,
+        doc: ParsedDocument,
+        *,
+        origin: str,
+        content_hash: str,
+        guild_id: int | None,
+        actor: str | None,
+        parser_version: int,
     ) -> DocumentOutcome:
         scope = guild_id or 0
         key = origin.rsplit("/", 1)[-1] if guild_id is None else f"{guild_id}/{origin.rsplit('/', 1)[-1]}"
         with self._write() as session:
+            # FOR UPDATE (PostgreSQL): of two processes replacing one document at once, the second waits
+            # for the first to commit, then reads its hash and version here and skips.
             existing = session.scalars(
-                select(DocumentRow).where(DocumentRow.origin == origin, DocumentRow.guild_scope == scope)
+                select(DocumentRow).where(DocumentRow.origin == origin, DocumentRow.guild_scope == scope).with_for_update()
             ).first()
-            if existing is not None and existing.content_hash == content_hash:
+            if existing is not None and _up_to_date(existing, content_hash, parser_version):
                 return DocumentOutcome(origin, "skipped", skipped=len(doc.statements), document_id=existing.id)
             # Read before a replacement deletes the old version: its statements are this server's own too.
             own = None if guild_id is None else _own_ids(session, [r.id for r in doc.statements if r.id], guild_id)
-            removed_ids: list[str] = []
-            tombstones: dict[str, str | None] = {}
+            previous = _Previous()
             if existing is not None:
                 document = existing
-                old = session.execute(
-                    select(StatementRow.id, StatementRow.removed, StatementRow.removed_reason)
-                    .join(SourceRow, StatementRow.source_id == SourceRow.id)
-                    .where(SourceRow.document_id == document.id)
-                ).all()
-                removed_ids = [row[0] for row in old]
-                tombstones = {row[0]: row[2] for row in old if row[1]}
-                for batch in _batches(removed_ids):
-                    session.execute(delete(StatementRow).where(StatementRow.id.in_(batch)))  # type: ignore[attr-defined]
-                session.execute(delete(SourceRow).where(SourceRow.document_id == document.id))
+                previous = _replace_statements(session, document.id)  # type: ignore[arg-type]
                 document.content_hash = content_hash
+                document.parser_version = parser_version
                 document.ingested_at = utcnow()
                 document.actor = actor
                 session.add(document)
                 session.flush()
             else:
                 document = DocumentRow(
-                    origin=origin, guild_scope=scope, guild_id=guild_id, content_hash=content_hash, actor=actor
+                    origin=origin,
+                    guild_scope=scope,
+                    guild_id=guild_id,
+                    content_hash=content_hash,
+                    actor=actor,
+                    parser_version=parser_version,
                 )
                 session.add(document)
                 session.flush()
@@ -155,7 +167,7 @@ class CorpusStore(ReviewLog):
             rows: list[dict[str, Any]] = []
             now = utcnow()
             for sid, record in wanted.items():
-                if sid in present:
+                if sid in present or previous.stands_in_for(sid, record):
                     continue
                 source = record.source
                 if source not in sources:
@@ -188,8 +200,8 @@ class CorpusStore(ReviewLog):
                         "added_at": now,
                         "added_by": actor,
                         "version": 1,
-                        "removed": sid in tombstones,
-                        "removed_reason": tombstones.get(sid),
+                        "removed": previous.was_removed(sid, record),
+                        "removed_reason": previous.removal_reason(sid, record),
                     }
                 )
             table = StatementRow.__table__  # type: ignore[attr-defined]
@@ -200,7 +212,7 @@ class CorpusStore(ReviewLog):
             if self._norms:
                 write_norms(connection, {row["id"]: row["text"] for row in rows})
             added = [row["id"] for row in rows if not row["removed"]]
-            gone = [sid for sid in removed_ids if sid not in wanted or sid in present]
+            gone = [sid for sid in previous.deleted if sid not in wanted or sid in present]
             # The stored rows themselves go into the log too, so replaying it rebuilds the corpus (bot/store/replay.py).
             logged_sources = {source_id: source_json(info) for info, source_id in sources.items()}
             written = [row_json(row, logged_sources[row["source_id"]]) for row in rows]
@@ -209,8 +221,8 @@ class CorpusStore(ReviewLog):
                     action="replace" if existing is not None else "ingest",
                     document_id=document.id,
                     after=json.dumps(
-                        {"origin": origin, "content_hash": content_hash, "added": added, "removed": gone,
-                         "statements": written}
+                        {"origin": origin, "content_hash": content_hash, "parser_version": parser_version,
+                         "added": added, "removed": gone, "statements": written, "kept": sorted(previous.kept)}
                     ),
                     actor=actor,
                     guild_id=guild_id,
@@ -224,17 +236,22 @@ class CorpusStore(ReviewLog):
                 skipped=len(doc.statements) - len(rows),
                 removed=len(gone),
                 document_id=document.id,
+                new=sum(1 for sid in added if sid not in previous.ids),
+                kept=len(previous.kept),
             )
 
-    def known_document(self, origin: str, content_hash: str, guild_id: int | None = None) -> int | None:
-        """How many statements this exact content holds when it is already stored under `origin`, else None
-        (lets callers skip parsing an unchanged file)."""
+    def known_document(
+        self, origin: str, content_hash: str, guild_id: int | None = None, parser_version: int = PARSER_VERSION
+    ) -> int | None:
+        """How many statements this exact content holds when it is already stored under `origin` by this
+        parser version (or a newer one), else None (lets callers skip parsing an unchanged file)."""
         with self._read() as session:
             document_id = session.scalars(
                 select(DocumentRow.id).where(
                     DocumentRow.origin == origin,
                     DocumentRow.guild_scope == (guild_id or 0),
                     DocumentRow.content_hash == content_hash,
+                    func.coalesce(DocumentRow.parser_version, 1) >= parser_version,
                 )
             ).first()
             if document_id is None:
@@ -728,6 +745,104 @@ class CorpusStore(ReviewLog):
 
 
 # -- helpers ------------------------------------------------------------------------------------
+
+
+def _up_to_date(document: DocumentRow, content_hash: str, parser_version: int) -> bool:
+    """Whether a stored document already holds what this content yields. A newer parser's result is
+    never replaced by an older one's (a process of the previous release still running)."""
+    return document.content_hash == content_hash and (document.parser_version or 1) >= parser_version
+
+
+def _successor_key(text: str, speaker: str | None) -> tuple[str, str]:
+    """What a statement's successor under a newer parser shares with it: the words and the speaker,
+    invisible characters and spacing aside (the parser change that gives the statement a new id)."""
+    return " ".join(remove_invisible(speaker or "").split()), " ".join(remove_invisible(text).split())
+
+
+class _Previous:
+    """What a replaced document held, as far as its new version must honour it.
+
+    Removed statements stay removed: under their id, or, when a newer parser changed their words
+    (an invisible character dropped), under their successor's. Edited statements are kept as they
+    are, on their old source; the new version adds neither their id nor their successor, so the
+    moderator's words stand in for what the file says (an edit is never silently undone).
+    """
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+        self.deleted: list[str] = []
+        self.kept: set[str] = set()
+        self.tombstones: dict[str, str | None] = {}
+        self.removed_successors: dict[tuple[str, str], str | None] = {}
+        self.edited_successors: set[tuple[str, str]] = set()
+
+    def stands_in_for(self, sid: str, record: StatementRecord) -> bool:
+        """Whether a kept edited statement replaces this new one."""
+        return sid in self.kept or (
+            bool(self.edited_successors) and _successor_key(record.text, record.speaker) in self.edited_successors
+        )
+
+    def was_removed(self, sid: str, record: StatementRecord) -> bool:
+        return sid in self.tombstones or (
+            bool(self.removed_successors) and _successor_key(record.text, record.speaker) in self.removed_successors
+        )
+
+    def removal_reason(self, sid: str, record: StatementRecord) -> str | None:
+        if sid in self.tombstones:
+            return self.tombstones[sid]
+        return self.removed_successors.get(_successor_key(record.text, record.speaker)) if self.removed_successors else None
+
+
+def _replace_statements(session: Session, document_id: int) -> _Previous:
+    """Delete a document's statements and sources before its new version is stored, all but the
+    edited statements (and their sources); what the new version must honour is returned."""
+    st = StatementRow.__table__.c  # type: ignore[attr-defined]
+    old = session.execute(
+        select(st.id, st.text, st.speaker, st.removed, st.removed_reason, st.source_id)
+        .join(SourceRow, st.source_id == SourceRow.id)
+        .where(SourceRow.document_id == document_id)
+    ).all()
+    previous = _Previous()
+    previous.ids = {row.id for row in old}
+    edited = _edited_ids(session, sorted(previous.ids))
+    kept_sources: set[int] = set()
+    for row in old:
+        key = _successor_key(row.text, row.speaker)
+        if row.id in edited:
+            previous.kept.add(row.id)
+            previous.edited_successors.add(edited[row.id] or key)
+            kept_sources.add(row.source_id)
+            continue
+        previous.deleted.append(row.id)
+        if row.removed:
+            previous.tombstones[row.id] = row.removed_reason
+            previous.removed_successors[key] = row.removed_reason
+    for batch in _batches(previous.deleted):
+        session.execute(delete(StatementRow).where(StatementRow.id.in_(batch)))  # type: ignore[attr-defined]
+    stale_sources = delete(SourceRow).where(SourceRow.document_id == document_id)
+    if kept_sources:
+        stale_sources = stale_sources.where(SourceRow.id.not_in(kept_sources))  # type: ignore[union-attr]
+    session.execute(stale_sources)
+    return previous
+
+
+def _edited_ids(session: Session, ids: Sequence[str]) -> dict[str, tuple[str, str] | None]:
+    """Those of `ids` that a moderator or the owner edited (an `edit` row in the audit log), each with
+    the successor key of its words as the file gave them (the first edit's `before`), when logged."""
+    found: dict[str, tuple[str, str] | None] = {}
+    for batch in _batches(ids):
+        rows = session.execute(
+            select(AuditRow.statement_id, AuditRow.before)
+            .where(AuditRow.action == "edit", AuditRow.statement_id.in_(batch))  # type: ignore[union-attr]
+            .order_by(AuditRow.id)
+        ).all()
+        for sid, before in rows:
+            if sid in found:
+                continue
+            original = json.loads(before) if before else {}
+            text = original.get("text") if isinstance(original, dict) else None
+            found[sid] = _successor_key(text, original.get("speaker")) if isinstance(text, str) else None
+    return found
 
 
 def _possible_id(statement_id_: str) -> bool:

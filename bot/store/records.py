@@ -37,6 +37,10 @@ class DocumentOutcome:
     skipped: int = 0
     removed: int = 0
     document_id: int | None = None
+    # Of `added`, the statements the document did not hold before (a replacement re-adds unchanged ones).
+    new: int = 0
+    # Statements a moderator or the owner edited, kept as edited through a replacement.
+    kept: int = 0
 
 
 @dataclass(frozen=True, slots=True)

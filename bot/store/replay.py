@@ -55,9 +55,11 @@ def replay_audit(entries: Iterable[AuditEntry]) -> dict[str, StoredStatement]:
             if "statements" not in after:
                 raise ReplayError(f"audit row {entry.id} ({entry.action}) does not carry its statements")
             key = entry.document_id if entry.document_id is not None else -entry.id
+            kept = list(after.get("kept", ()))  # edited statements a replacement leaves as they are
             for sid in by_document.pop(key, []):
-                state.pop(sid, None)  # a new version of the file replaces all its statements
-            ids = []
+                if sid not in kept:
+                    state.pop(sid, None)  # a new version of the file replaces all its other statements
+            ids = kept
             for row in after["statements"]:
                 state[row["id"]] = _from_row(row, version=1)
                 ids.append(row["id"])

@@ -31,6 +31,8 @@ class DocumentRow(SQLModel, table=True):
     content_hash: str = Field(max_length=64)
     ingested_at: datetime = Field(default_factory=utcnow)
     actor: str | None = Field(default=None, max_length=200)
+    # bot.core.documents.PARSER_VERSION that read the file; NULL (stored before versions) is version 1.
+    parser_version: int | None = None
 
 
 class SourceRow(SQLModel, table=True):
