@@ -27,7 +27,8 @@ class BundledUpdate:
     """What bringing the bundled corpus up to date did."""
 
     files: int = 0  # bundled files read
-    changed: int = 0  # of them, stored anew (new files) or replaced (changed bytes or parser)
+    stored: int = 0  # of them, stored anew (new files) or replaced (changed bytes or parser version)
+    changed: int = 0  # of those, the files whose statements changed (new files included)
     added: int = 0  # statements the database did not hold before
     removed: int = 0  # statements the new versions no longer yield
     kept_edits: int = 0  # edited statements kept as edited in replaced files
@@ -38,7 +39,7 @@ def update_bundled(sink: Any, paths: list[Path]) -> BundledUpdate:
     """Store every bundled file under `paths` that is new or changed (a store or a service as sink)."""
     target = _as_sink(sink)
     files, missing = collect_files(paths)
-    changed = added = removed = kept = 0
+    stored = changed = added = removed = kept = 0
     rejected = list(missing)
     for path in files:
         try:
@@ -48,23 +49,28 @@ def update_bundled(sink: Any, paths: list[Path]) -> BundledUpdate:
             continue
         if outcome.status == "skipped":
             continue
-        changed += 1
+        stored += 1
+        # A file parsed again into the same statements is stored again but changed nothing.
+        changed += outcome.status == "added" or bool(outcome.new or outcome.removed or outcome.kept)
         added += outcome.new
         removed += outcome.removed
         kept += outcome.kept
-    return BundledUpdate(len(files), changed, added, removed, kept, tuple(rejected))
+    return BundledUpdate(len(files), stored, changed, added, removed, kept, tuple(rejected))
 
 
 def describe(update: BundledUpdate) -> str | None:
     """The one line said at start when the bundled corpus changed the database, else None."""
-    if not update.changed:
+    if not update.stored:
         return None
     parts = [f"{update.changed} file{_s(update.changed)}", f"{update.added} statement{_s(update.added)} added"]
     if update.removed:
         parts.append(f"{update.removed} removed")
     if update.kept_edits:
         parts.append(f"{update.kept_edits} edited statement{_s(update.kept_edits)} kept as edited")
-    return "bundled corpus updated: " + ", ".join(parts)
+    line = "bundled corpus updated: " + ", ".join(parts)
+    if update.stored > update.changed:
+        line += f" ({update.stored} files read again)"
+    return line
 
 
 def _s(count: int) -> str:
