@@ -2,20 +2,21 @@
 
 A release that parses files better (`bot.core.documents.PARSER_VERSION`) or ships new bundled files
 reaches existing databases this way: files whose bytes or parser version changed are replaced, new
-files added, and an unchanged file costs a hash and one query (no parse). Each file is its own
+files added, and unchanged files cost a hash each and one query for all (no parse). Each file is its own
 transaction, so several processes starting at once are safe: the store lets one of them replace a
 document and the others then find it up to date (see `CorpusStore.ingest_document`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bot.core.model import CorpusFormatError
-from bot.ingest import _as_sink, collect_files, ingest_file
+from bot.ingest import _as_sink, collect_files, ingest_file, read_bytes
 
 log = logging.getLogger(__name__)
 
@@ -35,14 +36,17 @@ class BundledUpdate:
     rejected: tuple[tuple[str, str], ...] = ()
 
 
-def update_bundled(sink: Any, paths: list[Path]) -> BundledUpdate:
-    """Store every bundled file under `paths` that is new or changed (a store or a service as sink)."""
-    target = _as_sink(sink)
+def update_bundled(store: Any, paths: list[Path]) -> BundledUpdate:
+    """Store every bundled file under `paths` that is new or changed (`store`: a CorpusStore)."""
+    target = _as_sink(store)
     files, missing = collect_files(paths)
+    current = store.current_documents([str(path.resolve()) for path in files])
     stored = changed = added = removed = kept = 0
     rejected = list(missing)
     for path in files:
         try:
+            if current.get(str(path.resolve())) == hashlib.sha256(read_bytes(path)).hexdigest():
+                continue  # up to date: not even the per-file query
             outcome = ingest_file(target, path, actor=BUNDLED_ACTOR)
         except CorpusFormatError as exc:
             rejected.append((str(path), str(exc)))

@@ -120,11 +120,15 @@ def test_older_parser_database_gets_the_new_statements_and_keeps_ids_removals_an
     assert differences(store) == []  # the audit log replays to exactly this corpus
 
 
-def test_an_up_to_date_database_changes_nothing(store: CorpusStore, bundled: Path) -> None:
+def test_an_up_to_date_database_changes_nothing(store: CorpusStore, bundled: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     summary = ingest_paths(store, [bundled], progress=False)
     assert summary.added > 0
     mark = store.watermark()
 
+    def no_parse(*_args: object) -> None:
+        raise AssertionError("an unchanged file was parsed")
+
+    monkeypatch.setattr("bot.ingest.parse_document", no_parse)
     update = update_bundled(store, [bundled])
 
     assert update.files == 2 and update.stored == 0 and describe(update) is None

@@ -264,6 +264,23 @@ class CorpusStore(ReviewLog):
             )
             return int(count or 0)
 
+    def current_documents(self, origins: Sequence[str], parser_version: int = PARSER_VERSION) -> dict[str, str]:
+        """Origin → content hash of those shared-corpus documents of `origins` that this parser version
+        (or a newer one) stored: one query for many files, where `known_document` costs two per file."""
+        found: dict[str, str] = {}
+        with self._read() as session:
+            for batch in _batches(origins):
+                found.update(
+                    session.execute(
+                        select(DocumentRow.origin, DocumentRow.content_hash).where(
+                            DocumentRow.origin.in_(batch),  # type: ignore[attr-defined]
+                            DocumentRow.guild_scope == 0,
+                            func.coalesce(DocumentRow.parser_version, 1) >= parser_version,
+                        )
+                    ).all()
+                )
+        return found
+
     # -- reading ------------------------------------------------------------------------------
 
     def statements(self, guild_id: int | None = None, *, all_guilds: bool = False) -> Iterator[StatementRecord]:
