@@ -168,3 +168,26 @@ def test_sqlite_refuses_the_backend_in_one_line(sqlite_url: str) -> None:
 def test_an_unknown_backend_is_named(sqlite_url: str) -> None:
     with pytest.raises(StoreError, match="elastic"):
         _service(sqlite_url, "elastic")
+
+
+def test_the_word_pass_leaves_the_sessions_planner_settings(pg_url: str, bundled_seed_path: Path) -> None:
+    from sqlalchemy import text as sql
+
+    from bot.core.candidates import CandidateQuery
+    from bot.core.normalize import match_text
+    from bot.store.trigram import TrigramCandidates
+
+    memory = _service(pg_url, "memory")
+    memory.ingest([bundled_seed_path])
+    memory.close()
+    engine = make_engine(pg_url)
+    candidates = TrigramCandidates(engine)
+    putin = match_text("Russia is for a peaceful settlement to the Ukraine crisis")
+    where = ["NOT st.removed", "st.norm IS NOT NULL"]
+    with engine.begin() as conn:
+        before = conn.execute(sql("SELECT current_setting('plan_cache_mode'), current_setting('enable_seqscan')")).one()
+        found = candidates._by_words(conn, CandidateQuery((putin,), None, 5), where, "", {"n": 5}, 4)
+        after = conn.execute(sql("SELECT current_setting('plan_cache_mode'), current_setting('enable_seqscan')")).one()
+    engine.dispose()
+    assert found and found[0][1].startswith(putin)
+    assert tuple(after) == tuple(before) == ("auto", "on")
