@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.model import CorpusFormatError
-from bot.ingest import _as_sink, collect_files, ingest_file, read_bytes
+from bot.ingest import as_sink, collect_files, ingest_file, read_bytes
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ class BundledUpdate:
 
 def update_bundled(store: Any, paths: list[Path]) -> BundledUpdate:
     """Store every bundled file under `paths` that is new or changed (`store`: a CorpusStore)."""
-    target = _as_sink(store)
+    target = as_sink(store)
     files, missing = collect_files(paths)
     current = store.current_documents([str(path.resolve()) for path in files])
     stored = changed = added = removed = kept = 0

@@ -37,7 +37,7 @@ def ingest_paths(
     progress: bool = True,
 ) -> IngestSummary:
     """Add every corpus file under `paths`; a bad file is rejected with its reason and the rest go in."""
-    sink = _as_sink(target)
+    sink = as_sink(target)
     summary = IngestSummary()
     files, missing = collect_files(paths)
     summary.rejected.extend(missing)
@@ -156,7 +156,9 @@ class _StoreSink:
         return self.store.known_document(origin, content_hash, guild_id)
 
 
-def _as_sink(target: Any) -> Any:
+def as_sink(target: Any) -> Any:
+    """Where ingested documents go: a CorpusStore through its adapter, or anything that already
+    stores parsed documents itself (has `import_document`)."""
     return target if hasattr(target, "import_document") else _StoreSink(target)
 
 
