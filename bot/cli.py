@@ -228,9 +228,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     else:
         records = store.statements(all_guilds=True)
     try:
-        other_names = store.other_speaker_names()
-        for record in records:
-            out.write(json_text(record.to_export(other_names.get(record.speaker or "", ()))))
+        for line in store.export_lines(records):
+            out.write(json_text(line))
             out.write("\n")
         out.flush()
     finally:

@@ -276,9 +276,7 @@ class QuoteService:
 
     def export(self, guild_id: int | None = None, *, all_guilds: bool = True) -> Iterator[dict[str, Any]]:
         """Every live statement as a contract `export` line."""
-        other_names = self.store.other_speaker_names()
-        for record in self.store.statements(guild_id, all_guilds=all_guilds):
-            yield record.to_export(other_names.get(record.speaker or "", ()))
+        return self.store.export_lines(self.store.statements(guild_id, all_guilds=all_guilds))
 
     # -- changes ------------------------------------------------------------------------------
 

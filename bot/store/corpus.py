@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Engine, delete, event, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot.core.scope import check_guild_scope
 from bot.core.columns import IndexColumns
 from bot.core.documents import PARSER_VERSION
 from bot.core.invisible import remove_invisible
 from bot.core.model import CorpusFormatError, ParsedDocument, SourceInfo, StatementRecord, statement_id
+from bot.core.scope import check_guild_scope
 from bot.core.speakers import fold
 from bot.store.database import writer
 from bot.store.records import (
@@ -689,6 +689,12 @@ class CorpusStore(ReviewLog):
             if alias != name and alias not in forms:
                 forms.append(alias)
         return mapping
+
+    def export_lines(self, records: Iterable[StatementRecord]) -> Iterator[dict[str, Any]]:
+        """`records` as contract `export` lines, each naming its speaker's other names."""
+        other_names = self.other_speaker_names()
+        for record in records:
+            yield record.to_export(other_names.get(record.speaker or "", ()))
 
     def other_speaker_names(self) -> dict[str, list[str]]:
         """Each speaker name as statements write it → the other names of that speaker (`export`'s
