@@ -28,6 +28,7 @@ from bot.config import PROJECT_ROOT, Settings
 from bot.core.claims import attributed_quote
 from bot.core.model import CheckResult, IngestSummary, ParsedDocument, SearchFilter, StatementRecord
 from bot.core.normalize import split_elisions
+from bot.core.text_rules import BLANK, CHECK_QUOTE_MAX, is_valid_unicode, replace_surrogates
 from bot.store.corpus import CorpusStore
 from bot.store.database import StoreError, make_engine
 from bot.store.identity import audit_fingerprint, database_identity
@@ -38,9 +39,7 @@ log = logging.getLogger(__name__)
 # How well the words were found, whoever said them: lower is better.
 _WORDS_RANK = {"verified": 0, "close": 1, "misattributed": 1, "altered": 2, "unverified": 3}
 
-MAX_QUOTE_CHARS = 2000
-# Characters that look like nothing: a quote made only of these (and spaces) is empty.
-_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+MAX_QUOTE_CHARS = CHECK_QUOTE_MAX
 
 
 class QuoteError(ValueError):
@@ -52,12 +51,10 @@ def clean_quote(quote: str) -> str:
     if quote is None or not isinstance(quote, str):
         raise QuoteError("the quote must be text")
     text = quote.strip()
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
+    if not is_valid_unicode(text):
         # Lone surrogates: undecodable bytes on a command line, or a crafted JSON escape.
-        raise QuoteError("the quote is not valid text (it holds undecodable characters)") from None
-    visible = [ch for ch in text if not ch.isspace() and ch not in _INVISIBLE and unicodedata.category(ch) != "Cc"]
+        raise QuoteError("the quote is not valid text (it holds undecodable characters)")
+    visible = [ch for ch in text if not ch.isspace() and ch not in BLANK and unicodedata.category(ch) != "Cc"]
     if not visible:
         raise QuoteError("the quote is empty")
     if len(text) > MAX_QUOTE_CHARS:
@@ -303,7 +300,7 @@ class QuoteService:
         """Edit a statement; ConflictError when it changed since `expected_version`.
 
         A server changes only its own statements; the shared corpus only the bot's owner (`owner`) or
-        the operator without a server: SharedCorpusError otherwise (see `bot.store.corpus.may_change`).
+        the operator without a server: SharedCorpusError otherwise (see `bot.store.permissions.may_change`).
         """
         with _unavailable_is_an_answer():
             edited = self.store.edit_statement(
@@ -520,7 +517,7 @@ def _unavailable_is_an_answer(*, changing: bool = True) -> Iterator[None]:
 
 def _valid_text(text: str) -> str:
     """`text` with lone surrogates replaced, so it can be stored and printed (a speaker name is only a filter)."""
-    return text.encode("utf-8", "replace").decode("utf-8")
+    return replace_surrogates(text, "?")
 
 
 def snapshot_path(store: CorpusStore, settings: Settings) -> Path | None:

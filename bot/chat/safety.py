@@ -11,16 +11,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
-QUOTE_MAX = 1000  # the longest quote a user may submit (contract: quote ≤ 1,000 characters)
+from bot.core.text_rules import CONTROL, DISPLAY_INVISIBLE, QUOTE_MAX, replace_surrogates
+
+__all__ = ["QUOTE_MAX", "cap", "check_quote", "clean", "cut", "escape", "storable"]
+
 ELLIPSIS = "…"
 
 # One character class, one pass: every character Discord markdown or mention syntax gives meaning to.
 _SPECIAL = re.compile(r"([\\*_`~|>#\-\[\]()<@:.])")
-# Zero-width, bidi controls, soft hyphen, BOM, tag characters and C0/C1 controls except tab and newline.
-_INVISIBLE = re.compile(
-    "[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\U000e0000-\U000e007f"
-    "\x00-\x08\x0b-\x1f\x7f-\x9f]"
-)
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
@@ -32,11 +30,7 @@ def cap(text: str, limit: int) -> str:
 def clean(text: str) -> str:
     """NFKC-normalised text without invisible or direction-changing characters, CRLF folded to LF."""
     text = unicodedata.normalize("NFKC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    return _BLANK_LINES.sub("\n\n", _INVISIBLE.sub("", text))
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SURROGATE = re.compile("[\ud800-\udfff]")  # in a Python str any of these is unpaired
+    return _BLANK_LINES.sub("\n\n", DISPLAY_INVISIBLE.sub("", text))
 
 
 def storable(text: str) -> str:
@@ -44,7 +38,7 @@ def storable(text: str) -> str:
 
     For text passed on rather than checked (a reported quote), where refusing it would help nobody.
     """
-    return _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
+    return replace_surrogates(CONTROL.sub("", text))
 
 
 def escape(text: str) -> str:

@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.config import MatchingSettings
-from bot.core.matcher import _FIRST_TIER, _STRONG, BaseMatcher, Fetch, Key, quote_score
+from bot.core.matching import BaseMatcher
 from bot.core.model import CheckResult, SearchFilter, StatementRecord
+from bot.core.rerank import Fetch, Key, rerank
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +83,8 @@ class CandidateMatcher(BaseMatcher):
     def _rank(self, pieces: Sequence[str], flt: SearchFilter | None, limit: int, wide: bool = False) -> list[tuple[Key, float]]:
         found = self._candidates(CandidateQuery(tuple(pieces), flt, limit * (2 if wide else 1), wide))
         self._seen.update(found)
-        order = [sid for sid, _ in found]
         # As in memory: candidates come best first, so a strong match among the first few ends the rerank.
-        scored = [(sid, quote_score(pieces, self._seen[sid])) for sid in order[:_FIRST_TIER]]
-        if not scored or max(sc for _, sc in scored) < _STRONG:
-            scored += [(sid, quote_score(pieces, self._seen[sid])) for sid in order[_FIRST_TIER:]]
-        scored.sort(key=lambda item: -item[1])
-        return scored  # type: ignore[return-value]
+        return rerank(pieces, [sid for sid, _ in found], self._seen.__getitem__)
 
     def _text(self, key: Key) -> str:
         return self._seen.get(key, "")

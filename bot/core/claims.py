@@ -11,20 +11,21 @@ import re
 from collections.abc import Callable
 
 from bot.core.extract import extract_quotes
+from bot.core.lexicon import CHAT_NAME_BEFORE_VERBS, CHAT_NAME_PARTICLES, CHAT_SAID_ADVERBS, CHAT_SAID_VERBS, alternation
 from bot.core.speakers import CAP_TOKEN, strip_titles
 
-_NAME = rf"(?:{CAP_TOKEN})(?:\s+(?:(?:von|van|der|den|de|da|del|la|le|bin|al)\s+)*(?:{CAP_TOKEN})){{0,4}}"
+_NAME = rf"(?:{CAP_TOKEN})(?:\s+(?:(?:{alternation(CHAT_NAME_PARTICLES)})\s+)*(?:{CAP_TOKEN})){{0,4}}"
 # Mentions, channels, custom emoji, links and code: never quotations, so blanked (same length).
 _MARKUP = re.compile(r"<[@#:a-zA-Z!&]{1,3}[^>\s]*>|https?://\S+|```.*?```|`[^`\n]*`", re.DOTALL)
 _BLOCK_QUOTE = re.compile(r"^>>?>?\s?(.*)$")
 _SIGNATURE = re.compile(rf"^\s*(?:[-–—~]+|\u2015)\s*(?P<name>{_NAME})\s*(?:[,(].*)?$")
-_NAME_BEFORE = re.compile(rf"(?:^|[\n.!?]\s*)(?P<name>{_NAME})\s*(?:[:\-–—]|said|says|wrote|tweeted)\s*[,:]?\s*$")
+_NAME_BEFORE = re.compile(rf"(?:^|[\n.!?]\s*)(?P<name>{_NAME})\s*(?:[:\-–—]|{alternation(CHAT_NAME_BEFORE_VERBS)})\s*[,:]?\s*$")
 # After a quotation: `- Lincoln`, `— Abraham Lincoln, 1863`, `George H. W. Bush, 1988`, `-donald trump`.
 _NAME_AFTER = re.compile(rf"^[\"'”’»,.]*\s*(?:[-–—―~]+\s*(?P<signed>{_NAME})|(?P<name>{_NAME})\s*(?:[,(]|$))")
 _LOWER_SIGNATURE = re.compile(r"^[\"'”’»,.]*\s*[-–—―~]+\s*(?P<name>[a-z][a-z.'’-]+(?:\s+[a-z][a-z.'’-]+){1,3})\b")
 _SAID_LINE = re.compile(
-    rf"^\s*(?P<name>{_NAME})\s+(?:once\s+|also\s+|really\s+|actually\s+)?"
-    r"(?:said|says|wrote|writes|tweeted|claimed|claims|stated|declared)\s*[,:]?\s+(?:that\s+)?(?P<quote>.+?)\s*$"
+    rf"^\s*(?P<name>{_NAME})\s+(?:(?:{alternation(CHAT_SAID_ADVERBS)})\s+)?"
+    rf"(?:{alternation(CHAT_SAID_VERBS)})\s*[,:]?\s+(?:that\s+)?(?P<quote>.+?)\s*$"
 )
 _COLON_LINE = re.compile(rf"^\s*(?P<name>{_NAME})\s*:\s+(?P<quote>.+?)\s*$")
 _QUOTE_MARKS = re.compile(r"[\"“”„«»]|(?<!\w)['‘’]|['‘’](?!\w)")

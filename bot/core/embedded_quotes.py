@@ -22,20 +22,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from bot.core.extract import ExtractedQuote, extract_quotes
+from bot.core.lexicon import CITING_VERBS, NAMING_VERBS, QUOTING_VERBS, alternation
 from bot.core.model import SourceInfo, StatementRecord
 from bot.core.sentences import split_sentences
 from bot.core.speakers import could_be_person, first_name_gender, fold, same_person
 
 _QUOTE_MARK = re.compile("[\"“”]")
-_NAMING_VERB = re.compile(
-    r"\b(?:called|calls|call|described as|describes as|dubbed|labell?ed|branded|termed|named|read|reads)"
-    r"[\s,:]*[\"“]?\s*$"
-)
-_OTHER_SUBJECT = re.compile(r"\b(?:it|you|i|we|they)(?: \w+)? (?:said|says|say|wrote|writes|read|reads|told|tells|asked)(?: and i quote| quote)?$")
+_NAMING_VERB = re.compile(rf"\b(?:{alternation(NAMING_VERBS)})[\s,:]*[\"“]?\s*$")
+_OTHER_SUBJECT = re.compile(rf"\b(?:it|you|i|we|they)(?: \w+)? (?:{alternation(CITING_VERBS)})(?: and i quote| quote)?$")
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "from", "near"})
 _PRONOUNS = frozenset({"he", "she", "him", "her"})
 # A speech verb right after a name: that person is the one quoted, whatever pronoun follows.
-_SAYS = re.compile(r"(?:\w+ )?(?:said|says|warned|warns|wrote|writes|told|tells|declared|declares|observed|noted|put it)\b")
+_SAYS = re.compile(rf"(?:\w+ )?(?:{alternation(QUOTING_VERBS)})\b")
 
 
 @dataclass(frozen=True, slots=True)

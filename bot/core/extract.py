@@ -24,6 +24,23 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from bot.core.lexicon import (
+    ATTRIBUTION_ADVERBS,
+    LEADING_ONLY_VERBS,
+    NAME_PARTICLES,
+    NEGATIONS,
+    ORGANISATION_NAMES,
+    ORGANISATION_NOUNS,
+    ROLE_NOUNS,
+    SHORT_ATTRIBUTION_VERBS,
+    SPEECH_VERBS,
+    TIME_DAYS,
+    TIME_MODIFIERS,
+    TIME_PERIODS,
+    TITLE_MINOR_WORDS,
+    VERBS_BEFORE_OBJECT,
+    alternation,
+)
 from bot.core.quotemarks import QuoteRegion, quote_regions
 from bot.core.sentences import paragraph_spans, split_sentences
 from bot.core.speakers import ABBREVIATED_TITLES, CAP_TOKEN, Mention, PeopleIndex, name_runs, parse_run
@@ -93,53 +110,13 @@ def strip_dateline_and_byline(body: str) -> str:
 
 # --- Attribution ---------------------------------------------------------------------------------
 
-# Verbs that attribute words to someone when written right after a quotation (`," she said`).
-_TRAIL_VERBS = (
-    r"said|says|say|told|tells|added|adds|asked|asks|noted|notes|wrote|writes|stated|states|"
-    r"explained|explains|argued|argues|insisted|insists|continued|continues|declared|declares|"
-    r"warned|warns|tweeted|tweets|posted|recalled|recalls|replied|replies|responded|responds|"
-    r"answered|answers|claimed|claims|acknowledged|acknowledges|admitted|admits|announced|"
-    r"announces|joked|jokes|quipped|quips|remarked|remarks|observed|observes|suggested|suggests|"
-    r"shouted|shouts|yelled|yells|cried|concluded|concludes|countered|counters|conceded|concedes|"
-    r"emphasized|emphasizes|emphasised|stressed|stresses|urged|urges|promised|promises|vowed|vows|"
-    r"predicted|predicts|mused|muses|lamented|laments|complained|complains|boasted|boasts|"
-    r"bragged|brags|reiterated|reiterates|testified|texted|emailed|wondered|wonders|thundered|"
-    r"exclaimed|whispered|reported|reports|commented|comments|agreed|agrees|contended|contends|"
-    r"maintained|maintains|asserted|asserts|retorted|snapped|fumed|scoffed|pleaded|demanded|"
-    r"demands|confirmed|confirms|assured|cautioned|cautions|speculated|elaborated|reflected|"
-    r"recounted|opined|proclaimed|advised|implored|reasoned|sighed|laughed|interjected|charged|"
-    r"echoed|echoes|conceded|joked|chided|quipped|gushed|raved|sniped|wrote back|tweeted out|"
-    r"barked|beamed|boomed|roared|grumbled|marveled|marvelled|chuckled|smiled|cited|cites|quoted|"
-    r"quotes|recalled|acknowledged|conceded|explained|reminded|reminds|shrugged|groaned|growled|"
-    r"retaliated|responded|rejoined|protested|objected|wrote in|added in|tweeted in|"
-    r"pressed|started|interrupted|followed up|persisted|prodded|probed|began|"
-    r"pointed out|points out|went on|goes on|chimed in|shot back|fired back|summed up|put it|puts it"
-)
-# Verbs that may introduce a quotation after them (`Putin called the talks "constructive"`).
-_LEAD_VERBS = (
-    _TRAIL_VERBS
-    + r"|saying|telling|adding|asking|noting|writing|explaining|arguing|insisting|declaring|"
-    r"warning|tweeting|posting|claiming|announcing|calling|describing|urging|promising|vowing|"
-    r"predicting|complaining|boasting|pledging|accusing|proclaiming|insisting|lamenting|"
-    r"called|calls|described|describes|pledged|pledges|accused|accuses|labeled|labelled|labels|"
-    r"branded|brands|dubbed|dubs|denounced|denounces|praised|praises|blasted|blasts|slammed|"
-    r"slams|criticized|criticised|criticizes|mocked|mocks|hailed|hails|touted|touts|expressed|"
-    r"read|reads|began|begins|offered|offers|ordered|tell|ask|write|declare|warn|insist|"
-    r"is saying|was saying|has said|had said|have said|has called|told"
-)
+# Speech verbs after a quotation (`," she said`), and those that may also introduce one before it.
+_TRAIL_VERBS = alternation(SPEECH_VERBS)
+_LEAD_VERBS = alternation(SPEECH_VERBS + LEADING_ONLY_VERBS)
 _TRAIL_VERB = rf"(?:{_TRAIL_VERBS})\b"
 _LEAD_VERB = re.compile(rf"\b(?:{_LEAD_VERBS})\b")
-_ADVERBS = (
-    r"also|later|then|again|previously|recently|once|reportedly|repeatedly|publicly|privately|"
-    r"earlier|further|simply|flatly|bluntly|angrily|subsequently|first|often|frequently|has|had|"
-    r"have|would|will|famously|memorably|quickly|finally|immediately|last|tearfully|proudly|"
-    r"calmly|candidly|openly|emphatically|confidently|already|is|was|are|were|has been|had been|"
-    r"is now|was also|is also|now|still|even|just"
-)
-_WHEN = (
-    r"(?:(?:on|last|this|early|late|later|earlier)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
-    r"Saturday|Sunday|morning|afternoon|evening|night|week|month|year)|yesterday|today|tonight"
-)
+_ADVERBS = alternation(ATTRIBUTION_ADVERBS)
+_WHEN = rf"(?:(?:{alternation(TIME_MODIFIERS)})\s+)?(?:{alternation(TIME_PERIODS)})|{alternation(TIME_DAYS)}"
 _TRAILING_ADVERBS = re.compile(rf"(?:\s+(?:{_ADVERBS}|{_WHEN}|[a-z]+ly))+\s*$")
 # Subject text: no clause punctuation, but abbreviations ("Sen.", "J.") keep their period.
 _SUBJ_CHARS = rf"(?:\b(?:{ABBREVIATED_TITLES})\.|\b[A-Z]\.|[^,.;:!?\"“”()—–\n])"
@@ -157,23 +134,12 @@ _NOT_SUBJECT_START = re.compile(
 )
 _PRONOUN = re.compile(r"\b(?P<p>[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|[Yy]ou)\s*$")
 _PRONOUN_ONLY = re.compile(r"\s*(?P<p>[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|[Yy]ou)\s*")
-_RUN_AT_END = re.compile(
-    rf"{CAP_TOKEN}(?:(?:\s+(?:von|van|der|den|de|da|del|della|di|du|la|le|bin|ibn|al|el))*\s+{CAP_TOKEN})*\s*$"
-)
+_RUN_AT_END = re.compile(rf"{CAP_TOKEN}(?:(?:\s+(?:{alternation(NAME_PARTICLES)}))*\s+{CAP_TOKEN})*\s*$")
 _ORGANISATION = re.compile(
-    r"\b(?:[A-Z][A-Za-z]*[A-Z][A-Za-z]*|Kremlin|Pentagon|Vatican|Congress|Senate|Parliament|Downing Street|"
-    r"(?:[A-Z][\w’'\-]+ )+(?:House|Department|Ministry|Office|Party|Committee|Council|Commission|"
-    r"Campaign|Agency|Court|Times|Post|Journal|News|Network|Institute|Foundation|Association|"
-    r"Union|Bureau|Service|Administration|Government|Group|Center|Centre|Police|Army))\b"
+    rf"\b(?:[A-Z][A-Za-z]*[A-Z][A-Za-z]*|{alternation(ORGANISATION_NAMES)}|"
+    rf"(?:[A-Z][\w’'\-]+ )+(?:{alternation(ORGANISATION_NOUNS)}))\b"
 )
-_ROLE_NOUNS = (
-    r"official|officials|spokesman|spokeswoman|spokesperson|aide|aides|adviser|advisers|advisor|"
-    r"source|sources|statement|analyst|analysts|expert|experts|lawyer|attorney|member|members|"
-    r"supporter|supporters|voter|voters|resident|residents|staffer|staffers|official's|"
-    r"strategist|strategists|operative|diplomat|diplomats|officer|officers|executive|leader|"
-    r"leaders|candidate|campaign|"
-    r"economist|pollster|professor|researcher|activist|protester|protesters|organizer|friend"
-)
+_ROLE_NOUNS = alternation(ROLE_NOUNS)
 _DETERMINER_END = re.compile(rf"\b(?:a|an|the|one|his|her|their|its|another|some)\s+(?:[\w'’-]+\s+){{0,3}}(?:{_ROLE_NOUNS})$")
 _LONE_NAME = re.compile(r"\s*(?:[Tt]he\s+)?(?P<name>[A-Z][\w’'&.-]+(?:\s+[A-Z][\w’'&.-]+){0,3})\s*")
 _AUXILIARY = re.compile(r"\b(?:could|would|will|is|was|are|were|has|had|have|should|may|might|can|must|did|does)\b")
@@ -181,17 +147,14 @@ _DETERMINER = re.compile(r"(?:a|an|the|one|his|her|their|its|another|some|severa
 _DASH_NAME = re.compile(rf"\s*[—–―-]+\s*(?P<subj>{CAP_TOKEN}(?:\s+{CAP_TOKEN}){{0,3}})\s*(?:[,.]|$)")
 _VERB_AFTER = re.compile(rf"(?:\s+(?:{_ADVERBS}))*\s+{_TRAIL_VERB}")
 _PAST_AFTER = re.compile(r"(?:\s+(?:also|then|later|has|had|again))?\s+[a-z]{3,}ed\b")
-_VERB_BEFORE = re.compile(r"\b(?:said|says|told|asked|added|wrote)\s+$")
+_VERB_BEFORE = re.compile(rf"\b(?:{alternation(VERBS_BEFORE_OBJECT)})\s+$")
 _ASKED_BY = re.compile(
     r"\b(?:asked|questioned|pressed|challenged) by\s+(?P<subj>\S)"
 )
 _SHORT_PARENTHETICAL = re.compile(r"\([^()\"“”\n]{0,40}\)")
 _ING_VERB = re.compile(r"ing\b")
 # Transcripts may spell the negation without its apostrophe ("didnt say").
-_NEGATED = re.compile(
-    r"(?:\b(?:never|not|no longer|denied|denies|deny|falsely attributed|didnt|doesnt|dont|wouldnt|wont|couldnt|"
-    r"cant|wasnt|isnt|hasnt|havent|hadnt)|n['’]t)\s+(?:\w+\s+)?$"
-)
+_NEGATED = re.compile(rf"(?:\b(?:{alternation(NEGATIONS)})|n['’]t)\s+(?:\w+\s+)?$")
 _PRONOUN_SUBJECT = re.compile(r"\s*(?P<p>He|She)\b")
 _RELATIVE = re.compile(r"\b(?:who|whose|whom|whos|who['’]s)\b")
 _WINDOW = 600  # characters of narration searched for an attribution on either side of a quote
@@ -592,14 +555,12 @@ _ATTRIBUTION_END = re.compile(
 )
 _SHORT_ATTRIBUTION = re.compile(
     rf"\s*(?P<subj>[Hh]e|[Ss]he|(?:{CAP_TOKEN}\s+){{0,3}}{CAP_TOKEN})(?:\s*,[^,\n\"“”]{{1,100}},)?"
-    r"(?:\s+(?:also|then|later))?\s+(?:said|says|told|tells|asked|asks|added|adds|wrote|writes|"
-    r"tweeted|explained|continued|replied|responded|answered|declared|insisted|exclaimed|shouted|"
-    r"pressed|interrupted|wondered|joked|quipped|shot back|fired back)\b"
+    rf"(?:\s+(?:also|then|later))?\s+(?:{alternation(SHORT_ATTRIBUTION_VERBS)})\b"
 )
 
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
-_MINOR_WORDS = frozenset("a an and as at but by for from in into of on or the to with vs via nor so yet is be".split())
+_MINOR_WORDS = frozenset(TITLE_MINOR_WORDS)
 
 
 def _is_title(text: str) -> bool:

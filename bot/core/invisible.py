@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import re
 
-# Removed wherever they are: zero-width space, word joiner and invisible operators, BOM, soft
-# hyphen, Mongolian vowel separator, the bidi marks, embeddings, overrides and isolates.
-_ALWAYS = "\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
-_JOINERS = "\u200c\u200d"
-_TAGS = "\U000e0000-\U000e007f"
+from bot.core.text_rules import ALWAYS_INVISIBLE as _ALWAYS
+from bot.core.text_rules import JOINERS as _JOINERS
+from bot.core.text_rules import TAGS as _TAGS
+
 # Emoji, and what may end an emoji before a ZWJ (the emoji presentation selector).
 _EMOJI = "\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u21aa\u231a-\u23ff\u24c2\u25aa-\u27bf\u2934\u2935\u2b05-\u2b55\u3030\u303d\u3297\u3299\U0001f000-\U0001faff"
 # Scripts whose spelling uses ZWJ/ZWNJ between letters: Arabic (Persian), the Indic scripts.

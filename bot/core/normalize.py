@@ -12,15 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-# Characters removed outright: zero-width, joiners, bidi controls, soft hyphen, BOM. They are
-# invisible, so a pasted quote may carry them where the corpus does not.
-_INVISIBLE = (
-    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f"
-    "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069"
-    "\u206a\u206b\u206c\u206d\u206e\u206f\ufeff\ufe00\ufe01\ufe02\ufe03\ufe0e\ufe0f"
-    # Tag characters (U+E0000-E007F) are invisible too, and can be hidden inside a pasted quote.
-    + "".join(chr(code) for code in range(0xE0000, 0xE0080))
-)
+from bot.core.text_rules import MATCH_INVISIBLE as _INVISIBLE
 
 # Punctuation styles folded to one ASCII form each.
 _STYLE = {

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from bot.core.model import CorpusFormatError, ParsedDocument, StatementRecord
+from bot.core.text_rules import CONTROL, is_valid_unicode
 
-# NUL breaks PostgreSQL text; the other C0 controls are never part of real prose.
-BAD_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+BAD_TEXT = CONTROL
 
 
 def check_text(value: str | None, what: str) -> None:
@@ -17,10 +17,8 @@ def check_text(value: str | None, what: str) -> None:
     match = BAD_TEXT.search(value)
     if match:
         raise CorpusFormatError(f"{what} contains a control character (U+{ord(match.group()):04X})")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise CorpusFormatError(f"{what} is not valid Unicode text") from exc
+    if not is_valid_unicode(value):
+        raise CorpusFormatError(f"{what} is not valid Unicode text")
 
 
 # Column widths (see tables.py): longer values are refused here rather than by PostgreSQL mid-transaction.

@@ -1,0 +1,338 @@
+"""Verdict rules over a candidate source: `BaseMatcher` turns ranked candidates into a verdict.
+
+It reranks candidates with the `quote` score (bot/core/rerank.py), compares the best ones word by
+word (bot/core/verdict.py), prefers the earliest primary source, tells misattributions and splices
+apart, and lists alternatives. Subclasses say where candidates come from: the in-memory index
+(bot/core/matcher.py) or a database-side one (bot/core/candidates.py).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from bot.config import MatchingSettings
+from bot.core.model import Alternative, CheckResult, Difference, SearchFilter, StatementRecord
+from bot.core.normalize import match_text, split_elisions
+from bot.core.rerank import KIND_RANK, Key, date_number, merge, quote_score
+from bot.core.speakers import fold, same_person
+from bot.core.verdict import Comparison, compare
+
+_LEVELS = {"verified": 0, "close": 1, "altered": 2}
+# Candidates searched for the two halves of a spliced quote, and the fewest words of each half:
+# four-word phrases ("the federal government regulates") recur all over a large corpus.
+_SPLICE_CANDIDATES = 16
+_SPLICE_PART = 5
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    index: Key
+    score: float
+    record: StatementRecord
+    comparison: Comparison
+
+
+class BaseMatcher:
+    """Rerank and verdicts over a candidate source; subclasses say where candidates come from.
+
+    Candidates are keyed by whatever the source uses (a dense integer in memory, the statement id
+    for a database-side index); the hooks below are the whole interface between the two halves.
+    """
+
+    # Whether added and removed statements must be handed to the matcher (an in-memory index) or
+    # are seen by the candidate source on its own (a database-side index).
+    holds_corpus = True
+
+    def __init__(self, settings: MatchingSettings | None = None) -> None:
+        self.settings = settings or MatchingSettings()
+        self._lock = threading.RLock()
+        self._aliases: dict[str, tuple[str, ...]] = {}
+
+    # -- candidate source (hooks) ---------------------------------------------------------------
+
+    def _rank(self, pieces: Sequence[str], flt: SearchFilter | None, limit: int, wide: bool = False) -> list[tuple[Key, float]]:
+        """Candidates for the quote pieces within the filter, scored with `quote_score`, best first."""
+        raise NotImplementedError
+
+    def _text(self, key: Key) -> str:
+        """The match text of a candidate `_rank` returned."""
+        raise NotImplementedError
+
+    def _load(self, keys: Sequence[Key]) -> dict[Key, StatementRecord]:
+        """Full records of candidates (missing ones left out)."""
+        raise NotImplementedError
+
+    def _latest(self, flt: SearchFilter | None, limit: int) -> list[tuple[StatementRecord, float]]:
+        """A speaker's latest statements (a search with no words)."""
+        raise NotImplementedError
+
+    def _short(self, pieces: Sequence[str]) -> bool:
+        """Whether the quote is short and common enough to also need `_rank_common`."""
+        return False
+
+    def _rank_common(self, pieces: Sequence[str], flt: SearchFilter | None, limit: int) -> list[tuple[Key, float]]:
+        """Last-resort candidates for quotes made of common words only."""
+        return []
+
+    def speakers(self, prefix: str = "", guild_id: int | None = None, limit: int = 25) -> list[str]:
+        """Speaker names for autocomplete."""
+        raise NotImplementedError
+
+    # -- speakers ------------------------------------------------------------------------------
+
+    def set_aliases(self, aliases: Mapping[str, Iterable[str]]) -> None:
+        """Canonical speaker name → other names of the same person."""
+        with self._lock:
+            self._aliases = {}
+            for canonical, others in aliases.items():
+                group = (canonical, *others)
+                for name in group:
+                    self._aliases[fold(name)] = group
+
+    def _aliases_of(self, name: str) -> tuple[str, ...]:
+        return self._aliases.get(fold(name), ())
+
+    def _is_speaker(self, given: str, actual: str | None) -> bool:
+        if not actual:
+            return False
+        return same_person(given, actual, self._aliases_of(actual))
+
+    # -- lookup --------------------------------------------------------------------------------
+
+    def search(self, query: str, flt: SearchFilter | None = None, limit: int = 10) -> list[tuple[StatementRecord, float]]:
+        """Statements resembling `query` (any words), best first, within the filter; an empty query
+        with a speaker filter lists that speaker's latest statements."""
+        with self._lock:
+            pieces = [match_text(p) for p in (split_elisions(query) or [query])]
+            pieces = [p for p in pieces if p]
+            if not pieces:
+                return self._latest(flt, limit)
+            ranked = self._rank(pieces, flt, max(limit, self.settings.candidates))
+            if not ranked or ranked[0][1] < self.settings.widen_below:
+                ranked = merge(ranked, self._rank(pieces, flt, self.settings.candidates, wide=True))
+            records = self._load([i for i, _ in ranked[: limit * 2]])
+            return [(records[i], score) for i, score in ranked if i in records][:limit]
+
+    def check(self, quote: str, speaker: str | None = None, flt: SearchFilter | None = None) -> CheckResult:
+        """The verdict on one quote, optionally attributed to `speaker`; raises ValueError when the quote has no words."""
+        started = time.perf_counter()
+        with self._lock:
+            pieces = [match_text(p) for p in split_elisions(quote)]
+            pieces = [p for p in pieces if p]
+            if not pieces:
+                raise ValueError("the quote has no words to check")
+            result = self._check(quote, pieces, speaker or None, flt)
+            if result.verdict == "misattributed":
+                result = self._own_words(quote, pieces, speaker, flt) or result  # type: ignore[arg-type]
+        elapsed = (time.perf_counter() - started) * 1000.0
+        return replace(result, elapsed_ms=elapsed)
+
+    def _check(self, quote: str, pieces: list[str], speaker: str | None, flt: SearchFilter | None) -> CheckResult:
+        s = self.settings
+        ranked = self._rank(pieces, flt, s.candidates)
+        if not ranked or ranked[0][1] < self.settings.widen_below:
+            ranked = merge(ranked, self._rank(pieces, flt, s.candidates, wide=True))
+        if not ranked or ranked[0][1] < self.settings.widen_below or self._short(pieces):
+            ranked = merge(ranked, self._rank_common(pieces, flt, s.candidates))
+        if not ranked:
+            return CheckResult(quote, speaker, "unverified", 0.0)
+        top_score = ranked[0][1]
+        # Compare word by word only the few candidates that can matter.
+        head = [item for item in ranked[:8] if item[1] >= top_score - 10.0 or item[1] >= 95.0][:6]
+        records = self._load([i for i, _ in head])
+        candidates = [
+            _Candidate(i, score, records[i], self._compare(quote, pieces, records[i]))
+            for i, score in head
+            if i in records
+        ]
+        found = [c for c in candidates if self._is_source(c)]
+        if not found or all(c.comparison.level == "altered" for c in found):
+            spliced = self._splice(quote, pieces, ranked, records, speaker)
+            if spliced is not None:
+                return spliced
+        if not found:
+            return CheckResult(quote, speaker, "unverified", top_score, alternatives=self._alternatives(ranked, records, None))
+        return self._decide(quote, speaker, found, ranked, records)
+
+    def _own_words(self, quote: str, pieces: list[str], speaker: str, flt: SearchFilter | None) -> CheckResult | None:
+        """The given speaker's own statement of these words, when others said them too.
+
+        Words many people said ("Thank you very much.") fill the few candidates with other speakers'
+        statements; before calling the quote misattributed, look among the speaker's own."""
+        if flt is not None and flt.speaker:
+            return None  # the search was the speaker's own already
+        own = self._check(quote, pieces, speaker, replace(flt or SearchFilter(), speaker=speaker))
+        return own if own.verdict in ("verified", "close") else None
+
+    def _is_source(self, c: _Candidate) -> bool:
+        # A real source covers most of the quote; words that merely recur across a few scattered
+        # changes (a different sentence on the same topic) do not make one.
+        if c.score < self.settings.unverified_below or c.comparison.coverage < self.settings.min_coverage:
+            return False
+        changes = sum(1 for d in c.comparison.differences if d.meaningful)
+        return changes <= 2 or c.comparison.coverage >= 0.8
+
+    def _compare(self, quote: str, pieces: Sequence[str], record: StatementRecord) -> Comparison:
+        # Most quotes are exact: when every piece's words occur in order, skip the word alignment.
+        text = f" {match_text(record.text)} "
+        position = 0
+        for piece in pieces:
+            found = text.find(f" {piece} ", position)
+            if found < 0:
+                return compare(quote, record.text, record.context_before, record.context_after)
+            position = found + len(piece) + 1
+        total = sum(len(piece.split()) for piece in pieces)
+        return Comparison("verified", (), total, total, -1, -1)
+
+    def _decide(
+        self,
+        quote: str,
+        speaker: str | None,
+        found: list[_Candidate],
+        ranked: list[tuple[Key, float]],
+        records: dict[Key, StatementRecord],
+    ) -> CheckResult:
+        def level(c: _Candidate) -> int:
+            return _LEVELS[c.comparison.level]
+
+        best_level = min(level(c) for c in found)
+        verdict_note: list[str] = []
+        if speaker and best_level <= 1:
+            matching = [c for c in found if level(c) <= 1]
+            own = [c for c in matching if c.record.speaker is None or self._is_speaker(speaker, c.record.speaker)]
+            pool = own or matching
+            misattributed = not own
+        else:
+            pool = [c for c in found if level(c) == best_level]
+            misattributed = False
+        pool_level = min(level(c) for c in pool)
+        pool = [c for c in pool if level(c) == pool_level]
+        top = max(c.score for c in pool)
+        same = [c for c in pool if c.score >= top - self.settings.same_words_within]
+        chosen = min(same, key=self._preference)
+        if len(same) > 1:
+            verdict_note.append(
+                f"earliest primary source preferred over {len(same) - 1} other statement"
+                + ("s" if len(same) > 2 else "")
+                + " with the same words"
+            )
+        comparison = chosen.comparison
+        verdict = "misattributed" if misattributed else comparison.level
+        if misattributed:
+            verdict_note.append(f"said by {chosen.record.speaker}, not {speaker}")
+        elif speaker and chosen.record.speaker is None:
+            verdict_note.append("the statement's speaker is not known")
+        elif speaker and comparison.level == "altered" and not self._is_speaker(speaker, chosen.record.speaker):
+            verdict_note.append(f"also, the statement is by {chosen.record.speaker}, not {speaker}")
+        return CheckResult(
+            quote,
+            speaker,
+            verdict,  # type: ignore[arg-type]
+            chosen.score,
+            match=chosen.record,
+            differences=comparison.differences,
+            alternatives=self._alternatives(ranked, records, chosen.index),
+            note="; ".join(verdict_note) or None,
+        )
+
+    def _preference(self, c: _Candidate) -> tuple[int, int, float, Key]:
+        date = date_number(c.record.effective_date) or 99999999
+        return (KIND_RANK.get(c.record.source.kind, 2), date, -c.score, c.index)
+
+    def _alternatives(
+        self, ranked: list[tuple[Key, float]], records: dict[Key, StatementRecord], chosen: Key | None
+    ) -> tuple[Alternative, ...]:
+        # Somewhat below the match threshold: other reports and near wordings, not mere shared phrases.
+        floor = self.settings.unverified_below - 10.0
+        wanted = [(i, sc) for i, sc in ranked[: self.settings.alternatives + 1] if i != chosen and sc >= floor]
+        wanted = wanted[: self.settings.alternatives]
+        missing = [i for i, _ in wanted if i not in records]
+        if missing:
+            records = {**records, **self._load(missing)}
+        return tuple(Alternative(records[i], sc) for i, sc in wanted if i in records)
+
+    def _splice(
+        self,
+        quote: str,
+        pieces: Sequence[str],
+        ranked: list[tuple[Key, float]],
+        records: dict[Key, StatementRecord],
+        speaker: str | None,
+    ) -> CheckResult | None:
+        """A quote made of the words of two statements: altered, unless they follow each other in one source."""
+        qwords = [w for piece in pieces for w in piece.split()]
+        if len(qwords) < 8:
+            return None
+        hits: list[tuple[int, set[int]]] = []
+        for i, _ in ranked[:_SPLICE_CANDIDATES]:
+            covered = _covered(qwords, self._text(i).split())
+            if len(covered) >= 3:
+                hits.append((i, covered))
+        best: tuple[int, int, int] | None = None
+        need = 0.85 * len(qwords)
+        for a, cov_a in hits:
+            if len(cov_a) >= need:
+                return None  # one statement holds the quote: not a splice
+            for b, cov_b in hits:
+                if a == b or len(cov_b - cov_a) < _SPLICE_PART or len(cov_a) < len(cov_b):
+                    continue
+                union = len(cov_a | cov_b)
+                if union >= need and (best is None or union > best[2]):
+                    best = (a, b, union)
+        if best is None:
+            return None
+        a, b, _ = best
+        loaded = {**records, **self._load([i for i in (a, b) if i not in records])}
+        if a not in loaded or b not in loaded:
+            return None
+        first, second = loaded[a], loaded[b]
+        if _adjacent(first, second):
+            ordered = sorted((first, second), key=lambda r: r.position)
+            joined = replace(ordered[0], text=f"{ordered[0].text} {ordered[1].text}", context_after=ordered[1].context_after)
+            comparison = compare(quote, joined.text)
+            if comparison.level != "altered":
+                verdict = comparison.level
+                note = "the quote spans two consecutive statements"
+                if speaker and first.speaker and not self._is_speaker(speaker, first.speaker):
+                    verdict, note = "misattributed", f"{note}; said by {first.speaker}, not {speaker}"
+                return CheckResult(
+                    quote, speaker, verdict, quote_score(pieces, match_text(joined.text)),  # type: ignore[arg-type]
+                    match=joined, differences=comparison.differences,
+                    alternatives=(Alternative(second, quote_score(pieces, match_text(second.text))),), note=note,
+                )
+        comparison = compare(quote, first.text)
+        differences = tuple(
+            replace(d, reason="splice", meaningful=True) if d.kind == "insert" and len(d.quoted.split()) >= 2 else d
+            for d in comparison.differences
+        )
+        if not any(d.reason == "splice" for d in differences):
+            differences += (Difference("insert", second.text, "", True, "splice"),)
+        return CheckResult(
+            quote,
+            speaker,
+            "altered",
+            quote_score(pieces, match_text(first.text)),
+            match=first,
+            differences=differences,
+            alternatives=(Alternative(second, quote_score(pieces, match_text(second.text))),),
+            note=f"words spliced together from two different statements (the other: {second.id})",
+        )
+
+
+def _covered(quote_words: list[str], statement_words: list[str]) -> set[int]:
+    """Quote word positions inside runs of at least three words found contiguously in the statement."""
+    grams = {tuple(statement_words[i : i + 3]) for i in range(len(statement_words) - 2)}
+    covered: set[int] = set()
+    for i in range(len(quote_words) - 2):
+        if tuple(quote_words[i : i + 3]) in grams:
+            covered.update((i, i + 1, i + 2))
+    return covered
+
+
+def _adjacent(a: StatementRecord, b: StatementRecord) -> bool:
+    # Two sentences of one speech or turn: same source, neighbouring positions.
+    same_source = (a.source.url, a.source.title, a.effective_date) == (b.source.url, b.source.title, b.effective_date)
+    return same_source and abs(a.position - b.position) == 1
