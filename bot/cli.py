@@ -63,6 +63,17 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--batch", metavar="FILE", help="JSONL queries, one per line ('-' reads standard input)")
     check.set_defaults(handler=cmd_check)
 
+    search = sub.add_parser(
+        "search", parents=[common], help="the statements a quote, paraphrase or post most likely refers to"
+    )
+    search.add_argument("text", metavar="TEXT", help="a quote, a paraphrase or a pasted post (after -- when it starts with -)")
+    search.add_argument("--speaker", metavar="NAME", help="only statements by this person")
+    search.add_argument("--from", dest="date_from", metavar="DATE", help="from this date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    search.add_argument("--to", dest="date_to", metavar="DATE", help="up to this date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    search.add_argument("--limit", metavar="N", type=_positive, default=5, help="how many statements at most (default 5)")
+    search.add_argument("--json", action="store_true", help='print {"query": ..., "results": [...]} instead of text')
+    search.set_defaults(handler=cmd_search)
+
     export = sub.add_parser(
         "export",
         parents=[common],
@@ -181,6 +192,41 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
         print(render_result(result))
     return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the statements TEXT most likely refers to, best first."""
+    from bot.core.dates import date_bound
+    from bot.core.model import RelatedStatement, SearchFilter
+    from bot.core.render import render_search
+    from bot.service import QuoteService, clean_quote
+
+    try:
+        flt = SearchFilter(speaker=args.speaker or None, date_from=date_bound(args.date_from, end=False),
+                           date_to=date_bound(args.date_to, end=True))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    text = clean_quote(args.text)  # an empty text fails before the index is loaded
+    service = QuoteService.open(settings)
+    try:
+        results = [RelatedStatement(st, score) for st, score in service.search(text, flt, limit=args.limit)]
+    finally:
+        service.close()
+    if args.json:
+        print(json_text({"query": args.text, "results": [r.to_json() for r in results]}))
+    else:
+        print(render_search(args.text, results))
+    return EXIT_OK
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= 100:
+        raise argparse.ArgumentTypeError("give a number from 1 to 100")
+    return value
 
 
 def _read_batch(name: str) -> list[str]:

@@ -27,6 +27,8 @@ class MatchingSettings:
     backend: str = "memory"
     snapshot_dir: str = ""
     trigram_threshold: float = 0.5
+    # Related statements (paraphrases, posts): none scoring below this (0-100) is shown.
+    related_floor: float = 30.0
 
 
 @dataclass(frozen=True)

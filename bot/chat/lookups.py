@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from typing import TYPE_CHECKING
 
 import discord
@@ -11,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.claims import find_claims
+from bot.core.dates import date_bound as inclusive_bound
 from bot.core.model import CheckResult, SearchFilter
 
 from .embeds import compact_result_embed, fit, result_embed, statement_embed
@@ -26,7 +26,6 @@ CLAIMS_MAX = 5
 # The embeds of one reply share Discord's 6,000 characters; the rest of the budget is for the heading.
 CLAIMS_EMBED_BUDGET = 5800
 SEARCH_MAX = 50
-_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
 async def lookup_allowed(interaction: discord.Interaction) -> bool:
@@ -40,17 +39,10 @@ async def lookup_allowed(interaction: discord.Interaction) -> bool:
 
 def date_bound(raw: str | None, *, end: bool) -> str | None:
     """'2025' / '2025-05' / '2025-05-19' as an inclusive ISO bound; UserFacingError for anything else."""
-    if not raw:
-        return None
-    match = _PARTIAL_DATE.match(raw.strip())
-    if not match:
-        raise UserFacingError("Dates are written YYYY, YYYY-MM or YYYY-MM-DD.")
-    year, month, day = match.groups()
-    if day:
-        return f"{year}-{month}-{day}"
-    if month:
-        return f"{year}-{month}-{'31' if end else '01'}"
-    return f"{year}-{'12-31' if end else '01-01'}"
+    try:
+        return inclusive_bound(raw, end=end)
+    except ValueError:
+        raise UserFacingError("Dates are written YYYY, YYYY-MM or YYYY-MM-DD.") from None
 
 
 def claims_to_check(text: str) -> tuple[list[tuple[str, str | None]], int]:

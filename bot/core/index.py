@@ -13,7 +13,7 @@ import math
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from itertools import count, repeat
+from itertools import count, islice, repeat
 
 import numpy as np
 
@@ -42,6 +42,13 @@ class TermIndex:
     def documents(self) -> int:
         """How many document ids have been indexed (removed ones included)."""
         return self._docs
+
+    def terms(self, start: int = 0) -> list[str]:
+        """The indexed terms in the order they were first seen, from the `start`-th on (new terms
+        are always appended, so a caller can follow the vocabulary as it grows)."""
+        if start >= len(self._vocab):
+            return []
+        return list(islice(self._vocab, start, None))
 
     def _term_id(self, term: str) -> int:
         tid = self._vocab.get(term)

@@ -132,6 +132,24 @@ class Alternative:
 
 
 @dataclass(frozen=True, slots=True)
+class RelatedStatement:
+    """A statement a quote or claim most likely refers to when it was not said word for word."""
+
+    statement: StatementRecord
+    score: float  # 0-100, higher is closer
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract's `match` object plus `score`."""
+        data = _match_json(self.statement) or {}
+        data["score"] = round(self.score, 1)
+        return data
+
+
+# Verdicts whose result carries the related statements: the words were not found as said.
+RELATED_VERDICTS = frozenset({"unverified", "close", "altered"})
+
+
+@dataclass(frozen=True, slots=True)
 class CheckResult:
     """The verdict on one quote, with the statement it matched and how they differ."""
 
@@ -144,6 +162,7 @@ class CheckResult:
     alternatives: tuple[Alternative, ...] = ()
     elapsed_ms: float = 0.0
     note: str | None = None  # e.g. "earliest primary source preferred over 3 reports"
+    related: tuple[RelatedStatement, ...] | None = None  # None: not looked up (e.g. verified)
 
     def to_json(self) -> dict[str, Any]:
         """The contract's `check --json` object."""
@@ -157,6 +176,8 @@ class CheckResult:
             "differences": [d.to_json() for d in self.differences],
             "alternatives": [a.to_json() for a in self.alternatives],
         }
+        if self.verdict in RELATED_VERDICTS:
+            data["related"] = [r.to_json() for r in self.related or ()]
         if self.note:
             data["note"] = self.note
         return data

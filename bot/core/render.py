@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.core.model import CheckResult, Difference, StatementRecord
+from bot.core.model import RELATED_VERDICTS, CheckResult, Difference, RelatedStatement, StatementRecord
 from bot.core.terminal import one_line
 
 HEADLINES = {
@@ -50,7 +50,9 @@ def render_result(result: CheckResult) -> str:
         lines.extend(f"  - {describe_difference(d)}" for d in meaningful[:8])
     if minor and result.verdict in {"close", "altered", "misattributed"}:
         lines.append("Minor differences: " + "; ".join(describe_difference(d) for d in minor[:6]))
-    if result.alternatives:
+    if result.related is not None and result.verdict in RELATED_VERDICTS:
+        lines.extend(related_lines(result))
+    elif result.alternatives:
         lines.append("")
         lines.append("Similar statements:" if match is not None else "Closest statements (below the match threshold):")
         for alt in result.alternatives[:3]:
@@ -59,6 +61,40 @@ def render_result(result: CheckResult) -> str:
     if result.note:
         lines.append(f"Note: {result.note}")
     return "\n".join(one_line(line) for line in lines)
+
+
+NOT_WORD_FOR_WORD = "Not found word for word."
+NOTHING_RELATED = "No statement in the corpus is close enough to show as related."
+
+
+def related_lines(result: CheckResult) -> list[str]:
+    """The related statements of a result: for an unverified quote the closest statements (or that
+    none is close enough), for a close or altered one the others it may refer to."""
+    if result.verdict == "unverified":
+        if not result.related:
+            return ["", f"{NOT_WORD_FOR_WORD} {NOTHING_RELATED}"]
+        return ["", f"{NOT_WORD_FOR_WORD} Closest statements in the corpus:", *_related_items(result.related)]
+    shown_id = result.match.id if result.match else None
+    others = [r for r in result.related or () if r.statement.id != shown_id]
+    return ["", "Related statements:", *_related_items(others)] if others else []
+
+
+def render_search(query: str, results: Sequence[RelatedStatement]) -> str:
+    """The reply to a search: the statements the text most likely refers to, best first."""
+    lines = [f"Statements the text most likely refers to: “{_cut(query, 200)}”"]
+    lines.extend(_related_items(results, limit=len(results)) if results else [NOTHING_RELATED])
+    return "\n".join(one_line(line) for line in lines)
+
+
+def _related_items(related: Sequence[RelatedStatement], limit: int = 5) -> list[str]:
+    lines = []
+    for number, item in enumerate(related[:limit], start=1):
+        st = item.statement
+        lines.append(f"  {number}. {attribution(st)}: “{_cut(st.text, 300)}” (score {item.score:.0f})")
+        source = source_line(st)
+        if source:
+            lines.append(f"     Source: {source}")
+    return lines
 
 
 def attribution(statement: StatementRecord) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.model import Alternative, CheckResult, Difference, SourceInfo, StatementRecord
+from bot.core.model import Alternative, CheckResult, Difference, RelatedStatement, SourceInfo, StatementRecord
 from bot.core.render import context_line, render_result, source_line
 
 SOURCE = SourceInfo(title="Putin and Trump talk", url="https://example.org/a", outlet="NPR", date="2025-05-19")
@@ -71,3 +71,33 @@ def test_parsing_and_replies_import_no_adapter_libraries() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_a_paraphrase_reply_says_not_word_for_word_and_lists_the_closest_statements() -> None:
+    related = (RelatedStatement(STATEMENT, 64.2),)
+    result = CheckResult("Putin wants peace in Ukraine", None, "unverified", 40.0, related=related)
+    text = render_result(result)
+    assert text.startswith("UNVERIFIED")
+    assert "Not found word for word. Closest statements in the corpus:" in text
+    assert "1. Vladimir Putin, 2025-05-19: “Russia is for a peaceful settlement to the Ukraine crisis.” (score 64)" in text
+    assert "Source: NPR, “Putin and Trump talk” <https://example.org/a>" in text
+    data = result.to_json()
+    assert data["related"][0]["statement_id"] == "abc" and data["related"][0]["score"] == 64.2
+    assert data["related"][0]["source"] == {"title": "Putin and Trump talk", "url": "https://example.org/a", "outlet": "NPR"}
+
+
+def test_nothing_related_is_said_and_the_json_carries_an_empty_list() -> None:
+    result = CheckResult("The recipe needs flour", None, "unverified", 12.0, related=())
+    assert "Not found word for word. No statement in the corpus is close enough to show as related." in render_result(result)
+    assert result.to_json()["related"] == []
+    verified = CheckResult("Russia is for a peaceful settlement", None, "verified", 100.0, STATEMENT)
+    assert "related" not in verified.to_json()
+
+
+def test_a_close_reply_lists_other_related_statements_but_not_the_match_again() -> None:
+    other = StatementRecord(text="We are ready for talks.", speaker="Vladimir Putin", source=SOURCE, id="def")
+    result = CheckResult("Russia is for a peacefull settlement", None, "close", 95.0, STATEMENT,
+                         related=(RelatedStatement(STATEMENT, 90.0), RelatedStatement(other, 50.0)))
+    text = render_result(result)
+    assert "Related statements:" in text and "1. Vladimir Putin, 2025-05-19: “We are ready for talks.”" in text
+    assert text.count("Russia is for a peaceful settlement to the Ukraine crisis.") == 1

@@ -1,0 +1,86 @@
+"""Dense sentence vectors for wording that differs: the word vectors shipped inside the `wordllama`
+package (256 dimensions, its own tokenizer), averaged over a text's tokens as that model does.
+
+Read from the installed package's own files: nothing is fetched at run time, and the package's
+import-time set-up (which also looks for files online when a path is missing) is not run.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+_PACKAGE = "wordllama"
+_WEIGHTS = "weights/l2_supercat_256.safetensors"
+_TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
+
+
+class EmbeddingUnavailable(RuntimeError):
+    """The model's files are not installed."""
+
+
+def _package_dir() -> Path:
+    spec = importlib.util.find_spec(_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise EmbeddingUnavailable(f"the {_PACKAGE} package is not installed")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+class SentenceEmbedder:
+    """Unit-length sentence vectors; loads the model's 32 MB of vectors on first use (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._vectors: np.ndarray | None = None
+        self._tokenizer = None
+
+    @property
+    def dimensions(self) -> int:
+        self._load()
+        assert self._vectors is not None
+        return int(self._vectors.shape[1])
+
+    def _load(self) -> None:
+        if self._vectors is not None:
+            return
+        with self._lock:
+            if self._vectors is not None:
+                return
+            from safetensors.numpy import load_file
+            from tokenizers import Tokenizer
+
+            base = _package_dir()
+            weights, config = base / _WEIGHTS, base / _TOKENIZER
+            if not weights.exists() or not config.exists():
+                raise EmbeddingUnavailable(f"{_PACKAGE} does not ship {_WEIGHTS} and {_TOKENIZER}")
+            tokenizer = Tokenizer.from_file(str(config))
+            tokenizer.no_padding()
+            tokenizer.no_truncation()
+            self._tokenizer = tokenizer
+            self._vectors = np.ascontiguousarray(load_file(str(weights))["embedding.weight"], dtype=np.float32)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """One unit vector per text (a zero vector for a text with no tokens), shape (len(texts), dims)."""
+        self._load()
+        assert self._vectors is not None and self._tokenizer is not None
+        vectors = self._vectors
+        out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+        if not texts:
+            return out
+        # The fast batch skips character offsets, which pooling does not need (3-5x faster).
+        encode = getattr(self._tokenizer, "encode_batch_fast", self._tokenizer.encode_batch)
+        encodings = encode(list(texts), add_special_tokens=False)
+        lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
+        ids = np.fromiter((t for e in encodings for t in e.ids), dtype=np.int64, count=int(lengths.sum()))
+        filled = np.flatnonzero(lengths)
+        if len(filled):
+            # Each text's token vectors summed in one pass over the tokens, in text order.
+            starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))[filled]
+            out[filled] = np.add.reduceat(vectors[ids], starts, axis=0)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return out / norms

@@ -1,0 +1,275 @@
+"""Statements a paraphrase, a remembered quote or a pasted post most likely refers to.
+
+A hybrid ranking. Words first: BM25 over the statement's words and its source's title (Snowball
+stems, so "protesters" finds "protest"), read from the matcher's word index and a title index
+beside it. Then the best lexical candidates are reranked with the cosine of dense sentence vectors
+(`bot.core.embedding`), which puts "peace deal" near "peaceful settlement". Posts are cleaned first
+(`bot.core.posts`). Measured on tweets about fact-checked claims (bench/claims.py): the dense
+rerank of the 50 best lexical candidates loses nothing against scoring every statement densely,
+and it keeps the cost per query independent of the corpus size.
+
+Identical statements (the same words and title) are listed once: the one stored first.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import Stemmer
+
+from bot.core.embedding import SentenceEmbedder
+from bot.core.index import TermIndex
+from bot.core.normalize import keys, match_text, match_texts
+from bot.core.posts import clean_post
+
+Mask = Callable[[np.ndarray], np.ndarray]
+
+# English function words (Snowball's list, as word keys): they carry no claim, and in a small
+# corpus they are not common enough to be skipped by their share alone.
+FUNCTION_WORDS = frozenset("""
+a about above after again against all am an and any are arent as at be because been before being below
+between both but by cant cannot could couldnt did didnt do does doesnt doing dont down during each few
+for from further had hadnt has hasnt have havent having he hed hell hes her here heres hers herself him
+himself his how hows i id ill im ive if in into is isnt it its itself lets me more most mustnt my myself
+no nor not of off on once only or other ought our ours ourselves out over own same shant she shed shell
+shes should shouldnt so some such than that thats the their theirs them themselves then there theres
+these they theyd theyll theyre theyve this those through to too under until up very was wasnt we wed
+well were weve werent what whats when whens where wheres which while who whos whom why whys with wont
+would wouldnt you youd youll youre youve your yours yourself yourselves
+""".split())
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedSettings:
+    """The ranking's constants, chosen by cross-validation on the training posts (bench/claims.py)."""
+
+    k1: float = 1.2
+    b: float = 0.75
+    candidates: int = 50  # lexical candidates reranked densely
+    lexical_weight: float = 0.4  # of the BM25 score (scaled to the best candidate's) against the cosine
+    max_share: float = 0.25  # stems in more statements than this carry almost no weight: skipped
+    budget: int = 300_000  # postings read per query; past it the commoner stems are left out
+    floor: float = 30.0  # below this score (0-100) a statement is not shown as related
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """One related statement: its position in the index and its score (0-100)."""
+
+    doc: int
+    score: float
+
+
+class RelatedIndex:
+    """The title words and lengths of indexed statements, beside the matcher's word index (documents
+    are the matcher's statement positions), and the ranking over both."""
+
+    def __init__(self, settings: RelatedSettings | None = None, embedder: SentenceEmbedder | None = None) -> None:
+        self.settings = settings or RelatedSettings()
+        self.embedder = embedder or SentenceEmbedder()
+        self.titles = TermIndex()  # document = statement position, terms = its source title's word keys
+        self._title_of = array("i")  # statement position → title number (-1: none)
+        self._title_names: list[str] = []  # title number → match text of the title
+        self._title_numbers: dict[str, int] = {}
+        self._lengths = array("H")  # words in statement + title, capped
+        self._total_length = 0
+        self._stemmer = Stemmer.Stemmer("english")
+        self._stems: dict[int, dict[str, list[str]]] = {}  # id(index) → stem → its words there
+        self._stemmed: dict[int, int] = {}  # id(index) → how many of its terms are in _stems
+
+    # -- building ---------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._title_of)
+
+    def _title_number(self, title_key: str) -> int:
+        if not title_key:
+            return -1
+        number = self._title_numbers.get(title_key)
+        if number is None:
+            number = self._title_numbers[title_key] = len(self._title_names)
+            self._title_names.append(title_key)
+        return number
+
+    def add(self, doc: int, text_key: str, title: str | None) -> None:
+        """Statement `doc` (the next position), its match text and its source title."""
+        self.add_many([doc], [text_key], [title])
+
+    def add_many(self, docs: Sequence[int], text_keys: Sequence[str], titles: Sequence[str | None]) -> None:
+        """Many statements at the next positions, in order (start-up)."""
+        if not docs:
+            return
+        if docs[0] != len(self._title_of) or len(docs) != len(text_keys) or len(docs) != len(titles):
+            raise ValueError("related statements are added at the next positions, one title per text")
+        # Titles repeat (one per source): each distinct title's words are keyed once.
+        distinct = list(dict.fromkeys(t or "" for t in titles))
+        keyed = dict(zip(distinct, match_texts(distinct)))
+        numbers = [self._title_number(keyed[t or ""]) for t in titles]
+        self._title_of.extend(numbers)
+        title_keys = [self._title_names[n] if n >= 0 else "" for n in numbers]
+        self.titles.add_many(list(docs), title_keys)
+        lengths = [min(65535, _words(t) + _words(k)) for t, k in zip(text_keys, title_keys)]
+        self._lengths.extend(lengths)
+        self._total_length += sum(lengths)
+
+    def state(self) -> dict[str, object]:
+        """Plain values for a snapshot."""
+        self.titles.compact()
+        return {
+            "titles": self.titles.state(),
+            "title_of": self._title_of.tobytes(),
+            "title_names": self._title_names,
+            "lengths": self._lengths.tobytes(),
+        }
+
+    def restore(self, state: dict[str, object]) -> None:
+        """Load what `state` returned."""
+        self.titles.restore(state["titles"])  # type: ignore[arg-type]
+        self._title_of = array("i")
+        self._title_of.frombytes(state["title_of"])  # type: ignore[arg-type]
+        self._title_names = list(state["title_names"])  # type: ignore[call-overload]
+        self._title_numbers = {name: k for k, name in enumerate(self._title_names)}
+        self._lengths = array("H")
+        self._lengths.frombytes(state["lengths"])  # type: ignore[arg-type]
+        self._total_length = int(np.frombuffer(self._lengths, dtype=np.uint16).sum(dtype=np.int64))
+        if len(self._title_of) != len(self._lengths):
+            raise ValueError("inconsistent related index")
+
+    def nbytes(self) -> int:
+        """Memory held for the statements (title index, title numbers, lengths, distinct titles)."""
+        index = self.titles.state()
+        held = sum(getattr(index[k], "nbytes", 0) for k in ("offsets", "postings")) + len(index["df"])  # type: ignore[arg-type]
+        held += sum(len(t) + 49 for t in self._title_names) + 100 * len(self._title_numbers)
+        held += sum(len(w) + 49 + 100 for w in index["vocab"])  # type: ignore[attr-defined]
+        return held + self._title_of.itemsize * len(self._title_of) + self._lengths.itemsize * len(self._lengths)
+
+    def title(self, doc: int) -> str:
+        """The match text of statement `doc`'s source title ("" when it has none)."""
+        number = self._title_of[doc]
+        return self._title_names[number] if number >= 0 else ""
+
+    # -- ranking ----------------------------------------------------------------------------------
+
+    def rank(
+        self, query: str, words: TermIndex, texts: Sequence[str], mask: Mask | None = None, limit: int = 5
+    ) -> list[Related]:
+        """The statements `query` most likely refers to, best first, each scored 0-100 (none below
+        the floor). `words` is the matcher's index of statement words over the same positions and
+        `texts` their match texts; `mask` keeps only the positions it marks True."""
+        cleaned = clean_post(query)
+        query_keys = keys(cleaned)
+        if not query_keys or not len(self):
+            return []
+        ids, lexical, coverage = self._lexical(query_keys, words, mask)
+        if not len(ids):
+            return []
+        docs = ids.tolist()
+        vectors = self.embedder.embed([cleaned] + [_joined(texts[d], self.title(d)) for d in docs])
+        cosine = np.clip(vectors[1:] @ vectors[0], 0.0, 1.0)
+        w = self.settings.lexical_weight
+        fused = w * lexical / max(float(lexical.max()), 1e-9) + (1 - w) * cosine
+        shown = w * coverage + (1 - w) * cosine
+        order = np.lexsort((ids, -fused))
+        out: list[Related] = []
+        seen: dict[str, int] = {}
+        for k in order.tolist():
+            doc = docs[k]
+            key = texts[doc] + "\x1f" + self.title(doc)
+            if key in seen:
+                continue
+            seen[key] = doc
+            score = round(100.0 * float(shown[k]), 1)
+            if score >= self.settings.floor:
+                out.append(Related(_first_of(doc, key, docs, texts, self), score))
+            if len(out) >= limit:
+                break
+        return out
+
+    def _lexical(
+        self, query_keys: Sequence[str], words: TermIndex, mask: Mask | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The best candidates by BM25 as (positions, BM25 scores, share of the query's weight matched)."""
+        s = self.settings
+        n = len(self)
+        avg = max(self._total_length / max(n, 1), 1.0)
+        lengths = np.frombuffer(self._lengths, dtype=np.uint16)
+        # Zeroed pages cost nothing until touched, so whole-corpus arrays per query stay cheap.
+        bm25 = np.zeros(n, dtype=np.float64)
+        matched = np.zeros(n, dtype=np.float64)  # idf of the query stems each statement holds
+        tf = np.zeros(n, dtype=np.float64)
+        touched: list[np.ndarray] = []
+        total_weight = 0.0
+        spent = 0
+        common = max(s.max_share * n, 50.0)  # a small corpus has no common words to skip
+        for df, arrays in self._stem_postings(query_keys, words, n):
+            if df > common or (spent + df > s.budget and len(touched) >= 3):
+                break  # rarest first: what is left weighs little and costs the most
+            spent += df
+            idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+            total_weight += idf
+            # A statement may hold the stem in several words and in its title: tf counts them. Each
+            # array adds its share of the saturated weight, so the shares sum to BM25's term weight.
+            for a in arrays:
+                tf[a] += 1.0
+            for a in arrays:
+                count = tf[a]
+                norm = s.k1 * (1.0 - s.b + s.b * lengths[a] / avg)
+                bm25[a] += idf * (s.k1 + 1.0) / (count + norm)
+                matched[a] += idf / count
+            for a in arrays:
+                tf[a] = 0.0
+            touched.extend(arrays)
+        if not touched or total_weight == 0.0:
+            return np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
+        ids = np.unique(np.concatenate(touched))
+        if mask is not None and len(ids):
+            ids = ids[mask(ids)]
+        scores = bm25[ids]
+        if len(ids) > s.candidates:
+            best = np.argpartition(-scores, s.candidates - 1)[: s.candidates]
+            ids, scores = ids[best], scores[best]
+        return ids, scores, np.minimum(matched[ids] / total_weight, 1.0)
+
+    def _stem_postings(self, query_keys: Sequence[str], words: TermIndex, n: int) -> list[tuple[int, list[np.ndarray]]]:
+        """(statements holding it, postings) of each of the query's stems found, rarest first."""
+        found = []
+        content = [k for k in query_keys if k not in FUNCTION_WORDS] or list(query_keys)
+        for stem in dict.fromkeys(self._stemmer.stemWords(content)):
+            arrays = [words.postings(w) for w in self._words_of(words, stem)]
+            arrays += [self.titles.postings(w) for w in self._words_of(self.titles, stem)]
+            arrays = [a[a < n] if len(a) and a[-1] >= n else a for a in arrays if len(a)]
+            df = min(n, sum(len(a) for a in arrays))
+            if df:
+                found.append((df, arrays))
+        found.sort(key=lambda item: item[0])
+        return found
+
+    def _words_of(self, index: TermIndex, stem: str) -> list[str]:
+        """The words of `index` whose Snowball stem is `stem` (the map follows the index as it grows)."""
+        key = id(index)
+        done = self._stemmed.get(key, 0)
+        stems = self._stems.setdefault(key, {})
+        new = index.terms(done)
+        if new:
+            for word, word_stem in zip(new, self._stemmer.stemWords(new)):
+                stems.setdefault(word_stem, []).append(word)
+            self._stemmed[key] = done + len(new)
+        return stems.get(stem, [])
+
+
+def _first_of(doc: int, key: str, docs: list[int], texts: Sequence[str], index: RelatedIndex) -> int:
+    """The first stored of the candidates identical to `doc`."""
+    same = [d for d in docs if d < doc and texts[d] + "\x1f" + index.title(d) == key]
+    return min(same) if same else doc
+
+
+def _words(text: str) -> int:
+    return text.count(" ") + 1 if text else 0
+
+
+def _joined(text: str, title: str) -> str:
+    return f"{text} {title}" if title else text

@@ -1,0 +1,127 @@
+"""Related statements: post cleaning, sentence vectors and the hybrid ranking, on plain data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bot.core.embedding import SentenceEmbedder
+from bot.core.index import TermIndex
+from bot.core.normalize import match_texts
+from bot.core.posts import clean_post, split_joined
+from bot.core.related import RelatedIndex, RelatedSettings
+
+# Posts as they were published (CLEF 2020 CheckThat! claim retrieval, train split).
+POST = (
+    "Fact check: The U.S. Army is NOT contacting anyone regarding the draft. If you are receiving texts, "
+    "phone calls or direct messages about a military draft, they are not official communications from "
+    "the U.S. Army pic.twitter.com/3S32De8ekP — U.S. Army CGSC (@USACGSC) January 8, 2020"
+)
+
+
+def test_a_post_loses_links_handles_signature_date_and_emoji_but_keeps_its_words() -> None:
+    cleaned = clean_post(POST)
+    assert "pic.twitter.com" not in cleaned and "January 8, 2020" not in cleaned and "@" not in cleaned
+    assert cleaned.startswith("Fact check: The U.S. Army is NOT contacting anyone")
+    assert cleaned.endswith("U.S. Army CGSC")  # the signature's name stays: whose post it is
+    assert clean_post("Bushfires everywhere 🔥🔥 #AustralianFires https://t.co/x1 via @NineNews") == (
+        "Bushfires everywhere Australian Fires via Nine News"
+    )
+
+
+def test_joined_words_split_at_case_and_digit_changes() -> None:
+    assert split_joined("AustralianFires") == "Australian Fires"
+    assert split_joined("WW3") == "WW 3"
+    assert split_joined("NASAMoonLanding") == "NASA Moon Landing"
+    assert split_joined("free_iran") == "free iran"
+
+
+def test_plain_sentences_pass_unchanged() -> None:
+    text = "Putin said Russia wants a peaceful settlement in Ukraine."
+    assert clean_post(text) == text
+
+
+def test_sentence_vectors_come_from_the_installed_package_and_see_paraphrases() -> None:
+    embedder = SentenceEmbedder()
+    vectors = embedder.embed(["Russia wants a peace deal with Ukraine", "Moscow seeks a settlement of the war in Ukraine",
+                              "The recipe needs two cups of flour", ""])
+    assert vectors.shape == (4, embedder.dimensions)
+    assert np.allclose(np.linalg.norm(vectors[:3], axis=1), 1.0, atol=1e-5)
+    assert not vectors[3].any()  # no tokens, no direction
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.1
+
+
+CLAIMS = [
+    ("Clowns are planning a 'purge night' on Halloween (or the night before).", "Clown Purge on Halloween"),
+    ("Police in Sweden admitted they are 'no longer' investigating rape since migrant arrivals.",
+     "Are Police in Sweden No Longer Investigating Rapes Since Migrants Arrived?"),
+    ("Paul McCartney wrote the song 'Blackbird' during a visit to the U.S., inspired by the civil rights movement.",
+     "Was Paul McCartney's Song Blackbird Inspired by the Civil Rights Movement?"),
+    ("Canadians can be fined $1,000 for eating while driving.", "Can Canadians Be Fined for Eating While Driving?"),
+    ("A photograph shows a flooded runway at a Florida airport during Hurricane Michael.", "Florida Airport Flooded"),
+]
+
+
+def _ranker(claims: list[tuple[str, str | None]], settings: RelatedSettings | None = None) -> tuple[RelatedIndex, TermIndex, list[str]]:
+    texts = match_texts([text for text, _ in claims])
+    words = TermIndex()
+    words.add_many(range(len(texts)), texts)
+    related = RelatedIndex(settings)
+    related.add_many(list(range(len(texts))), texts, [title for _, title in claims])
+    return related, words, texts
+
+
+def test_a_post_finds_the_claim_it_is_about_first() -> None:
+    related, words, texts = _ranker(CLAIMS)
+    post = ("so apparently the clowns are gunna purge the night before halloween , i can’t wait to go clown hunting "
+            "— Tyler (@tyler_w) October 3, 2016")
+    assert related.rank(post, words, texts)[0].doc == 0
+    assert related.rank("DYK you can’t eat a bowl of soup while driving? #TicketTuesday", words, texts)[0].doc == 3
+
+
+def test_stems_and_title_words_count() -> None:
+    related, words, texts = _ranker(CLAIMS, RelatedSettings(floor=0))
+    # "migrants" and "rapes" are written so only in the title; "investigate" shares a stem with "investigating".
+    ranked = related.rank("Swedish police investigate rapes by migrants no more", words, texts)
+    assert ranked[0].doc == 1
+
+
+def test_identical_statements_are_listed_once_as_the_first_stored() -> None:
+    claims = CLAIMS + [(CLAIMS[0][0].replace("'", '"'), CLAIMS[0][1])]
+    related, words, texts = _ranker(claims, RelatedSettings(floor=0))
+    docs = [r.doc for r in related.rank("clowns plan a purge night on halloween", words, texts, limit=5)]
+    assert docs[0] == 0 and len(claims) - 1 not in docs
+
+
+def test_scores_fall_best_first_within_0_and_100_and_the_floor_holds() -> None:
+    related, words, texts = _ranker(CLAIMS, RelatedSettings(floor=0))
+    ranked = related.rank("Paul McCartney's Blackbird was about civil rights", words, texts, limit=5)
+    assert ranked[0].doc == 2
+    assert all(0 <= r.score <= 100 for r in ranked)
+    floored, words, texts = _ranker(CLAIMS)
+    assert floored.rank("The recipe needs two cups of flour and a pinch of salt", words, texts) == []
+
+
+def test_mask_keeps_only_the_allowed_statements() -> None:
+    related, words, texts = _ranker(CLAIMS, RelatedSettings(floor=0))
+    ranked = related.rank("Clowns purge Halloween", words, texts, mask=lambda ids: ids != 0)
+    assert all(r.doc != 0 for r in ranked)
+
+
+def test_a_statement_added_later_is_found_and_state_round_trips() -> None:
+    related, words, texts = _ranker(CLAIMS[:3])
+    extra = match_texts(["Kamala Harris bragged about prosecuting a homeless single mother in a 2010 speech."])[0]
+    texts.append(extra)
+    words.add(3, extra.split())
+    related.add(3, extra, "Did Kamala Harris Once Boast About Prosecuting a Homeless Mother?")
+    query = "Kamala Harris laughed about jailing a homeless mother"
+    assert related.rank(query, words, texts)[0].doc == 3
+    restored = RelatedIndex()
+    restored.restore(related.state())
+    assert [(r.doc, r.score) for r in restored.rank(query, words, texts)] == [(r.doc, r.score) for r in related.rank(query, words, texts)]
+
+
+def test_positions_must_follow_on() -> None:
+    related = RelatedIndex()
+    with pytest.raises(ValueError):
+        related.add(3, "words", None)
