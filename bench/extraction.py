@@ -18,7 +18,7 @@ one gold quote per pair of marks. Quotes of four words or more are the ones to f
 quoted character makes a prediction right (precision). One annotator per article: the first .ann in sorted order.
 
 Predictions are the quotes an article stores as statements (`bot.core.documents.parse_article`):
-not flagged as scare quotes, with a speaker of any kind.
+not flagged as scare quotes, with a speaker of any kind, or of four words or more without one.
 
 Matching (character overlap, whitespace ignored):
 - a predicted quote is correct when at least half of its characters are gold quoted characters;
@@ -52,6 +52,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.core.documents import is_statement  # noqa: E402
 from bot.core.extract import ExtractedQuote, extract_quotes  # noqa: E402
 from bot.core.speakers import PERSON_TITLES, QUALIFIERS, TITLE_WORDS, same_person  # noqa: E402
 
@@ -324,16 +325,11 @@ class Prediction:
     kind: str = "person"
 
 
-def is_stored(quote: ExtractedQuote) -> bool:
-    """What `parse_article` keeps as a statement: no scare quote, a speaker of some kind."""
-    return not quote.scare and bool(quote.speaker)
-
-
 def predictions(article: Article, quotes: list[ExtractedQuote]) -> list[Prediction]:
     text = article.text
     out = []
     for quote in quotes:
-        if not is_stored(quote):
+        if not is_statement(quote):
             continue
         chars = {i for a, b in quote.spans for i in range(a, b) if not text[i].isspace()}
         out.append(Prediction(chars, quote.speaker, getattr(quote, "speaker_kind", "person")))

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import discord
 
 from bot.core.model import Alternative, CheckResult, StatementRecord
-from bot.core.render import describe_difference
+from bot.core.render import describe_difference, speaker_label
 
 from .highlight import highlight
 from .safety import cut, id_code, id_plain, quote_block, safe, safe_url
@@ -95,7 +95,7 @@ def result_embed(result: CheckResult) -> discord.Embed:
         said_block = _marked_block(match.text, original, 1150)
         marked = " (differences in bold)" if original else ""
         embed.description = f"**Quote as submitted**\n{quoted}\n\n**As said**{marked}\n{said_block}"
-        speaker = safe(match.speaker, 200) or "unknown"
+        speaker = safe(speaker_label(match), 200) or "unknown"
         if result.verdict == "misattributed" and result.speaker:
             speaker = f"{speaker} (not {safe(result.speaker, 150)})"
         _field(embed, "Speaker", speaker, inline=True)
@@ -124,7 +124,7 @@ def compact_result_embed(result: CheckResult, budget: int = 1100) -> discord.Emb
     match = result.match
     if match is not None:
         original = [d.original for d in result.differences if d.kind in ("replace", "delete") and d.original]
-        who = safe(match.speaker, 80) or "unknown"
+        who = safe(speaker_label(match), 80) or "unknown"
         when = match.effective_date or "date unknown"
         lines.append(f"**As said** by {who}, {when}:\n{_marked_block(match.text, original, share)}")
         src = source_text(match, 200)
@@ -168,7 +168,7 @@ def statement_embed(statement: StatementRecord) -> discord.Embed:
     """/source: the whole statement with its context and source."""
     embed = discord.Embed(title=f"Statement {id_plain(statement.id)}", colour=discord.Colour.blurple())
     embed.description = quote_block(statement.text, 2400)
-    _field(embed, "Speaker", safe(statement.speaker, 200) or "unknown", inline=True)
+    _field(embed, "Speaker", safe(speaker_label(statement), 200) or "unknown", inline=True)
     _field(embed, "Date", statement.effective_date or "unknown", inline=True)
     _field(embed, "Source", source_text(statement))
     if statement.context_before.strip():

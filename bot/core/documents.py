@@ -17,6 +17,7 @@ from bot.core.invisible import remove_invisible
 from bot.core.model import CorpusFormatError, ParsedDocument, SourceInfo, SourceKind, StatementRecord
 from bot.core.scope import parse_guild_id
 from bot.core.sentences import split_sentences
+from bot.core.speaker_kinds import SPEAKER_KINDS
 from bot.core.speakers import fold, strip_titles
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -43,8 +44,9 @@ _ID = re.compile(r"^[\w\-.:]{1,64}$")
 MAX_SPEAKER_ALIASES = 50  # far more than anyone is known by; bounds the speaker lookups one line costs
 # Bump whenever parsing changes what a file yields: stored files parsed by an older version are parsed
 # again and replaced on the next ingest. 1: the first releases (documents stored without a version);
-# 2: invisible characters dropped, quotations cited in speeches and transcripts stored as the quoted person's.
-PARSER_VERSION = 2
+# 2: invisible characters dropped, quotations cited in speeches and transcripts stored as the quoted person's;
+# 3: articles keep quotations of organisations, unnamed people and documents, with their speaker kind.
+PARSER_VERSION = 3
 
 
 def parse_document(name: str, text: str) -> ParsedDocument:
@@ -211,28 +213,38 @@ def parse_article(source: SourceInfo, body: str) -> ParsedDocument:
     statements: list[StatementRecord] = []
     aliases: dict[tuple[str, str], None] = {}
     for quote in extract_quotes(body):
-        if getattr(quote, "scare", False) or getattr(quote, "is_scare", False):
+        if not is_statement(quote):
             continue
         speaker = getattr(quote, "speaker", None)
         text = quote.text.strip()
-        if not text or not speaker:
-            continue  # an unattributed quotation cannot vouch for anyone's words
+        # Without a speaker the words are still someone's, unnamed: checking them should find them.
+        kind = getattr(quote, "speaker_kind", "person") if speaker else "unnamed"
         statements.append(
             StatementRecord(
                 text=text,
                 speaker=speaker,
+                speaker_kind=kind,
                 source=source,
                 context_before=getattr(quote, "context_before", "") or "",
                 context_after=getattr(quote, "context_after", "") or "",
                 position=len(statements),
             )
         )
-        for form in _forms(quote):
+        for form in _forms(quote) if kind == "person" else ():
             if fold(form) != fold(speaker):
                 aliases[(speaker, form)] = None
     for pair in _article_aliases(body, {s.speaker for s in statements if s.speaker}):
         aliases[pair] = None
     return ParsedDocument(source, tuple(statements), tuple(aliases))
+
+
+def is_statement(quote: Any) -> bool:
+    """Whether an extracted quotation is stored as a statement: not a scare quote or a title, and with
+    a speaker of some kind or, when the article names nobody, four words or more (a shorter
+    unattributed quotation is a slogan or a phrase)."""
+    if getattr(quote, "scare", False) or not quote.text.strip():
+        return False
+    return bool(getattr(quote, "speaker", None)) or len(quote.text.split()) >= MIN_STATEMENT_WORDS
 
 
 def _article_aliases(body: str, speakers: set[str]) -> list[tuple[str, str]]:
@@ -422,9 +434,13 @@ def _statement_from_json(data: Mapping[str, Any], position: int) -> StatementRec
     statement_id = _optional_str(data, "id")
     if statement_id is not None and not _ID.match(statement_id):
         raise CorpusFormatError("`id` must be 1-64 letters, digits, '-', '_', '.' or ':'")
+    speaker_kind = _optional_str(data, "speaker_kind") or "person"
+    if speaker_kind not in SPEAKER_KINDS:
+        raise CorpusFormatError(f"unknown speaker kind {speaker_kind!r} (one of {', '.join(SPEAKER_KINDS)})")
     return StatementRecord(
         text=text.strip(),
         speaker=speaker,
+        speaker_kind=speaker_kind,
         source=source,
         date=_date(_optional_str(data, "date")),
         context_before=_optional_str(data, "context_before") or "",

@@ -25,12 +25,14 @@ import re
 from dataclasses import dataclass
 
 from bot.core.lexicon import (
+    ANSWER_VERBS,
     ATTRIBUTION_ADVERBS,
     LEADING_ONLY_VERBS,
     NAME_PARTICLES,
     NEGATIONS,
     ORGANISATION_NAMES,
     ORGANISATION_NOUNS,
+    PUT_IT_VERBS,
     ROLE_NOUNS,
     SHORT_ATTRIBUTION_VERBS,
     SPEECH_VERBS,
@@ -43,6 +45,7 @@ from bot.core.lexicon import (
 )
 from bot.core.quotemarks import QuoteRegion, quote_regions
 from bot.core.sentences import paragraph_spans, split_sentences
+from bot.core.speaker_kinds import Description, SpeakerKind, describe, gender_fits, role_matches
 from bot.core.speakers import ABBREVIATED_TITLES, CAP_TOKEN, Mention, PeopleIndex, name_runs, parse_run
 
 
@@ -62,6 +65,9 @@ class ExtractedQuote:
     # The quote's own attribution names a person (`Putin said`, `he said` resolved), not an
     # organisation (`the Kremlin said`) or a speaker carried over from a quote before.
     attributed_person: bool = False
+    # What the speaker is: a named `person`, an `organisation`, an `unnamed` person described as
+    # written ("a ministry spokesman"), or a `document` ("court filing").
+    speaker_kind: SpeakerKind = "person"
 
 
 # --- Datelines and bylines -----------------------------------------------------------------------
@@ -141,10 +147,18 @@ _ORGANISATION = re.compile(
 )
 _ROLE_NOUNS = alternation(ROLE_NOUNS)
 _DETERMINER_END = re.compile(rf"\b(?:a|an|the|one|his|her|their|its|another|some)\s+(?:[\w'’-]+\s+){{0,3}}(?:{_ROLE_NOUNS})$")
+_DESCRIBED_END = re.compile(
+    r"\b(?:[Aa]n?|[Tt]he|[Oo]ne|[Aa]nother|[Ss]ome|[Ss]everal)\s+(?:[\w'’-]+\s+){0,4}[\w'’-]+$"
+)
 _LONE_NAME = re.compile(r"\s*(?:[Tt]he\s+)?(?P<name>[A-Z][\w’'&.-]+(?:\s+[A-Z][\w’'&.-]+){0,3})\s*")
 _AUXILIARY = re.compile(r"\b(?:could|would|will|is|was|are|were|has|had|have|should|may|might|can|must|did|does)\b")
 _DETERMINER = re.compile(r"(?:a|an|the|one|his|her|their|its|another|some|several|many)\b", re.IGNORECASE)
 _DASH_NAME = re.compile(rf"\s*[—–―-]+\s*(?P<subj>{CAP_TOKEN}(?:\s+{CAP_TOKEN}){{0,3}})\s*(?:[,.]|$)")
+_NAME_AFTER_COMMA = re.compile(rf"\s*(?P<subj>(?:{CAP_TOKEN}\s+){{0,5}}{CAP_TOKEN})\s*,")
+_ORGANISATION_WORDS = frozenset(ORGANISATION_NAMES) | frozenset(ORGANISATION_NOUNS) | {"Street"}
+_ORGANISATION_NAME = re.compile(
+    r"(?:[A-Z][\w&.'’-]*\s+)*[A-Z][\w&.'’-]*(?:\s+(?:of|for|on)\s+(?:the\s+)?[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*)?"
+)
 _VERB_AFTER = re.compile(rf"(?:\s+(?:{_ADVERBS}))*\s+{_TRAIL_VERB}")
 _PAST_AFTER = re.compile(r"(?:\s+(?:also|then|later|has|had|again))?\s+[a-z]{3,}ed\b")
 _VERB_BEFORE = re.compile(rf"\b(?:{alternation(VERBS_BEFORE_OBJECT)})\s+$")
@@ -157,6 +171,7 @@ _ING_VERB = re.compile(r"ing\b")
 _NEGATED = re.compile(rf"(?:\b(?:{alternation(NEGATIONS)})|n['’]t)\s+(?:\w+\s+)?$")
 _PRONOUN_SUBJECT = re.compile(r"\s*(?P<p>He|She)\b")
 _RELATIVE = re.compile(r"\b(?:who|whose|whom|whos|who['’]s)\b")
+_PRONOUN_REACH = 6  # sentences searched back for the person a pronoun stands for
 _WINDOW = 600  # characters of narration searched for an attribution on either side of a quote
 
 
@@ -168,6 +183,7 @@ class _Attribution:
     pronoun: str | None = None
     pronoun_at: int = 0
     person: bool = False
+    kind: SpeakerKind = "person"
 
 
 _NOBODY = _Attribution(None)
@@ -248,21 +264,73 @@ class _Article:
         pronoun = _PRONOUN_ONLY.fullmatch(subject)
         if pronoun:
             return _Attribution(None, pronoun.group("p").lower(), offset + pronoun.start("p"))
+        described = describe(subject)
+        if described is not None:  # "a ministry spokesman", "the airline", "the Ohio congresswoman"
+            return self.described_speaker(described, offset)
         mentions = [m for run in name_runs(subject) for m in parse_run(run.group(0), run.start())]
+        # "Nogar's son Stephen": the owner of a possessive is not who speaks.
+        mentions = [m for m in mentions if not subject[m.start : m.end].endswith(("'s", "’s"))] or mentions
         people = [m for m in mentions if self.people.is_person(m)]
         if not people and mentions and len(subject.split()) <= 4 and not _ORGANISATION.search(subject):
             # The capitalised subject of a speech verb is a person even if named nowhere else.
             if not subject.lstrip()[:1].islower():
                 people = mentions[-1:]
+        organisation = _ORGANISATION.search(subject)
+        if people and _names_organisation(subject, people[-1], organisation):
+            people = []  # "the Kremlin", "Delta Air Lines", "The Economist"
         if people:
             return _Attribution(" ".join(self.people.canonical_tokens(people[-1].tokens)), person=True)
-        organisation = _ORGANISATION.search(subject)
-        if organisation:
-            return _Attribution(organisation.group(0))
+        if organisation:  # "the Kremlin", "the State Department"
+            return _Attribution(organisation.group(0), kind="organisation")
         lone = _LONE_NAME.fullmatch(subject)
         if lone:
-            return _Attribution(lone.group("name"))  # "Twitter said", "Pew found"
+            return _Attribution(lone.group("name"), kind="organisation")  # "Twitter said", "Pew found"
         return _NOBODY
+
+    def described_speaker(self, described: Description, offset: int) -> _Attribution:
+        """A speaker written as a noun phrase: a role noun becomes the person the article introduced
+        in that role, anything else is stored as described."""
+        if described.kind == "role":
+            person = self.role_person(described, offset)
+            if person:
+                return _Attribution(person, person=True)
+            return _Attribution(described.text, kind="unnamed")
+        if described.kind == "organisation":
+            named = self.organisation_named(described.head, offset)
+            if named:
+                return _Attribution(named, kind="organisation")
+        return _Attribution(described.text, kind=described.kind)
+
+    def organisation_named(self, head: str, offset: int) -> str | None:
+        """The organisation "the airline" or "the board" stands for: the latest name before it whose
+        words hold that noun ("Delta Air Lines", "the Illinois Board of Elections")."""
+        window = self.masked[max(0, offset - 3000) : offset]
+        last = None
+        for match in _ORGANISATION_NAME.finditer(window):
+            if head in match.group(0).lower().replace(" ", "").replace("'", ""):
+                last = match.group(0)
+        return last
+
+    def role_person(self, described: Description, offset: int) -> str | None:
+        """The person a role noun stands for: the latest person before it written with that role
+        ("Ohio Rep. Marcy Kaptur" for "the Ohio congresswoman", "Kasich, the governor of Ohio" for
+        "the governor"), else the person a pronoun there would stand for."""
+        lo = bisect.bisect_left(self.mention_starts, offset)
+        for mention in reversed(self.person_mentions[max(0, lo - 60) : lo]):
+            before = self.text[max(0, mention.start - 50) : mention.start]
+            before = re.split(r"[.;:!?\n\"“”]", before)[-1]
+            after = self.text[mention.end : mention.end + 120]
+            if role_matches(described.head, before, after):
+                if gender_fits(described, self.people.gender(mention.tokens)):
+                    return " ".join(self.people.canonical_tokens(mention.tokens))
+        return self.resolve_pronoun(offset, described.gender)
+
+    def fits(self, speaker: str | None, pronoun: str) -> bool:
+        """Whether "he" or "she" may stand for `speaker` (its gender unknown or the same)."""
+        if not speaker:
+            return False
+        gender = self.people.gender(tuple(speaker.split()))
+        return gender is None or gender == ("m" if pronoun == "he" else "f")
 
     def resolve(self, attribution: _Attribution) -> str | None:
         if attribution.pronoun is None:
@@ -272,18 +340,18 @@ class _Article:
         gender = "m" if attribution.pronoun == "he" else "f"
         return self.resolve_pronoun(attribution.pronoun_at, gender)
 
-    def resolve_pronoun(self, offset: int, gender: str) -> str | None:
+    def resolve_pronoun(self, offset: int, gender: str | None) -> str | None:
         """The person a he/she stands for: the first fitting person named in the pronoun's sentence
         before it, else in the sentences before (the subject of a sentence is usually named first)."""
         sentence = self.sentence_index(offset)
         last = bisect.bisect_left(self.mention_starts, offset)
-        for index in range(sentence, max(-1, sentence - 6), -1):
+        for index in range(sentence, max(-1, sentence - _PRONOUN_REACH), -1):
             lo, hi = self.sentences[index]
             first = bisect.bisect_left(self.mention_starts, lo)
             fitting = [
                 mention
                 for mention in self.person_mentions[first:last]
-                if mention.start < hi and self.people.gender(mention.tokens) in (None, gender)
+                if mention.start < hi and (gender is None or self.people.gender(mention.tokens) in (None, gender))
             ]
             # Someone who speaks in that sentence ("Cruz spokesman Rick Tyler said") before the
             # sentence's first-named person.
@@ -323,6 +391,11 @@ class _Article:
                 return whole  # "said master of ceremonies Asab Al-Tabchi"
             if _DETERMINER.match(subject) and len(subject.split()) <= 6 and not _AUXILIARY.search(subject):
                 return found  # "said one longtime adviser": someone, unnamed
+        named = _NAME_AFTER_COMMA.match(trail, at) if at == 0 and self.masked[offset - 2 : offset].startswith(",") else None
+        if named:  # `,” Texas delegate Bill Eastland, wearing a cowboy hat, …`: the name is the attribution
+            found = self.speaker_of(named.group("subj"), offset + named.start("subj"))
+            if found.person:
+                return found
         dash = _DASH_NAME.match(clause)
         if dash:
             found = self.speaker_of(dash.group("subj"), offset + at + dash.start("subj"))
@@ -381,6 +454,15 @@ class _Article:
                 if found.speaker and organisation is None:
                     organisation = found  # "the Senate goes on …": keep looking for a person
                 continue
+            described_at = _DESCRIBED_END.search(before)
+            described = describe(described_at.group(0)) if described_at else None
+            if described_at and described is not None:
+                if described.kind == "document":
+                    # "Trump issued a statement saying": the statement's author speaks.
+                    author = self._author_before(start, start + described_at.start())
+                    if author:
+                        return _Attribution(author, person=True)
+                return self.speaker_of(described_at.group(0), start + described_at.start())
             if _DETERMINER_END.search(before):
                 return organisation or _NOBODY  # "a senior official said"
         if organisation is not None:
@@ -392,12 +474,24 @@ class _Article:
             if person:
                 return _Attribution(person, person=True)
         if verbs or lead.rstrip().endswith(":"):
-            person = self.first_person_in(start, stop)
+            # The subject of the verb's own clause ("…, Federer addressed the crowd and concluded by
+            # saying"), else the sentence's first person.
+            clause_start = start + lead.rfind(",", 0, verbs[-1].start()) + 1 if verbs else start
+            person = self._clause_subject(clause_start, stop) or self.first_person_in(start, stop)
             if person and not self._first_person_in_relative_clause(start, stop):
                 return _Attribution(person, person=True)
             subject = _PRONOUN_SUBJECT.match(lead)
             if subject:  # "He condemned the deal, saying that “…”"
                 return _Attribution(None, subject.group("p").lower(), start + subject.start("p"))
+        return None
+
+    def _author_before(self, start: int, stop: int) -> str | None:
+        """The person named last in the clause ending at `stop` ("Trump issued" before "a statement")."""
+        clause_start = max(start, self.masked.rfind(",", start, stop) + 1)
+        lo = bisect.bisect_left(self.mention_starts, clause_start)
+        hi = bisect.bisect_left(self.mention_starts, stop)
+        if hi > lo:
+            return " ".join(self.people.canonical_tokens(self.person_mentions[hi - 1].tokens))
         return None
 
     def _appositive_person(self, start: int, stop: int) -> str | None:
@@ -427,6 +521,27 @@ class _Article:
             if mention.start >= stop:
                 break
             if _VERB_AFTER.match(self.masked, mention.end):
+                return " ".join(self.people.canonical_tokens(mention.tokens))
+        return None
+
+    def _clause_subject(self, start: int, stop: int) -> str | None:
+        """The person opening the clause text[start:stop] as the subject of a verb in the past."""
+        lo = bisect.bisect_left(self.mention_starts, start)
+        if lo < len(self.person_mentions):
+            mention = self.person_mentions[lo]
+            if mention.start < stop and not self.masked[start : mention.start].strip():
+                if _PAST_AFTER.match(self.masked, mention.end):
+                    return " ".join(self.people.canonical_tokens(mention.tokens))
+        return None
+
+    def acting_person_in(self, start: int, stop: int) -> str | None:
+        """The first person in text[start:stop] written before a verb in the past tense: the
+        subject of narration ("Unison's Dave Prentis criticised the plans.")."""
+        lo = bisect.bisect_left(self.mention_starts, start)
+        for mention in self.person_mentions[lo:]:
+            if mention.start >= stop:
+                break
+            if _PAST_AFTER.match(self.masked, mention.end):
                 return " ".join(self.people.canonical_tokens(mention.tokens))
         return None
 
@@ -460,6 +575,17 @@ class _Article:
         if indices.step < 0:
             pieces.reverse()
         return " ".join(pieces)
+
+
+def _names_organisation(subject: str, mention: Mention, organisation: re.Match[str] | None) -> bool:
+    """Whether a subject's last person-like mention is an organisation's name: inside a name ending
+    in an organisation word ("Delta Air Lines"), or one word after "the" ("the Kremlin", "The Economist")."""
+    if mention.titled:
+        return False  # "President McKinley"
+    if organisation and organisation.start() <= mention.start and mention.end <= organisation.end():
+        return organisation.group(0).split()[-1] in _ORGANISATION_WORDS  # not a name in CamelCase ("McKinley")
+    before = subject[: mention.start].split()
+    return len(mention.tokens) == 1 and bool(before) and before[-1].lower() == "the"
 
 
 def _join(*parts: str) -> str:
@@ -539,15 +665,27 @@ def _short_attribution_sentence(article: _Article, index: int, short_only: bool)
     ends a sentence after `?”`), or, after `.”`, a sentence that does nothing else: `.” Trump said.`"""
     lo, hi = article.sentences[index]
     sentence = article.masked[lo:hi]
+    put = _HOW_PUT.match(sentence)
+    if put:  # `…” That was how Jane Doe, the museum's director, put it.`
+        return article.speaker_of(put.group("subj"), lo + put.start("subj"))
     match = _SHORT_ATTRIBUTION.match(sentence)
     if match is None:
         return None
     rest = article.text[lo + match.end() : hi]
+    if not short_only and _ANSWER_VERB.search(match.group(0)) and not _ATTRIBUTION_END.match(rest):
+        return None  # `…?” Mr Milburn replied that …`: the one who answers did not ask
     if short_only and not _ATTRIBUTION_END.match(rest):
         return None  # `.” Oltchick said Freddy had …`: a new statement, not an attribution
     return article.speaker_of(match.group("subj"), lo + match.start("subj"))
 
 
+_ANSWER_VERB = re.compile(rf"\b(?:{alternation(ANSWER_VERBS)})\b")
+# A sentence after a quote naming who said it: "That was how Jane Doe, the museum's director, put it."
+_HOW_PUT = re.compile(
+    rf"\s*(?:That|This|So|Thus)(?:\s+(?:is|was|was exactly|is exactly|'s|’s))?\s+(?:how|what)\s+"
+    rf"(?P<subj>(?:{CAP_TOKEN}\s+){{0,3}}{CAP_TOKEN})(?:\s*,[^,\n\"“”]{{1,100}},)?"
+    rf"(?:\s+(?:\w+ly|later|once|then|also))?\s+(?:{alternation(PUT_IT_VERBS)})\b"
+)
 # What may follow the verb of a sentence that only attributes: nothing, or where and when.
 _ATTRIBUTION_END = re.compile(
     r"\s*(?:[.!?]|,|(?:in|on|at|during|to|from|after|before|of|when|while|via|about|"
@@ -578,7 +716,7 @@ def _previous_subject(article: _Article, sentence: int) -> str | None:
     lo, hi = article.sentences[sentence - 1]
     if any(lo <= region.open_at < hi for region in article.regions):
         return None
-    speaking = article.speaking_person_in(lo, hi)
+    speaking = article.speaking_person_in(lo, hi) or article.acting_person_in(lo, hi)
     return speaking or article.first_person_in(lo, min(hi, lo + 40))
 
 
@@ -639,14 +777,20 @@ def extract_quotes(body: str) -> list[ExtractedQuote]:
                 item.attribution = following.attribution
     quotes: list[ExtractedQuote] = []
     previous_speaker: str | None = None
+    previous_kind: SpeakerKind = "person"
     previous_paragraph = -10
     for item in found:
         first, last = item.group[0], item.group[-1]
         text = " ".join(body[start:end] for start, end in item.spans)
         scare = len(text.split()) <= 2 or _is_title(text)
         attributed_person = False
+        kind: SpeakerKind = "person"
         if item.attribution is not None:
             speaker = article.resolve(item.attribution)
+            kind = item.attribution.kind
+            if speaker is None and item.attribution.pronoun in ("he", "she") and previous_kind == "person":
+                # No one fitting named nearby: the pronoun goes on with the person quoted last.
+                speaker = previous_speaker if article.fits(previous_speaker, item.attribution.pronoun) else None
             attributed_person = speaker is not None and (item.attribution.person or item.attribution.pronoun is not None)
         else:
             lead_start = article.sentences[item.first_sentence][0]
@@ -654,8 +798,8 @@ def extract_quotes(body: str) -> list[ExtractedQuote]:
             speaker = article.first_person_in(lead_start, first.open_at) if lead.strip() else None
             if speaker is None and not lead.strip():
                 speaker = _previous_subject(article, item.first_sentence)
-            if speaker is None and not lead.strip() and article.paragraph_index(first.open_at) - previous_paragraph <= 1:
-                speaker = previous_speaker
+            if speaker is None and article.paragraph_index(first.open_at) - previous_paragraph <= 1:
+                speaker, kind = previous_speaker, previous_kind
         context_before, context_after = article.context(
             item.first_sentence, item.last_sentence, first.open_at, last.close_end
         )
@@ -672,9 +816,10 @@ def extract_quotes(body: str) -> list[ExtractedQuote]:
                 scare=scare,
                 speaker_forms=forms,
                 attributed_person=attributed_person,
+                speaker_kind=kind,
             )
         )
         if not scare or (item.attribution is not None and item.trailing):
-            previous_speaker = speaker
+            previous_speaker, previous_kind = speaker, kind
             previous_paragraph = article.paragraph_index(last.close_end - 1)
     return quotes

@@ -127,6 +127,86 @@ ORGANISATION_NOUNS: tuple[str, ...] = (
     "House", "Department", "Ministry", "Office", "Party", "Committee", "Council", "Commission", "Campaign", "Agency",
     "Court", "Times", "Post", "Journal", "News", "Network", "Institute", "Foundation", "Association", "Union",
     "Bureau", "Service", "Administration", "Government", "Group", "Center", "Centre", "Police", "Army",
+    "Lines", "Airlines", "Airways", "Motors", "Bank", "Company", "Corporation", "Inc", "Corp", "Ltd", "University",
+    "College", "Magazine", "Tribune", "Herald", "Board", "Authority", "Federation", "League",
+)
+
+# --- Speakers that are not named people (bot/core/speaker_kinds.py) ----------------------------------
+
+# Head nouns of texts that speak: statements, filings, adverts, posts (`the court filing says`).
+DOCUMENT_HEADS: tuple[str, ...] = (
+    "statement", "statements", "filing", "filings", "letter", "letters", "memo", "memos", "report", "reports", "ad",
+    "ads", "advert", "adverts", "advertisement", "commercial", "spot", "editorial", "editorials", "release",
+    "email", "emails", "e-mail", "tweet", "tweets", "post", "posts", "video", "videos", "document", "documents",
+    "complaint", "lawsuit", "suit", "order", "ruling", "opinion", "audit", "indictment", "affidavit", "transcript",
+    "book", "article", "column", "website", "page", "script", "note", "notice", "announcement", "message",
+    "messages", "petition", "brief", "motion", "platform", "survey", "poll", "study", "analysis", "guidance",
+    "manual", "minutes", "op-ed", "headline", "caption", "sign", "signs", "banner", "banners", "placard", "leaflet",
+    "flyer", "mailer", "pamphlet", "brochure", "decision", "judgment", "verdict", "resolution", "bill", "law",
+    "proposal", "plan", "policy", "agreement", "contract", "treaty", "constitution", "charter", "manifesto",
+)
+
+# Head nouns of organisations and publications written in lower case (`the airline said`).
+ORGANISATION_HEADS: tuple[str, ...] = (
+    "campaign", "campaigns", "committee", "party", "administration", "department", "ministry", "agency", "office",
+    "company", "firm", "group", "organization", "organisation", "network", "newspaper", "paper", "magazine",
+    "station", "court", "government", "council", "union", "association", "foundation", "institute", "university",
+    "team", "staff", "board", "commission", "airline", "bank", "police", "service", "house", "senate", "congress",
+    "pac", "outlet", "channel", "center", "centre", "corporation", "coalition", "movement", "club", "church",
+    "school", "panel", "caucus", "bureau", "army", "military", "embassy", "city", "county", "district", "fund",
+    "site", "publication", "website", "retailer", "maker", "manufacturer", "insurer", "hospital", "prosecutors",
+    "regulator", "regulators", "authority", "authorities", "watchdog", "federation", "league", "charity", "lobby",
+    "bloc", "alliance", "parliament", "cabinet",
+)
+
+# Head nouns that describe one person: titles, jobs, plain person words (`the Ohio congresswoman`).
+PERSON_HEADS: tuple[str, ...] = (
+    "president", "vice-president", "senator", "congressman", "congresswoman", "representative", "governor", "mayor",
+    "secretary", "minister", "chancellor", "premier", "nominee", "candidate", "businessman", "businesswoman",
+    "billionaire", "mogul", "tycoon", "magnate", "developer", "host", "star", "actor", "actress", "singer",
+    "rapper", "comedian", "author", "writer", "novelist", "reporter", "journalist", "columnist", "anchor",
+    "commentator", "pundit", "chairman", "chairwoman", "chair", "leader", "speaker", "lawmaker", "legislator",
+    "politician", "official", "spokesman", "spokeswoman", "spokesperson", "aide", "adviser", "advisor",
+    "strategist", "pollster", "analyst", "economist", "professor", "expert", "lawyer", "attorney", "prosecutor",
+    "judge", "justice", "sheriff", "officer", "agent", "diplomat", "ambassador", "envoy", "executive", "ceo",
+    "founder", "director", "manager", "coach", "player", "pastor", "preacher", "bishop", "priest", "rabbi", "imam",
+    "activist", "protester", "organizer", "organiser", "voter", "resident", "supporter", "critic", "veteran",
+    "mother", "father", "wife", "husband", "son", "daughter", "man", "woman", "boy", "girl", "friend", "neighbor",
+    "neighbour", "student", "teacher", "doctor", "nurse", "worker", "owner", "member", "staffer", "operative",
+    "insider", "source", "witness", "challenger", "incumbent", "opponent", "rival", "frontrunner", "front-runner",
+    "republican", "democrat", "independent", "conservative", "liberal", "moderate", "progressive", "commenter",
+    "reader", "viewer", "caller", "narrator", "voice", "voice-over", "narration", "moderator", "questioner",
+    "interviewer", "surgeon", "neurosurgeon", "physician", "scientist", "researcher", "historian", "scholar",
+    "biographer", "congressmember", "delegate", "hopeful", "contender",
+)
+
+# Nationalities written as nouns for a person (`the Australian said`).
+NATIONALITY_NOUNS: tuple[str, ...] = (
+    "american", "russian", "ukrainian", "briton", "frenchman", "german", "italian", "spaniard", "chinese",
+    "japanese", "korean", "indian", "pakistani", "afghan", "iranian", "iraqi", "syrian", "israeli", "palestinian",
+    "saudi", "egyptian", "turk", "mexican", "canadian", "australian", "brazilian", "cuban", "venezuelan", "pole",
+    "swede", "scot", "welshman", "greek", "belgian", "swiss", "austrian", "argentine", "argentinian", "dane",
+    "norwegian", "finn", "portuguese", "kenyan", "nigerian", "african", "zimbabwean", "serb", "croat",
+    "czech", "slovak", "hungarian", "romanian", "bulgarian", "dutchman", "irishman", "englishman", "kiwi",
+)
+
+# Role nouns that say the person's gender, for the pronouns they may stand for.
+FEMALE_ROLE_HEADS: tuple[str, ...] = (
+    "congresswoman", "businesswoman", "actress", "chairwoman", "spokeswoman", "mother", "wife", "daughter", "woman",
+    "girl",
+)
+MALE_ROLE_HEADS: tuple[str, ...] = (
+    "congressman", "businessman", "chairman", "spokesman", "father", "husband", "son", "man", "boy",
+)
+
+# Verbs of an answer: who answers a quoted question did not ask it (`…?” Mr Milburn replied that …`).
+ANSWER_VERBS: tuple[str, ...] = (
+    "replied", "responded", "answered", "shot back", "fired back",
+)
+
+# Verbs of a sentence naming the speaker after a quote (`That was how Jane Doe put it.`).
+PUT_IT_VERBS: tuple[str, ...] = (
+    "put it", "puts it", "said", "says", "described it", "called it", "explained it", "summed it up", "told",
 )
 
 # --- Titles ------------------------------------------------------------------------------------------

@@ -202,7 +202,8 @@ class BaseMatcher:
         verdict_note: list[str] = []
         if speaker and best_level <= 1:
             matching = [c for c in found if level(c) <= 1]
-            own = [c for c in matching if c.record.speaker is None or self._is_speaker(speaker, c.record.speaker)]
+            # Only a named speaker (a person, an organisation) can have said words someone else is named for.
+            own = [c for c in matching if c.record.named_speaker is None or self._is_speaker(speaker, c.record.speaker)]
             pool = own or matching
             misattributed = not own
         else:
@@ -223,9 +224,10 @@ class BaseMatcher:
         verdict = "misattributed" if misattributed else comparison.level
         if misattributed:
             verdict_note.append(f"said by {chosen.record.speaker}, not {speaker}")
-        elif speaker and chosen.record.speaker is None:
-            verdict_note.append("the statement's speaker is not known")
-        elif speaker and comparison.level == "altered" and not self._is_speaker(speaker, chosen.record.speaker):
+        elif speaker and chosen.record.named_speaker is None:
+            known = chosen.record.speaker is not None
+            verdict_note.append("the statement's speaker is not named" if known else "the statement's speaker is not known")
+        elif speaker and comparison.level == "altered" and not self._is_speaker(speaker, chosen.record.named_speaker):
             verdict_note.append(f"also, the statement is by {chosen.record.speaker}, not {speaker}")
         return CheckResult(
             quote,
@@ -296,7 +298,7 @@ class BaseMatcher:
             if comparison.level != "altered":
                 verdict = comparison.level
                 note = "the quote spans two consecutive statements"
-                if speaker and first.speaker and not self._is_speaker(speaker, first.speaker):
+                if speaker and first.named_speaker and not self._is_speaker(speaker, first.speaker):
                     verdict, note = "misattributed", f"{note}; said by {first.speaker}, not {speaker}"
                 return CheckResult(
                     quote, speaker, verdict, quote_score(pieces, match_text(joined.text)),  # type: ignore[arg-type]

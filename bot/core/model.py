@@ -47,6 +47,15 @@ class StatementRecord:
     position: int = 0  # order of the statement inside its source
     id: str | None = None
     guild_id: int | None = None  # None: the shared corpus; otherwise the server that added it
+    # What the speaker is (`bot.core.speaker_kinds`): a named `person` or `organisation`, an `unnamed`
+    # person described as written ("a ministry spokesman"), or a `document` ("court filing").
+    speaker_kind: str = "person"
+
+    @property
+    def named_speaker(self) -> str | None:
+        """The speaker when it names someone (a person or an organisation), else None: the words of
+        "a ministry spokesman" cannot be misattributed to anyone."""
+        return self.speaker if self.speaker_kind in ("person", "organisation") else None
 
     @property
     def effective_date(self) -> str | None:
@@ -67,6 +76,8 @@ class StatementRecord:
         if self.guild_id is not None:
             # A string: snowflakes exceed the integers JavaScript and many JSON readers hold exactly.
             line["guild_id"] = str(self.guild_id)
+        if self.speaker_kind != "person":
+            line["speaker_kind"] = self.speaker_kind  # absent means a person
         if speaker_aliases:
             # On every such line, not once per file: a line cut out of the file (grep, --guild) stands alone.
             line["speaker_aliases"] = list(speaker_aliases)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.core.model import RELATED_VERDICTS, CheckResult, Difference, RelatedStatement, StatementRecord
+from bot.core.speaker_kinds import unnamed_label
 from bot.core.terminal import one_line
 
 HEADLINES = {
@@ -31,7 +32,7 @@ def render_result(result: CheckResult) -> str:
     lines = [f"{HEADLINES.get(result.verdict, result.verdict.upper())} (score {result.score:.1f})"]
     match = result.match
     if result.verdict == "misattributed" and match is not None and result.speaker:
-        lines.append(f"You named {result.speaker}; the statement is by {match.speaker or 'an unknown speaker'}.")
+        lines.append(f"You named {result.speaker}; the statement is by {speaker_label(match)}.")
     if match is not None:
         lines.append("")
         lines.append(f"“{_cut(match.text, TEXT_CHARS)}”")
@@ -56,7 +57,7 @@ def render_result(result: CheckResult) -> str:
         lines.append("")
         lines.append("Similar statements:" if match is not None else "Closest statements (below the match threshold):")
         for alt in result.alternatives[:3]:
-            who = alt.statement.speaker or "unknown speaker"
+            who = speaker_label(alt.statement)
             lines.append(f"  - {who}: “{_cut(alt.statement.text, 160)}” ({alt.score:.0f})")
     if result.note:
         lines.append(f"Note: {result.note}")
@@ -99,10 +100,26 @@ def _related_items(related: Sequence[RelatedStatement], limit: int = 5) -> list[
 
 def attribution(statement: StatementRecord) -> str:
     """'Vladimir Putin, 2025-05-19' (speaker and date, whichever is known)."""
-    parts = [statement.speaker or "unknown speaker"]
+    parts = [speaker_label(statement)]
     if statement.effective_date:
         parts.append(statement.effective_date)
     return ", ".join(parts)
+
+
+def speaker_label(statement: StatementRecord) -> str:
+    """Who said it, as a reply names them: "Vladimir Putin", "Delta Air Lines", "an unnamed
+    ministry spokesman, per NPR", "court filing, per NPR" (the outlet vouches for those it does not name)."""
+    kind = statement.speaker_kind
+    if kind in ("person", "organisation") and statement.speaker:
+        return statement.speaker
+    if kind == "document" and statement.speaker:
+        label = statement.speaker
+    elif kind == "unnamed" and statement.speaker:
+        label = unnamed_label(statement.speaker)
+    else:
+        label = "an unnamed speaker" if kind == "unnamed" else "unknown speaker"
+    outlet = statement.source.outlet
+    return f"{label}, per {outlet}" if outlet and kind in ("unnamed", "document") else label
 
 
 def source_line(statement: StatementRecord) -> str:

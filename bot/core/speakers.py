@@ -10,6 +10,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.core.invisible import remove_invisible
 
@@ -28,6 +29,7 @@ TITLE_WORDS = frozenset(
 _PUNCT = re.compile(r"[^\w\s'-]")
 
 
+@lru_cache(maxsize=1 << 16)  # called for every name of every article; the same names recur
 def fold(name: str) -> str:
     """Case-, accent- and punctuation-insensitive form of a name, for comparisons only."""
     # Invisible characters go before punctuation becomes spaces: "Pu\u200btin" is "Putin", not "Pu tin".
@@ -347,6 +349,7 @@ def _piece_mention(piece: list[tuple[int, int, str]]) -> Mention | None:
                     gender = "f"
                 elif bare in MALE_TITLES:
                     gender = "m"
+    titled = last_title >= 0
     # A possessive or an acronym before the name belongs to something else: "Commentary's Noah
     # Rothman", "FBI General Counsel James A. Baker".
     for index, (_, _, word) in enumerate(piece[:-1]):
@@ -354,7 +357,7 @@ def _piece_mention(piece: list[tuple[int, int, str]]) -> Mention | None:
             word.endswith(("'s", "’s", "s'", "s’"))
             or len(word) > 1 and word.isupper() and "." not in word and word not in ("II", "III", "IV")
         ):
-            last_title = index
+            last_title = index  # not a title: "ATP Tour", "BBC Radio" name no one
     name = piece[last_title + 1 :]
     if last_title < 0:
         # No title: drop leading nationalities and role words ("Russian", "Republican").
@@ -383,7 +386,12 @@ def _piece_mention(piece: list[tuple[int, int, str]]) -> Mention | None:
             gender = "m"
         if len(words) == 1:
             gender = None  # a lone surname says nothing about gender
-    return Mention(name[0][0], name[-1][1], tuple(words), gender, last_title >= 0)
+    return Mention(name[0][0], name[-1][1], tuple(words), gender, titled)
+
+
+def _known_first(word: str) -> bool:
+    lowered = word.lower()
+    return lowered in _MALE_NAMES or lowered in _FEMALE_NAMES
 
 
 class PeopleIndex:
@@ -430,8 +438,10 @@ class PeopleIndex:
             if compatible:
                 best_count = max(forms[form] for form in compatible)
                 frequent = [form for form in compatible if forms[form] == best_count]
-                # Among the forms of that person (same first name), the longest.
-                first = fold(max(frequent, key=len)[0])
+                # Among the forms of that person (same first name), the longest; a form opening with
+                # a known first name before one that does not ("Roger Federer", not a headline's
+                # "Faultless Federer").
+                first = fold(max(frequent, key=lambda form: (_known_first(form[0]), len(form)))[0])
                 same = [form for form in compatible if fold(form[0]) == first]
                 return max(same, key=lambda form: (len(form), sum(map(len, form))))
         if len(tokens) == 1:

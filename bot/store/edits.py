@@ -65,7 +65,8 @@ class StatementEdits(StoreBase):
                 id=sid,
                 text=record.text,
                 speaker=record.speaker,
-                speaker_id=SpeakerResolver(session).resolve(record.speaker),
+                speaker_id=SpeakerResolver(session).resolve(record.named_speaker),
+                speaker_kind=None if record.speaker_kind == "person" else record.speaker_kind,
                 date=record.date,
                 source_id=src.id,  # type: ignore[arg-type]
                 position=record.position,

@@ -230,7 +230,9 @@ def _statement_rows(
                 "id": sid,
                 "text": record.text,
                 "speaker": record.speaker,
-                "speaker_id": speakers.resolve(record.speaker),
+                # Only a named speaker is someone: "a ministry spokesman" gets no speaker row or aliases.
+                "speaker_id": speakers.resolve(record.named_speaker),
+                "speaker_kind": None if record.speaker_kind == "person" else record.speaker_kind,
                 "date": record.date,
                 "source_id": source_id,
                 "position": record.position,

@@ -33,7 +33,10 @@ class StatementReader(StoreBase):
     def _live_statements(self, condition: Any) -> Iterator[StatementRecord]:
         st = StatementRow.__table__.c  # type: ignore[attr-defined]
         query = (
-            select(st.id, st.text, st.speaker, st.date, st.source_id, st.position, st.context_before, st.context_after, st.guild_id)
+            select(
+                st.id, st.text, st.speaker, st.date, st.source_id, st.position, st.context_before, st.context_after,
+                st.guild_id, st.speaker_kind,
+            )
             .where(st.removed == False, condition)  # noqa: E712
             .order_by(st.source_id, st.position, st.id)
         )
@@ -43,10 +46,11 @@ class StatementReader(StoreBase):
             for row in session.execute(select(SourceRow)).scalars():
                 sources[row.id] = source_info(row)  # type: ignore[index]
             result = session.execute(query.execution_options(yield_per=5000))
-            for sid, text_, speaker, date, source_id, position, before, after, guild in result:
+            for sid, text_, speaker, date, source_id, position, before, after, guild, speaker_kind in result:
                 yield StatementRecord(
                     text=text_,
                     speaker=speaker,
+                    speaker_kind=speaker_kind or "person",
                     source=sources[source_id],
                     date=date,
                     context_before=before,

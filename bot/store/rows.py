@@ -63,6 +63,7 @@ def statement_record(row: StatementRow, source: SourceRow) -> StatementRecord:
     return StatementRecord(
         text=row.text,
         speaker=row.speaker,
+        speaker_kind=row.speaker_kind or "person",
         source=source_info(source),
         date=row.date,
         context_before=row.context_before,

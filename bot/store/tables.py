@@ -84,6 +84,8 @@ class StatementRow(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     speaker: str | None = Field(default=None, max_length=300)
     speaker_id: int | None = Field(default=None, foreign_key="speakers.id", index=True)
+    # person, organisation, unnamed or document (`bot.core.speaker_kinds`); NULL (older rows): person
+    speaker_kind: str | None = Field(default=None, max_length=20)
     date: str | None = Field(default=None, max_length=10)
     source_id: int = Field(foreign_key="sources.id", ondelete="CASCADE", index=True)
     position: int = 0

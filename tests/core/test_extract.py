@@ -176,11 +176,83 @@ def test_title_and_unknown_surname_keeps_the_surname():
 def test_organisation_speaker():
     quote = only('"The talks were useful but no deal was reached," the Kremlin said.')
     assert quote.speaker is not None and "Kremlin" in quote.speaker
+    assert quote.speaker_kind == "organisation" and not quote.attributed_person
 
 
-def test_unnamed_speaker_is_none():
+def test_unnamed_speaker_is_kept_as_described():
     quote = only('"We are watching the situation closely," a senior official said.')
-    assert quote.speaker is None
+    assert (quote.speaker, quote.speaker_kind) == ("a senior official", "unnamed")
+    assert not quote.attributed_person
+
+
+# --- Speakers of every kind ---------------------------------------------------------------------
+
+
+def kinds(body: str) -> list[tuple[str | None, str]]:
+    return [(q.speaker, q.speaker_kind) for q in extract_quotes(body) if not q.scare]
+
+
+def test_organisation_noun_is_the_organisation_named_before():
+    body = (
+        "Delta Air Lines cancelled 40 flights on Friday. \"The flights were cancelled because of a "
+        "technical fault,\" the airline said. \"Customers will be rebooked at no cost,\" the company added."
+    )
+    assert kinds(body) == [("Delta Air Lines", "organisation"), ("the company", "organisation")]
+
+
+def test_unnamed_people_and_documents():
+    body = (
+        '"We apologise to every passenger on those flights," a ministry spokesman said.\n\n'
+        '"The contract was signed in March of last year," the court filing says.\n\n'
+        'The magazine wrote in an editorial: "This is no way to run a country at all."'
+    )
+    assert kinds(body) == [
+        ("a ministry spokesman", "unnamed"),
+        ("court filing", "document"),
+        ("The magazine", "organisation"),
+    ]
+
+
+def test_a_statement_issued_by_a_person_is_the_person_s():
+    body = 'Trump issued a statement saying that Scalia was "a remarkable person and a brilliant justice."'
+    assert kinds(body) == [("Donald Trump", "person")]
+
+
+def test_role_nouns_resolve_to_the_person_introduced():
+    body = (
+        "Ohio Rep. Marcy Kaptur spoke first at the hearing on Tuesday. Sen. Ted Cruz followed her.\n\n"
+        '"We will not accept these cuts to the program," the Ohio congresswoman told reporters.\n\n'
+        '"The budget has to be balanced this year," the senator said.\n\n'
+        'John Kasich, 63, the governor of Ohio, arrived later. "I am here to listen to everyone," the '
+        '63-year-old governor said.'
+    )
+    assert kinds(body) == [
+        ("Marcy Kaptur", "person"),
+        ("Ted Cruz", "person"),
+        ("John Kasich", "person"),
+    ]
+
+
+def test_a_role_noun_nobody_fits_is_kept_as_described():
+    body = '"The decision was made in haste," the judge said.'
+    assert kinds(body) == [("the judge", "unnamed")]
+
+
+def test_standalone_quoted_paragraph_with_speaker_after_it():
+    body = (
+        "The museum reopened on Monday after two years of work.\n\n"
+        '"We were not sure we would ever see these rooms full of people again."\n\n'
+        "That was how Jane Doe, the museum's director, put it."
+    )
+    assert kinds(body) == [("Jane Doe", "person")]
+
+
+def test_quote_after_a_lead_in_continues_the_previous_speaker():
+    body = (
+        '"He is supposed to be a cheerleader for this country," Donald Trump said. Instead, "he just '
+        'acts like a defeated man."'
+    )
+    assert kinds(body) == [("Donald Trump", "person"), ("Donald Trump", "person")]
 
 
 def test_uk_single_quotes_and_apostrophes():

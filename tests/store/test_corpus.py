@@ -327,3 +327,39 @@ def test_same_document_from_two_threads_is_stored_once(store: CorpusStore) -> No
         t.join()
     assert sorted(o.status for o in outcomes) == ["added", "skipped", "skipped"]
     assert store.count() == 3
+
+
+SPEAKER_KINDS_ARTICLE = """---
+title: Flights cancelled
+outlet: NPR
+date: 2025-05-19
+---
+"The flights were cancelled because of a technical fault in our systems," Delta Air Lines said.
+
+"Nobody told the passengers anything for more than six hours," a ministry spokesman said.
+
+"The contract for the booking system was signed in March of last year," the court filing says.
+
+"We expect every airline to put its passengers first," Transport Secretary Jane Holloway said.
+"""
+
+
+def test_speaker_kinds_are_stored_read_back_and_exported(store: CorpusStore, engine: Engine) -> None:
+    ingest(store, SPEAKER_KINDS_ARTICLE, origin="/corpus/flights.md")
+    kinds = [(s.speaker, s.speaker_kind) for s in store.statements()]
+    assert kinds == [
+        ("Delta Air Lines", "organisation"),
+        ("a ministry spokesman", "unnamed"),
+        ("court filing", "document"),
+        ("Jane Holloway", "person"),
+    ]
+    got = store.get_statements([s.id for s in store.statements() if s.id])
+    assert sorted(r.speaker_kind for r in got.values()) == ["document", "organisation", "person", "unnamed"]
+    with Session(engine) as session:
+        rows = session.execute(select(StatementRow.speaker, StatementRow.speaker_id)).all()
+    speaker_ids = {speaker: speaker_id for speaker, speaker_id in rows}
+    # A description is nobody: no speaker row for it, so it never joins a person's statements.
+    assert speaker_ids["a ministry spokesman"] is None and speaker_ids["court filing"] is None
+    assert speaker_ids["Jane Holloway"] is not None
+    lines = [json.loads(json.dumps(line)) for line in store.export_lines(store.statements())]
+    assert [line.get("speaker_kind") for line in lines] == ["organisation", "unnamed", "document", None]
