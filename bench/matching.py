@@ -23,7 +23,7 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -41,6 +41,11 @@ from bot.core.verdict import ANTONYMS  # noqa: E402
 
 GENUINE = ("exact", "elided", "styled", "typo", "filler", "contraction")
 DOCTORED = ("negation+", "negation-", "number", "name", "antonym", "insertion", "deletion", "splice")
+# What a quote leaves out: elisions and cuts that change the sense, and harmless ones.
+CONTEXT_ALTERED = ("elided negation", "elided number/limiter", "cut condition")
+CONTEXT_HARMLESS = ("harmless elision", "harmless fragment")
+# A one-letter slip that makes no word of the word-frequency list ("thuir" for "their").
+SLIPS = ("one-letter typo",)
 
 TARGETS = {
     "found": ">= 99%",
@@ -48,6 +53,10 @@ TARGETS = {
     "misattributed caught": ">= 98%",
     "not in corpus -> unverified": ">= 99%",
     "false verified/close on doctored": "<= 1%",
+    "elided negation -> altered": ">= 98%",
+    "cut condition -> not verified": ">= 90%",
+    "harmless elisions/fragments -> verified/close": ">= 98%",
+    "one-letter typos -> altered": "0",
     "p95": "<= 10 ms at 10^6",
     "recall@1": ">= 99.5% of brute force",
     "build": "<= 15 s at 10^6 (database -> ready)",
@@ -110,11 +119,159 @@ def _styled(text: str, rng: random.Random) -> str:
 
 
 def _elided(text: str, rng: random.Random) -> str | None:
+    # Elided words that carry the sense make another kind (below): these leave out none.
     words = text.split()
     if len(words) < 12:
         return None
     cut = rng.randint(3, len(words) - 7)
-    return " ".join(words[:cut]) + " \u2026 " + " ".join(words[cut + rng.randint(2, 4) :])
+    end = cut + rng.randint(2, 4)
+    if any(_carries(w) for w in words[cut:end]):
+        return None
+    return " ".join(words[:cut]) + " \u2026 " + " ".join(words[end:])
+
+
+# The words the contract says carry the sense when a quote leaves them out, listed here on their own
+# (from the contract's wording, not from the matcher's lists) so the bench judges the matcher.
+_B_NEGATIONS = frozenset("not never no nor without nothing nobody none neither".split())
+_B_LIMITERS = frozenset("only just except almost nearly barely".split())
+_B_QUALIFIERS = frozenset("maybe perhaps probably possibly allegedly reportedly supposedly apparently claimed alleged".split())
+# Contractions of "not" as transcripts without apostrophes write them.
+_B_BARE_NOTS = frozenset(
+    [w + "nt" for w in "is are was were do does did could would should has have had must".split()] + ["cant", "wont", "cannot"]
+)
+_B_CONDITIONS = frozenset("if unless provided".split())
+_B_NUMBERS = frozenset(
+    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
+    eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion
+    trillion percent half twice double triple""".split()
+)
+_B_CUTS = re.compile(r"\b(?:only if|if|unless|as long as|so long as|provided that|provided|except)\b", re.I)
+# Before these an "if" concedes ("even if"), compares ("as if"), asks ("see if", "what if") or opens a
+# clause of its own ("and if"): it sets no condition on the words before it.
+_B_NOT_CONDITIONS = frozenset(
+    """even as what and or but see know knew wonder wondering ask asked asking determine question check decide
+    whether tell sure""".split()
+)
+
+
+def _bare(word: str) -> str:
+    return re.sub(r"[^\w']", "", word.lower().replace("\u2019", "'"))
+
+
+def _carries(word: str) -> bool:
+    """Whether a word is one whose omission the contract says changes the sense."""
+    bare = _bare(word)
+    return (
+        bare in _B_NEGATIONS or bare.endswith("n't") or bare in _B_BARE_NOTS or bare in _B_LIMITERS or bare in _B_QUALIFIERS
+        or bare in _B_CONDITIONS or bare in _B_NUMBERS or any(c.isdigit() for c in bare)
+    )
+
+
+def _elide_one(words: list[str], spots: list[int], rng: random.Random) -> str | None:
+    """A quote of the words around one of `spots`, with that word (and a number's other words) elided."""
+    if not spots:
+        return None
+    i = rng.choice(spots)
+    end = i + 1
+    while end < len(words) and _bare(words[end]) in _B_NUMBERS | {"and"} and end - i < 4:
+        end += 1
+    lo = max(0, i - rng.randint(3, 10))
+    hi = min(len(words), end + rng.randint(3, 10))
+    if i - lo < 2 or hi - end < 2:
+        return None
+    return " ".join(words[lo:i]) + rng.choice((" \u2026 ", " ... ", " [...] ")) + " ".join(words[end:hi])
+
+
+def _elided_negation(text: str, rng: random.Random) -> str | None:
+    words = text.split()
+    return _elide_one(words, [i for i, w in enumerate(words) if _bare(w) in ("not", "never")], rng)
+
+
+def _elided_number_or_limiter(text: str, rng: random.Random) -> str | None:
+    words = text.split()
+    spots = [
+        i for i, w in enumerate(words)
+        if _bare(w) in _B_LIMITERS or _bare(w) in _B_NUMBERS or any(c.isdigit() for c in w)
+    ]
+    return _elide_one(words, spots, rng)
+
+
+def _cut_condition(text: str, rng: random.Random) -> str | None:
+    """The words of the statement's clause just before its condition or exception, cut off there."""
+    found = [m for m in _B_CUTS.finditer(text) if m.start() > 0]
+    if not found:
+        return None
+    m = rng.choice(found)
+    before = text[: m.start()].split()
+    if not before or _bare(before[-1]) in _B_NOT_CONDITIONS:
+        return None
+    cut = m.start()
+    if m.group().lower() == "only if" and rng.random() < 0.5:
+        cut = m.start() + len("only")  # "effective only" for "effective only if …"
+    clause = re.split(r"[.!?;:]\s", text[:cut])[-1]
+    words = clause.split()
+    if len(words) < 5:
+        return None
+    quote = " ".join(words[-rng.randint(5, min(15, len(words))) :]).rstrip(",-\u2014\u2013 ")
+    return quote if len(quote.split()) >= 5 else None
+
+
+def _harmless_fragment(text: str, rng: random.Random, lo: int = 5, hi: int = 15) -> str | None:
+    """A part of the statement cut where nothing governing it is left out: the words after it do not
+    set a condition on it, the word before it does not negate it."""
+    words = text.split()
+    if len(words) < lo + 1:
+        return None
+    size = rng.randint(lo, min(hi, len(words) - 1))
+    start = rng.randint(0, len(words) - size)
+    end = start + size
+    after = " ".join(words[end : end + 3])
+    if end < len(words) and not words[end - 1].endswith((".", "!", "?", ";", ":")) and _B_CUTS.match(after):
+        return None
+    if start > 0 and not words[start - 1].endswith((",", ".", ";", ":")) and (
+        _bare(words[start - 1]) in _B_NEGATIONS | _B_BARE_NOTS or _bare(words[start - 1]).endswith("n't")
+    ):
+        return None
+    return " ".join(words[start:end]).strip(",;:-\u2014")
+
+
+def _harmless_elision(text: str, rng: random.Random) -> str | None:
+    words = text.split()
+    if len(words) < 10:
+        return None
+    size = rng.randint(1, 4)
+    i = rng.randint(3, len(words) - size - 3)
+    if any(_carries(w) for w in words[i : i + size]):
+        return None
+    return " ".join(words[:i]) + rng.choice((" \u2026 ", " ... ", " [\u2026] ")) + " ".join(words[i + size :])
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_letter_typo(text: str, rng: random.Random, listed: Callable[[str], bool]) -> str | None:
+    """One word with one letter changed, added, dropped or swapped, into a string the list does not hold."""
+    words = text.split()
+    spots = [i for i, w in enumerate(words) if len(w) >= 3 and w.isalpha() and w.islower()]
+    if not spots:
+        return None
+    i = rng.choice(spots)
+    w = words[i]
+    j = rng.randrange(len(w))
+    op = rng.choice(("substitute", "insert", "drop", "swap"))
+    if op == "substitute":
+        slip = w[:j] + rng.choice(_LETTERS.replace(w[j], "")) + w[j + 1 :]
+    elif op == "insert":
+        slip = w[:j] + rng.choice(_LETTERS) + w[j:]
+    elif op == "drop":
+        slip = w[:j] + w[j + 1 :]
+    else:
+        j = min(j, len(w) - 2)
+        slip = w[:j] + w[j + 1] + w[j] + w[j + 2 :]
+    if slip == w or len(slip) < 3 or listed(slip):
+        return None
+    words[i] = slip
+    return " ".join(words)
 
 
 def _filler(text: str, rng: random.Random) -> str:
@@ -280,6 +437,34 @@ def make_cases(statements: list[StatementRecord], per_kind: int, outside: dict[s
     return cases
 
 
+def make_context_cases(statements: list[StatementRecord], per_kind: int, seed: int = 2) -> list[tuple[str, str, str | None, StatementRecord | None]]:
+    """Quotes that leave words out (elided or cut off), harmlessly or not, and one-letter slips; made
+    with their own random stream so the cases of `make_cases` stay the same."""
+    from wordfreq import zipf_frequency
+
+    rng = random.Random(seed)
+    pool = [s for s in statements if 8 <= len(s.text.split()) <= 80 and s.speaker]
+    makers: dict[str, Callable[[str], str | None]] = {
+        "elided negation": lambda t: _elided_negation(t, rng),
+        "elided number/limiter": lambda t: _elided_number_or_limiter(t, rng),
+        "cut condition": lambda t: _cut_condition(t, rng),
+        "harmless elision": lambda t: _harmless_elision(_harmless_fragment(t, rng, 10, 25) or "", rng),
+        "harmless fragment": lambda t: _harmless_fragment(t, rng),
+        "one-letter typo": lambda t: _one_letter_typo(_harmless_fragment(t, rng, 8, 25) or "", rng, lambda w: zipf_frequency(w, "en", wordlist="large") > 0),
+    }
+    cases: list[tuple[str, str, str | None, StatementRecord | None]] = []
+    for kind, make in makers.items():
+        made = attempts = 0
+        while made < per_kind and attempts < per_kind * 2000:
+            attempts += 1
+            s = rng.choice(pool)
+            quote = make(s.text)
+            if quote and len(quote.split()) >= 4:
+                cases.append((kind, quote, None, s))
+                made += 1
+    return cases
+
+
 def accuracy(matcher: Matcher, cases: list[tuple[str, str, str | None, StatementRecord | None]]) -> dict[str, object]:
     """Verdict counts per kind, and the summary rates with their targets."""
     per_kind: dict[str, Counter[str]] = defaultdict(Counter)
@@ -294,7 +479,8 @@ def accuracy(matcher: Matcher, cases: list[tuple[str, str, str | None, Statement
             right_source[kind] += 1
         wanted = (
             ("misattributed",) if kind == "misattributed" else ("unverified",) if kind.startswith("not-in-corpus")
-            else ("verified", "close") if kind in GENUINE else ("altered",)
+            else ("verified", "close") if kind in GENUINE + CONTEXT_HARMLESS + SLIPS
+            else ("close", "altered", "misattributed", "unverified") if kind == "cut condition" else ("altered",)
         )
         if result.verdict not in wanted and len(examples[kind]) < 3:
             said = f" ~ {result.match.text[:70]!r}" if kind.startswith("not-in-corpus") and result.match else ""
@@ -311,6 +497,12 @@ def accuracy(matcher: Matcher, cases: list[tuple[str, str, str | None, Statement
         "misattributed caught": rate(("misattributed",), ("misattributed",)),
         "not in corpus -> unverified": rate([k for k in per_kind if k.startswith("not-in-corpus")], ("unverified",)),
         "false verified/close on doctored": rate(DOCTORED, ("verified", "close")),
+        "elided negation -> altered": rate(("elided negation",), ("altered",)),
+        "elided number/limiter -> altered": rate(("elided number/limiter",), ("altered",)),
+        "cut condition -> not verified": rate(("cut condition",), ("close", "altered", "misattributed", "unverified")),
+        "harmless elisions/fragments -> verified/close": rate(CONTEXT_HARMLESS, ("verified", "close")),
+        "one-letter typos -> altered": rate(SLIPS, ("altered",)),
+        "one-letter typos -> verified/close": rate(SLIPS, ("verified", "close")),
     }
 
 
@@ -587,14 +779,19 @@ def main(argv: list[str] | None = None) -> None:
         matcher.add_many(statements)
         print(f"\n== accuracy on {len(statements):,} statements (built in {time.perf_counter() - t0:.1f} s) ==")
         cases = make_cases(statements, args.accuracy, {"LIAR claims": datasets.liar(), "BBC news": datasets.bbc()})
+        # Left-out words come from the speeches and debates only: real statements, not quotation sites.
+        cases += make_context_cases([s for s in statements if s.source.kind in ("speech", "transcript")], args.accuracy)
         report = accuracy(matcher, cases)
-        for name in ("found", "altered caught", "misattributed caught", "not in corpus -> unverified", "false verified/close on doctored"):
+        for name in ("found", "altered caught", "misattributed caught", "not in corpus -> unverified", "false verified/close on doctored",
+                     "elided negation -> altered", "elided number/limiter -> altered", "cut condition -> not verified",
+                     "harmless elisions/fragments -> verified/close", "one-letter typos -> altered", "one-letter typos -> verified/close"):
             hit, total = report[name]  # type: ignore[misc]
-            print(f"  {name:34s} {hit:5d}/{total:<5d} = {hit / max(total, 1):6.1%}   (target {TARGETS[name]})")
+            target = TARGETS.get(name, "")
+            print(f"  {name:46s} {hit:5d}/{total:<5d} = {hit / max(total, 1):6.1%}" + (f"   (target {target})" if target else ""))
         print("  per kind (verdict counts; right source = the match is the statement the quote was made from):")
         for kind, counts in report["per_kind"].items():  # type: ignore[union-attr]
             total = sum(counts.values())
-            print(f"    {kind:14s} n={total:4d}  " + "  ".join(f"{v} {c}" for v, c in counts.most_common())
+            print(f"    {kind:22s} n={total:4d}  " + "  ".join(f"{v} {c}" for v, c in counts.most_common())
                   + (f"   right source {report['right_source'][kind]}/{total}" if not kind.startswith("not-in-corpus") else ""))  # type: ignore[index]
         for kind, lines in report["examples"].items():  # type: ignore[union-attr]
             for line in lines:

@@ -108,11 +108,15 @@ class CorpusFormatError(ValueError):
 class Difference:
     """One word-level difference between a quote and the statement it matched."""
 
-    kind: Literal["replace", "insert", "delete"]
+    # "context": statement words the quote leaves out (elided or cut off) that change its sense;
+    # "typo": a quoted word that is a slip of the original one, not another word.
+    kind: Literal["replace", "insert", "delete", "context", "typo"]
     quoted: str
     original: str
     meaningful: bool
     reason: str | None = None  # e.g. "negation", "number", "name", "antonym", "insertion"
+    # For "context": the statement's words around what was left out, for display (not part of the JSON).
+    passage: str = ""
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {

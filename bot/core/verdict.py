@@ -14,6 +14,8 @@ from typing import Literal
 from bot.core.align import Op, Token, align, tokens
 from bot.core.model import Difference
 from bot.core.normalize import Word, split_elisions, words
+from bot.core.omissions import Piece, omissions
+from bot.core.vocabulary import CorpusFrequency, is_typo
 
 Level = Literal["verified", "close", "altered"]
 
@@ -86,12 +88,16 @@ def opposite(a: str, b: str) -> bool:
     return False
 
 
-def compare(quote: str, statement: str, before: str = "", after: str = "") -> Comparison:
+def compare(
+    quote: str, statement: str, before: str = "", after: str = "", corpus: CorpusFrequency | None = None
+) -> Comparison:
     """Align `quote` (elided pieces in order) inside `statement` and classify every difference.
 
     `before` and `after` are the words around the statement in its source: a quote that runs on
     into them ("Russia is ready…" where only "is ready…" was inside the quotation marks) differs
-    only by that context, which does not change the meaning."""
+    only by that context, which does not change the meaning. `corpus` gives the corpus's document
+    frequency of a word key: with the word list, it tells a typo (a non-word) from another word.
+    Statement words the quote leaves out that change its sense come first, as `context` differences."""
     pieces = split_elisions(quote) or [quote]
     s_words = words(statement)
     s_tokens = tokens(s_words)
@@ -102,6 +108,7 @@ def compare(quote: str, statement: str, before: str = "", after: str = "") -> Co
     matched = total = 0
     position = 0
     first_word, last_word = -1, -1
+    aligned_pieces: list[Piece] = []
     for number, piece in enumerate(pieces):
         q_words = words(piece)
         q_tokens = tokens(q_words)
@@ -111,11 +118,13 @@ def compare(quote: str, statement: str, before: str = "", after: str = "") -> Co
         ops = align(q_tokens, s_tokens, position) if position < len(s_tokens) else [
             Op("insert", i, i + 1, len(s_tokens), len(s_tokens)) for i in range(len(q_tokens))
         ]
+        ops = [_typo_as_similar(op, q_tokens, s_tokens, corpus) for op in ops]
         total += len(q_tokens)
         matched += sum(1 for op in ops if op.tag in ("equal", "similar"))
         aligned = [op for op in ops if op.s1 > op.s0]
         if aligned:
             position = aligned[-1].s1
+            aligned_pieces.append(Piece(aligned[0].s0, aligned[-1].s1, tuple(t.key for t in q_tokens)))
             first = s_tokens[aligned[0].s0].first
             last = s_tokens[aligned[-1].s1 - 1].last
             first_word = first if first_word < 0 else first_word
@@ -131,14 +140,15 @@ def compare(quote: str, statement: str, before: str = "", after: str = "") -> Co
                 q_span = _span(q_tokens, group[0].q0, group[-1].q1)
                 differences.append(Difference("insert", _surface(q_words, piece, q_span), "", False, "context"))
                 continue
-            difference = _classify(group, q_words, q_tokens, s_words, s_tokens, statement, piece, q_editorial, s_editorial)
+            difference = _classify(group, q_words, q_tokens, s_words, s_tokens, statement, piece, q_editorial, s_editorial, corpus)
             swapped = _edge_swap(group, q_tokens, s_tokens, piece_start, len(s_tokens) if number == len(pieces) - 1 else None)
             if difference is not None and difference.meaningful and swapped is not None:
                 difference = _classify(
-                    swapped, q_words, q_tokens, s_words, s_tokens, statement, piece, q_editorial, s_editorial
+                    swapped, q_words, q_tokens, s_words, s_tokens, statement, piece, q_editorial, s_editorial, corpus
                 ) or difference
             if difference is not None:
                 differences.append(difference)
+    differences[:0] = omissions(statement, s_words, s_tokens, aligned_pieces)
     if not differences:
         level: Level = "verified"
     elif any(d.meaningful for d in differences):
@@ -150,6 +160,17 @@ def compare(quote: str, statement: str, before: str = "", after: str = "") -> Co
 
 # At most this many words added at the quote's edge are read as a changed word, not an addition.
 _EDGE_SWAP_WORDS = 3
+
+
+def _typo_as_similar(op: Op, q_tokens: Sequence[Token], s_tokens: Sequence[Token], corpus: CorpusFrequency | None) -> Op:
+    """A one-word replacement by a non-word a small edit away ("thuir" for "their") is a typo:
+    aligned as a similar word, like the slips the aligner already tells apart in longer words."""
+    if op.tag != "replace" or op.q1 - op.q0 != 1 or op.s1 - op.s0 != 1:
+        return op
+    quoted, original = q_tokens[op.q0].key, s_tokens[op.s0].key
+    if not is_typo(quoted, original, corpus):
+        return op
+    return Op("similar", op.q0, op.q1, op.s0, op.s1)
 
 
 def _edge_swap(
@@ -249,7 +270,9 @@ def _classify(
     piece: str,
     q_editorial: frozenset[int] = frozenset(),
     s_editorial: frozenset[int] = frozenset(),
+    corpus: CorpusFrequency | None = None,
 ) -> Difference | None:
+    group = [_typo_as_similar(op, q_tokens, s_tokens, corpus) for op in group]
     q0, q1 = min(op.q0 for op in group), max(op.q1 for op in group)
     s_ops = [op for op in group if op.s1 > op.s0]
     s0 = min((op.s0 for op in s_ops), default=group[0].s0)
@@ -276,7 +299,14 @@ def _classify(
         return None
     if kind == "insert" and q_span and all(i in q_editorial for i in range(q_span[0], q_span[1] + 1)):
         return Difference(kind, quoted, original, False, "editorial")
+    if kind == "replace" and _one_word(q_span) and _one_word(s_span) and q_span and s_span:
+        # One word for one, compared as written: a contraction is several tokens ("youre" → you are).
+        q_key, s_key = q_words[q_span[0]].key, s_words[s_span[0]].key
+        if is_typo(q_key, s_key, corpus):
+            return Difference("typo", quoted, original, False, "typo")
     reason, meaningful = _reason(group, q_keys, s_keys, kind, q_words, q_span, s_words, s_span)
+    if reason == "spelling" and any(a != b and is_typo(a, b, corpus) for a, b in zip(q_keys, s_keys)):
+        return Difference("typo", quoted, original, False, "typo")
     return Difference(kind, quoted, original, meaningful, reason)
 
 
@@ -312,6 +342,10 @@ def _reason(
     if kind == "replace" and (_has_name(q_words, q_span) or _has_name(s_words, s_span)):
         return "name", True
     return {"insert": "insertion", "delete": "deletion"}.get(kind, "wording"), True
+
+
+def _one_word(span: tuple[int, int] | None) -> bool:
+    return span is not None and span[0] == span[1]
 
 
 def _has_name(text_words: Sequence[Word], span: tuple[int, int] | None) -> bool:

@@ -23,6 +23,8 @@ PRISONERS = "both sides said they would each exchange 1,000 prisoners of war but
 BUSH_1984 = "Well, I dont think theres a great difference, Mr. Mashek, between my views and President Reagans."
 # State of the Union, 1941.
 FDR = "We look forward to a world founded upon four essential human freedoms."
+# State of the Union, 1829.
+HONOR = "Humanity and national honor demand that every effort should be made to avert so great a calamity."
 
 
 def kinds(quote: str, statement: str) -> list[tuple[str, bool, str | None]]:
@@ -53,8 +55,11 @@ def test_elided_pieces_out_of_order_are_not_verified() -> None:
 @pytest.mark.parametrize(
     "quote, statement, reason",
     [
-        ("the Russians are not ready to stop the kilings", ZELENSKYY, "spelling"),
-        ("we look forward to a world founded upon four esential human fredoms", FDR, "spelling"),
+        ("the Russians are not ready to stop the kilings", ZELENSKYY, "typo"),
+        ("we look forward to a world founded upon four esential human fredoms", FDR, "typo"),
+        # A slip in the statement, which the quote spells right, is a typo too.
+        ("we look forward to a world founded upon four essential human freedoms", FDR.replace("world", "wurld"), "typo"),
+        ("Humanity and national honour demand that every effort should be made", HONOR, "spelling"),
         ("Well, the Russians are not ready to stop the killings", ZELENSKYY, "filler"),
         ("the Russians are, you know, not ready to stop the killings", ZELENSKYY, "filler"),
         ("If the Russians aren't ready to stop the killings", ZELENSKYY, "contraction"),

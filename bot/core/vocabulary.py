@@ -1,0 +1,131 @@
+"""Which words are real words, so a slip of the keyboard is told apart from a changed word.
+
+A word replaced by a non-word a small edit away ("thuir" for "their") is a typo; a word replaced by
+another real word ("Iraq" for "Iran", "now" for "not") is a change. Real words are those of an English
+word-frequency list (the `wordfreq` package's own data, read directly so its heavier imports are not
+paid) and those of the corpus itself. Both lists hold misspellings too ("thier", "teh"): a word counts
+as real only when it is no more than a thousand times rarer than the word it replaced, which keeps
+common misspellings typos and real rare words (names, terms) words.
+
+The list is read once, on the first question, in about a third of a second; every question after that
+is a dictionary lookup.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from rapidfuzz.distance import OSA
+
+# A document frequency in the corpus: how many statements hold a word key (0 for none).
+CorpusFrequency = Callable[[str], int]
+
+# How much rarer than the original a real word may be: 3 on the Zipf scale is a thousand times.
+_RARER = 3.0
+_RARER_FACTOR = 10**_RARER
+# Words shorter than this are left alone: one changed letter of "of" or "is" is usually another word.
+_MIN_LENGTH = 3
+
+
+class WordFrequencies:
+    """English word keys (lower case, apostrophes dropped) with their Zipf frequency, read lazily."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self._path = path
+        self._centibels: dict[str, int] | None = None
+        self._lock = threading.Lock()
+
+    def zipf(self, key: str) -> float:
+        """Zipf frequency of a word key (log10 of uses per billion words); 0.0 for a word the list lacks."""
+        table = self._centibels if self._centibels is not None else self._load()
+        cb = table.get(key)
+        return 0.0 if cb is None else 9.0 - cb / 100.0
+
+    @property
+    def available(self) -> bool:
+        """Whether the list could be read (a missing list makes no word a typo)."""
+        return bool(self._centibels if self._centibels is not None else self._load())
+
+    def _load(self) -> dict[str, int]:
+        with self._lock:
+            if self._centibels is None:
+                self._centibels = _read(self._path or _default_path())
+            return self._centibels
+
+
+def _default_path() -> Path | None:
+    # Found without importing the package: its import pulls in several text libraries we do not use.
+    spec = importlib.util.find_spec("wordfreq")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / "large_en.msgpack.gz"
+
+
+def _read(path: Path | None) -> dict[str, int]:
+    """The list as key → centibels below 9 Zipf; empty when it cannot be read."""
+    if path is None or not path.is_file():
+        return {}
+    try:
+        import msgpack  # shipped with wordfreq
+
+        with open(path, "rb") as fh:
+            data = msgpack.unpackb(gzip.decompress(fh.read()), raw=False)
+    except Exception:  # noqa: BLE001 - a damaged list means no typo judgement, not a failed lookup
+        return {}
+    if not isinstance(data, list) or not data or not isinstance(data[0], dict) or data[0].get("format") != "cB":
+        return {}
+    table: dict[str, int] = {}
+    # Rarest band first, so a more frequent spelling of the same key overwrites a rarer one.
+    for cb in range(len(data) - 1, 0, -1):
+        band = data[cb]
+        if not band:
+            continue
+        table.update(dict.fromkeys(band, cb - 1))
+    for word in [w for w in table if "'" in w]:
+        key = word.replace("'", "")
+        cb = table.pop(word)
+        if table.get(key, 10**6) > cb:
+            table[key] = cb
+    return table
+
+
+ENGLISH = WordFrequencies()
+
+
+def small_edit(quoted: str, original: str) -> bool:
+    """True when two different word keys are one slip apart (two for long words): a typo's distance."""
+    if quoted == original or min(len(quoted), len(original)) < _MIN_LENGTH:
+        return False
+    if not (quoted.isalpha() and original.isalpha()):
+        return False
+    allowed = 1 if max(len(quoted), len(original)) <= 7 else 2
+    if abs(len(quoted) - len(original)) > allowed:
+        return False
+    return OSA.distance(quoted, original, score_cutoff=allowed + 1) <= allowed
+
+
+def is_word(key: str, instead_of: str, corpus: CorpusFrequency | None = None, words: WordFrequencies = ENGLISH) -> bool:
+    """True when `key` is a real word where it replaced `instead_of`: in the word list or the corpus,
+    and not more than a thousand times rarer there than `instead_of`."""
+    if not words.available:
+        return True  # nothing to tell words from slips: every word is taken for a real one
+    zipf = words.zipf(key)
+    if zipf > 0.0 and zipf >= words.zipf(instead_of) - _RARER:
+        return True
+    if corpus is not None:
+        seen = corpus(key)
+        if seen >= 2 and seen * _RARER_FACTOR >= corpus(instead_of):
+            return True
+    return False
+
+
+def is_typo(quoted: str, original: str, corpus: CorpusFrequency | None = None, words: WordFrequencies = ENGLISH) -> bool:
+    """True when one of two word keys a small edit apart is a non-word: a typo, usually in the quote
+    ("thuir" for "their"), sometimes in the statement, which the quote spells right."""
+    if not small_edit(quoted, original):
+        return False
+    return not is_word(quoted, original, corpus, words) or not is_word(original, quoted, corpus, words)
