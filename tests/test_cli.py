@@ -217,3 +217,32 @@ def test_subprocess_errors_are_one_line_without_traceback(tmp_path: Path) -> Non
     assert result.returncode == 2 and "no such file" in result.stderr
     result = run_cli("ingest", str(tmp_path / "missing.txt"), "--db", f"sqlite:///{tmp_path / 'x.sqlite'}")
     assert result.returncode == 1 and "no such file" in result.stdout
+
+
+CONTEXT_STATEMENTS = REPO / "tests" / "fixtures" / "context" / "statements.jsonl"  # 1992 debate, 1948 State of the Union
+CLINTON_ELIDED = "I will ... raise taxes on the middle class to pay for these programs."
+
+
+def test_check_names_what_an_elision_or_a_cut_leaves_out(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ingest", str(CONTEXT_STATEMENTS), "--db", db_url]) == 0
+    capsys.readouterr()
+    assert main(["check", CLINTON_ELIDED, "--speaker", "Bill Clinton", "--db", db_url]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("ALTERED")
+    assert lines[1] == "The quote leaves out “not”: “I will not raise taxes on the middle…”"
+    assert main(["check", CLINTON_ELIDED, "--speaker", "Bill Clinton", "--json", "--db", db_url]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["verdict"] == "altered" and data["match"]["speaker"] == "Bill Clinton"
+    assert data["differences"][0] == {"kind": "context", "quoted": "…", "original": "not", "meaningful": True, "reason": "negation"}
+    cut = "the United States can be an effective force for world peace"
+    assert main(["check", cut, "--json", "--db", db_url]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["verdict"] == "altered"
+    assert [(d["kind"], d["original"]) for d in data["differences"]] == [("context", "only if it is strong")]
+    # Words left out that carry no such sense, and a typo, keep the quote verified and close.
+    assert main(["check", "I will not raise taxes … to pay for these programs", "--json", "--db", db_url]) == 0
+    assert json.loads(capsys.readouterr().out)["verdict"] == "verified"
+    assert main(["check", "I will not raise taxes on the middle class to pay for thuse programs", "--json", "--db", db_url]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["verdict"] == "close"
+    assert data["differences"] == [{"kind": "typo", "quoted": "thuse", "original": "these", "meaningful": False, "reason": "typo"}]

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import discord
 
 from bot.core.model import Alternative, CheckResult, StatementRecord
-from bot.core.render import describe_difference, speaker_label
+from bot.core.render import describe_difference, left_out, speaker_label
 
 from .highlight import highlight
 from .safety import cut, id_code, id_plain, quote_block, safe, safe_url
@@ -74,7 +74,24 @@ def context_text(statement: StatementRecord, side: int = 400) -> str:
 
 
 def _quoted_phrases(result: CheckResult) -> list[str]:
-    return [d.quoted for d in result.differences if d.kind in ("replace", "insert") and d.quoted]
+    return [d.quoted for d in result.differences if d.kind in ("replace", "insert", "typo") and d.quoted]
+
+
+def _original_phrases(result: CheckResult) -> list[str]:
+    return [d.original.rstrip("…") for d in result.differences if d.kind in ("replace", "delete", "typo", "context") and d.original]
+
+
+def left_out_text(result: CheckResult, limit: int = 600) -> str:
+    """'The quote leaves out **not**: “I will **not** raise taxes…”', one line per omission that
+    changes the sense (at most three), escaped, within `limit`."""
+    lines = []
+    for diff in left_out(result)[:3]:
+        words = diff.original.rstrip("…")
+        line = f"The quote leaves out **{safe(diff.original, 150)}**"
+        if diff.passage:
+            line += f": “{highlight(diff.passage, [words], 300)}”"
+        lines.append(line)
+    return cut("\n".join(lines), limit)
 
 
 def _marked_block(text: str, phrases: list[str], limit: int) -> str:
@@ -86,15 +103,18 @@ def _marked_block(text: str, phrases: list[str], limit: int) -> str:
 def result_embed(result: CheckResult) -> discord.Embed:
     """The answer to /verify: verdict, the quote, the statement with differences marked, who, when, where."""
     embed = discord.Embed(title=TITLES[result.verdict], colour=COLOURS[result.verdict])
-    quoted = _marked_block(result.quote, _quoted_phrases(result), 1150)
+    # What the quote leaves out opens the answer; the two quotations below give up its room.
+    leaves = left_out_text(result, 400)
+    block = 1150 - (len(leaves) + 1) // 2
+    quoted = _marked_block(result.quote, _quoted_phrases(result), block)
     match = result.match
     if match is None:
         embed.description = f"**Quote as submitted**\n{quoted}\n\nNo statement in the corpus matches it well enough."
     else:
-        original = [d.original for d in result.differences if d.kind in ("replace", "delete") and d.original]
-        said_block = _marked_block(match.text, original, 1150)
+        original = _original_phrases(result)
+        said_block = _marked_block(match.text, original, block)
         marked = " (differences in bold)" if original else ""
-        embed.description = f"**Quote as submitted**\n{quoted}\n\n**As said**{marked}\n{said_block}"
+        embed.description = (f"{leaves}\n\n" if leaves else "") + f"**Quote as submitted**\n{quoted}\n\n**As said**{marked}\n{said_block}"
         speaker = safe(speaker_label(match), 200) or "unknown"
         if result.verdict == "misattributed" and result.speaker:
             speaker = f"{speaker} (not {safe(result.speaker, 150)})"
@@ -120,10 +140,11 @@ def compact_result_embed(result: CheckResult, budget: int = 1100) -> discord.Emb
     """A short form of `result_embed` for a reply checking several quotes at once."""
     embed = discord.Embed(title=TITLES[result.verdict], colour=COLOURS[result.verdict])
     share = max((budget - 200) // 2, 100)
-    lines = [_marked_block(result.quote, _quoted_phrases(result), share)]
+    lines = [left_out_text(result, 300)] if left_out(result) else []
+    lines.append(_marked_block(result.quote, _quoted_phrases(result), share))
     match = result.match
     if match is not None:
-        original = [d.original for d in result.differences if d.kind in ("replace", "delete") and d.original]
+        original = _original_phrases(result)
         who = safe(speaker_label(match), 80) or "unknown"
         when = match.effective_date or "date unknown"
         lines.append(f"**As said** by {who}, {when}:\n{_marked_block(match.text, original, share)}")

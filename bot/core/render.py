@@ -30,6 +30,8 @@ def render_result(result: CheckResult) -> str:
     user text can neither start a line of its own nor be obeyed by a terminal; it is shown as an escape.
     """
     lines = [f"{HEADLINES.get(result.verdict, result.verdict.upper())} (score {result.score:.1f})"]
+    # What the quote leaves out comes first: it is the reason a word-for-word quote is not verified.
+    lines.extend(left_out_line(d) for d in left_out(result)[:3])
     match = result.match
     if result.verdict == "misattributed" and match is not None and result.speaker:
         lines.append(f"You named {result.speaker}; the statement is by {speaker_label(match)}.")
@@ -147,11 +149,22 @@ def context_line(statement: StatementRecord) -> str:
     return " ".join(part for part in (before, "[…]", after) if part)
 
 
+def left_out(result: CheckResult) -> list[Difference]:
+    """The statement words the quote leaves out that change its sense (`context` differences)."""
+    return [d for d in result.differences if d.kind == "context"]
+
+
+def left_out_line(diff: Difference) -> str:
+    """'The quote leaves out “not”: “I will not raise taxes on the middle…”'."""
+    line = f"The quote leaves out “{diff.original}”"
+    return f"{line}: “{diff.passage}”" if diff.passage else line
+
+
 def describe_difference(diff: Difference) -> str:
     """'“is not” instead of “is” (negation)'."""
     if diff.kind == "insert":
         text = f"added “{diff.quoted}”"
-    elif diff.kind == "delete":
+    elif diff.kind in ("delete", "context"):
         text = f"left out “{diff.original}”"
     else:
         text = f"“{diff.quoted}” instead of “{diff.original}”"

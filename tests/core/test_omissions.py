@@ -11,7 +11,7 @@ from bot.core.verdict import compare
 # Bill Clinton, second presidential debate, 1992.
 CLINTON = "I will not raise taxes on the middle class to pay for these programs."
 # State of the Union addresses.
-EISENHOWER = "We believe that the United States can be an effective force for world peace only if it is strong."
+TRUMAN_1948 = "We believe that the United States can be an effective force for world peace only if it is strong."
 TRUMAN = "It will now expire, unless further extended, on June 30, 1946."
 TRUMAN_CONTROLS = "The remaining controls will be retained only as long as they are needed to protect the public."
 HEALTH = "The blessing of health has never been more universal."
@@ -68,8 +68,8 @@ def test_the_elision_stands_for_the_fewest_words() -> None:
 @pytest.mark.parametrize(
     "quote, statement, cut",
     [
-        ("the United States can be an effective force for world peace", EISENHOWER, "only if it is strong"),
-        ("the United States can be an effective force for world peace only", EISENHOWER, "if it is strong"),
+        ("the United States can be an effective force for world peace", TRUMAN_1948, "only if it is strong"),
+        ("the United States can be an effective force for world peace only", TRUMAN_1948, "if it is strong"),
         ("The remaining controls will be retained", TRUMAN_CONTROLS, "only as long as they are needed to protect the public"),
         ("It will now expire", TRUMAN, "unless further extended, on June 30, 1946"),
     ],
@@ -93,7 +93,7 @@ def test_a_quote_starting_right_after_its_negation_is_altered() -> None:
 @pytest.mark.parametrize(
     "quote, statement",
     [
-        ("We believe that the United States can be an effective force", EISENHOWER),
+        ("We believe that the United States can be an effective force", TRUMAN_1948),
         ("has taken the place of one depreciated", MONROE),
         ("more universal", HEALTH),
         # "not only …" leaves the words after it standing.
@@ -121,8 +121,8 @@ def test_the_first_look_lets_plain_fragments_through_and_sends_suspects_to_the_c
             position = found + len(piece) + 1
         return text, out
 
-    assert not may_omit_meaning(*spans("the United States can be an effective force", EISENHOWER))
-    assert may_omit_meaning(*spans("an effective force for world peace", EISENHOWER))
+    assert not may_omit_meaning(*spans("the United States can be an effective force", TRUMAN_1948))
+    assert may_omit_meaning(*spans("an effective force for world peace", TRUMAN_1948))
     assert may_omit_meaning(*spans("I will ... raise taxes", CLINTON))
     assert may_omit_meaning(*spans("raise taxes on the middle class", CLINTON))
     assert may_omit_meaning(*spans("expire, unless further extended, on June ... 1946", TRUMAN))

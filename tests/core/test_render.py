@@ -101,3 +101,32 @@ def test_a_close_reply_lists_other_related_statements_but_not_the_match_again() 
     text = render_result(result)
     assert "Related statements:" in text and "1. Vladimir Putin, 2025-05-19: “We are ready for talks.”" in text
     assert text.count("Russia is for a peaceful settlement to the Ukraine crisis.") == 1
+
+
+CLINTON = StatementRecord(
+    text="I will not raise taxes on the middle class to pay for these programs.",
+    speaker="Bill Clinton",
+    source=SourceInfo(title="Presidential debate", date="1992-10-15", kind="transcript"),
+    id="clinton",
+)
+
+
+def test_what_the_quote_leaves_out_comes_first() -> None:
+    from bot.core.verdict import compare
+
+    quote = "I will ... raise taxes on the middle class to pay for these programs."
+    comparison = compare(quote, CLINTON.text)
+    text = render_result(CheckResult(quote, "Bill Clinton", comparison.level, 100.0, CLINTON, comparison.differences))
+    lines = text.splitlines()
+    assert lines[0].startswith("ALTERED")
+    assert lines[1] == "The quote leaves out “not”: “I will not raise taxes on the middle…”"
+    changes = lines[lines.index("Changes that alter the meaning:") + 1]
+    assert changes == "  - left out “not” (negation)"
+
+
+def test_a_typo_is_a_minor_difference() -> None:
+    diff = Difference("typo", "Thuir", "Their", False, "typo")
+    text = render_result(CheckResult("Thuir plan", None, "close", 96.0, STATEMENT, (diff,)))
+    assert text.startswith("CLOSE")
+    assert "Minor differences: “Thuir” instead of “Their” (typo)" in text
+    assert "leaves out" not in text

@@ -11,10 +11,10 @@ import pytest
 from bot.core.verdict import compare
 from bot.core.vocabulary import ENGLISH, WordFrequencies, is_typo, small_edit
 
-# Debates and State of the Union addresses.
-PLAN = "Their plan will avoid a crisis and protect the people who work hard every day."
-EISENHOWER = "We believe that the United States can be an effective force for world peace only if it is strong."
-IRAN = "We must stop Iran from getting a nuclear weapon."
+# State of the Union addresses (Truman 1951, Carter 1979, Truman 1948).
+SOVIET = "The Soviet imperialists have two ways of going about their destructive work."
+TRUMAN_1948 = "We believe that the United States can be an effective force for world peace only if it is strong."
+IRAN = "The people of Iran should shape their own future without foreign interference."
 
 
 def test_the_word_list_ships_with_its_package_and_knows_english() -> None:
@@ -56,18 +56,18 @@ def test_small_edit() -> None:
 
 
 def test_one_letter_typos_in_a_real_quote_are_close_and_listed_as_typos() -> None:
-    result = compare("Thuir plan will avtid a crisis and protect the people who work hard every day.", PLAN)
+    result = compare("The Soviet imperialists have two wuys of going about thuir destructive work.", SOVIET)
     assert result.level == "close"
     assert [(d.kind, d.quoted, d.original, d.meaningful) for d in result.differences] == [
-        ("typo", "Thuir", "Their", False),
-        ("typo", "avtid", "avoid", False),
+        ("typo", "wuys", "ways", False),
+        ("typo", "thuir", "their", False),
     ]
-    assert compare("We believe that teh United States can be an effective force", EISENHOWER).level == "close"
+    assert compare("We believe that teh United States can be an effective force", TRUMAN_1948).level == "close"
 
 
 def test_real_words_swapped_in_stay_altered() -> None:
-    assert compare("We must stop Iraq from getting a nuclear weapon.", IRAN).level == "altered"
-    assert compare("Their plan will avoid a crisis and protect the people who work hard every way.", PLAN).level == "altered"
+    assert compare("The people of Iraq should shape their own future without foreign interference.", IRAN).level == "altered"
+    assert compare("The Soviet imperialists have two ways of going about their destructive word.", SOVIET).level == "altered"
 
 
 def test_a_missing_or_damaged_list_makes_no_word_a_typo(tmp_path: Path) -> None:
