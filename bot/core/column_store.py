@@ -50,6 +50,9 @@ class ColumnStore(BaseMatcher):
         self._by_speaker: dict[int, array] = {}
         self.meta: dict[str, object] = {}
 
+    def _word_frequency(self) -> Callable[[str], int]:
+        return self._index.df  # one dictionary lookup per word
+
     def __len__(self) -> int:
         return len(self._pos)
 

@@ -18,7 +18,9 @@ from bot.core.model import Alternative, CheckResult, Difference, SearchFilter, S
 from bot.core.normalize import match_text, split_elisions
 from bot.core.rerank import KIND_RANK, Key, date_number, merge, quote_score
 from bot.core.speakers import fold, same_person
+from bot.core.omissions import may_omit_meaning
 from bot.core.verdict import Comparison, compare
+from bot.core.vocabulary import CorpusFrequency
 
 _LEVELS = {"verified": 0, "close": 1, "altered": 2}
 # Candidates searched for the two halves of a spliced quote, and the fewest words of each half:
@@ -175,15 +177,24 @@ class BaseMatcher:
         changes = sum(1 for d in c.comparison.differences if d.meaningful)
         return changes <= 2 or c.comparison.coverage >= 0.8
 
+    def _word_frequency(self) -> CorpusFrequency | None:
+        """How many statements hold a word key, when the candidate source knows (it tells typos from words)."""
+        return None
+
     def _compare(self, quote: str, pieces: Sequence[str], record: StatementRecord) -> Comparison:
-        # Most quotes are exact: when every piece's words occur in order, skip the word alignment.
+        # Most quotes are exact: when every piece's words occur in order and nothing they leave out
+        # can carry the sense (a first look at the words around and between them), skip the alignment.
         text = f" {match_text(record.text)} "
         position = 0
+        spans: list[tuple[int, int]] = []
         for piece in pieces:
             found = text.find(f" {piece} ", position)
             if found < 0:
-                return compare(quote, record.text, record.context_before, record.context_after)
+                break
+            spans.append((found + 1, found + 1 + len(piece)))
             position = found + len(piece) + 1
+        if len(spans) < len(pieces) or may_omit_meaning(text, spans):
+            return compare(quote, record.text, record.context_before, record.context_after, self._word_frequency())
         total = sum(len(piece.split()) for piece in pieces)
         return Comparison("verified", (), total, total, -1, -1)
 
@@ -294,7 +305,7 @@ class BaseMatcher:
         if _adjacent(first, second):
             ordered = sorted((first, second), key=lambda r: r.position)
             joined = replace(ordered[0], text=f"{ordered[0].text} {ordered[1].text}", context_after=ordered[1].context_after)
-            comparison = compare(quote, joined.text)
+            comparison = compare(quote, joined.text, corpus=self._word_frequency())
             if comparison.level != "altered":
                 verdict = comparison.level
                 note = "the quote spans two consecutive statements"
@@ -305,7 +316,7 @@ class BaseMatcher:
                     match=joined, differences=comparison.differences,
                     alternatives=(Alternative(second, quote_score(pieces, match_text(second.text))),), note=note,
                 )
-        comparison = compare(quote, first.text)
+        comparison = compare(quote, first.text, corpus=self._word_frequency())
         differences = tuple(
             replace(d, reason="splice", meaningful=True) if d.kind == "insert" and len(d.quoted.split()) >= 2 else d
             for d in comparison.differences

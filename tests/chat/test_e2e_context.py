@@ -11,11 +11,12 @@ import pytest
 
 from bot.config import Settings
 
-from .conftest import FIXTURES, SEED
-
 pytestmark = pytest.mark.e2e
 
-STATEMENTS = Path(__file__).resolve().parents[1] / "fixtures" / "context" / "statements.jsonl"
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "corpus" / "000_41f3c08ac7623368.txt"
+HOSTILE = Path(__file__).parent / "fixtures" / "hostile.jsonl"
+STATEMENTS = ROOT / "tests" / "fixtures" / "context" / "statements.jsonl"
 
 
 @pytest.fixture
@@ -24,7 +25,7 @@ def chat_settings(tmp_path: Path) -> Settings:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(SEED, corpus / SEED.name)
-    shutil.copy(FIXTURES / "hostile.jsonl", corpus / "hostile.jsonl")
+    shutil.copy(HOSTILE, corpus / "hostile.jsonl")
     shutil.copy(STATEMENTS, corpus / "context.jsonl")
     return Settings(database_url=f"sqlite:///{tmp_path / 'quotecheck.sqlite'}", bundled=(str(corpus),))
 
@@ -39,7 +40,7 @@ async def test_an_elided_negation_is_altered_and_the_reply_shows_what_was_left_o
     embed = rec.reply["embeds"][0]
     assert embed["title"].startswith("🟧 Altered")
     first = unescape(embed["description"]).splitlines()[0]
-    assert first == "The quote leaves out **not**: “I will **__not__** raise taxes on the middle…”"
+    assert first == "The quote leaves out **not**: “I will **__not__** raise taxes on the middle...”"
     differences = next(f["value"] for f in embed["fields"] if f["name"] == "Differences")
     assert unescape(differences).splitlines()[0] == "⚠️ left out “not” (negation)"
     assert env.fake.limit_violations() == [] and env.fake.pinged == []
