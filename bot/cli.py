@@ -54,6 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = sub.add_parser("ingest", parents=[common], help="add corpus files and folders")
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="corpus files or folders")
     ingest.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    ingest.add_argument(
+        "--skip-invalid", action="store_true",
+        help="store the good lines of a statement list and write each bad one, with its line number and reason, "
+        "to a rejects file (without it a file with a bad line is rejected whole)",
+    )
+    ingest.add_argument("--rejects", type=Path, metavar="FILE",
+                        help="with --skip-invalid: where bad lines go (default: quotecheck-rejects-TIME.jsonl here)")
     ingest.set_defaults(handler=cmd_ingest)
 
     check = sub.add_parser("check", parents=[common], help="verify a quote (put it after -- when it starts with -)")
@@ -153,13 +160,23 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from bot.store.corpus import CorpusStore
     from bot.store.database import make_engine
 
+    if args.rejects is not None and not args.skip_invalid:
+        raise UsageError("--rejects goes with --skip-invalid")
+    rejects = None
+    if args.skip_invalid:
+        from datetime import datetime, timezone
+
+        from bot.statement_lists import Rejects
+
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        rejects = Rejects(args.rejects or Path(f"quotecheck-rejects-{stamp}.jsonl"))
     store = CorpusStore(make_engine(settings.resolved_database_url))
     try:
-        summary = ingest_paths(store, args.paths, actor="cli", progress=not args.quiet)
+        summary = ingest_paths(store, args.paths, actor="cli", progress=not args.quiet, rejects=rejects)
     finally:
         store.engine.dispose()
     print(format_summary(summary))
-    return EXIT_INPUT if summary.rejected else EXIT_OK
+    return EXIT_INPUT if summary.rejected or summary.lines_rejected else EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:

@@ -8,13 +8,15 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from bot.core.documents import SUPPORTED_SUFFIXES, parse_document
+from bot.core.documents import STATEMENT_SUFFIXES, SUPPORTED_SUFFIXES, parse_document
 from bot.core.model import CorpusFormatError, IngestSummary, ParsedDocument
 from bot.core.terminal import one_line
+from bot.statement_lists import Rejects, ingest_statement_list
 from bot.store.records import DocumentOutcome
 
 # Folders with at least this many files get a progress bar (on a terminal).
 PROGRESS_MIN_FILES = 20
+# Articles, speeches and transcripts are read whole; statement lists are streamed, whatever their size.
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
@@ -35,8 +37,10 @@ def ingest_paths(
     guild_id: int | None = None,
     actor: str | None = None,
     progress: bool = True,
+    rejects: Rejects | None = None,
 ) -> IngestSummary:
-    """Add every corpus file under `paths`; a bad file is rejected with its reason and the rest go in."""
+    """Add every corpus file under `paths`; a bad file is rejected with its reason and the rest go in.
+    With `rejects`, a statement list's bad lines are written there and its good lines go in."""
     sink = as_sink(target)
     summary = IngestSummary()
     files, missing = collect_files(paths)
@@ -46,7 +50,7 @@ def ingest_paths(
         for path in files:
             summary.files += 1
             try:
-                outcome = ingest_file(sink, path, guild_id=guild_id, actor=actor)
+                outcome = ingest_file(sink, path, guild_id=guild_id, actor=actor, rejects=rejects, progress=progress and bar is None)
             except CorpusFormatError as exc:
                 summary.rejected.append((str(path), str(exc)))
             else:
@@ -58,12 +62,27 @@ def ingest_paths(
     finally:
         if bar is not None:
             bar.close()
+        if rejects is not None:
+            rejects.close()
     summary.files += len(missing)
+    if rejects is not None and rejects.count:
+        summary.lines_rejected, summary.rejects_file = rejects.count, str(rejects.path)
     return summary
 
 
-def ingest_file(sink: Any, path: Path, *, guild_id: int | None = None, actor: str | None = None) -> DocumentOutcome:
-    """Read, parse and store one file; CorpusFormatError says why it was rejected."""
+def ingest_file(
+    sink: Any,
+    path: Path,
+    *,
+    guild_id: int | None = None,
+    actor: str | None = None,
+    rejects: Rejects | None = None,
+    progress: bool = False,
+) -> DocumentOutcome:
+    """Read, parse and store one file; CorpusFormatError says why it was rejected. Statement lists
+    are read line by line, whatever their size (`bot.statement_lists`); other files up to 50 MB."""
+    if path.suffix.lower() in STATEMENT_SUFFIXES and not path.is_dir():
+        return ingest_statement_list(sink, path, guild_id=guild_id, actor=actor, rejects=rejects, progress=progress)
     data = read_bytes(path)
     content_hash = hashlib.sha256(data).hexdigest()
     origin = str(path.resolve())
@@ -171,6 +190,11 @@ def format_summary(summary: IngestSummary) -> str:
         f"{summary.replaced} file{'s' if summary.replaced != 1 else ''} replaced, "
         f"{len(summary.rejected)} rejected"
     ]
+    if summary.lines_rejected:
+        lines.append(
+            one_line(f"{summary.lines_rejected} bad line{'s' if summary.lines_rejected != 1 else ''} left out, "
+                     f"each with its line number and reason in {summary.rejects_file}")
+        )
     for path, reason in summary.rejected:
         # A file name or a reason quoting the file may hold control characters: shown, not obeyed.
         lines.append(one_line(f"rejected {path}: {reason}"))

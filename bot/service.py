@@ -14,7 +14,6 @@ import os
 import sys
 import threading
 import time
-import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -27,8 +26,8 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlch
 from bot.config import PROJECT_ROOT, Settings
 from bot.core.claims import attributed_quote
 from bot.core.model import CheckResult, IngestSummary, ParsedDocument, SearchFilter, StatementRecord
-from bot.core.normalize import split_elisions
-from bot.core.text_rules import BLANK, CHECK_QUOTE_MAX, is_valid_unicode, replace_surrogates
+from bot.core.query import MAX_QUOTE_CHARS, QuoteError, clean_quote  # noqa: F401 (re-exported: the adapters' names)
+from bot.core.text_rules import replace_surrogates
 from bot.store.corpus import CorpusStore
 from bot.store.database import StoreError, make_engine
 from bot.store.identity import audit_fingerprint, database_identity
@@ -38,32 +37,6 @@ log = logging.getLogger(__name__)
 
 # How well the words were found, whoever said them: lower is better.
 _WORDS_RANK = {"verified": 0, "close": 1, "misattributed": 1, "altered": 2, "unverified": 3}
-
-MAX_QUOTE_CHARS = CHECK_QUOTE_MAX
-
-
-class QuoteError(ValueError):
-    """A quote that cannot be checked (empty, whitespace only, too long); the message says why."""
-
-
-def clean_quote(quote: str) -> str:
-    """The quote with outer whitespace removed; QuoteError when nothing checkable is left."""
-    if quote is None or not isinstance(quote, str):
-        raise QuoteError("the quote must be text")
-    text = quote.strip()
-    if not is_valid_unicode(text):
-        # Lone surrogates: undecodable bytes on a command line, or a crafted JSON escape.
-        raise QuoteError("the quote is not valid text (it holds undecodable characters)")
-    visible = [ch for ch in text if not ch.isspace() and ch not in BLANK and unicodedata.category(ch) != "Cc"]
-    if not visible:
-        raise QuoteError("the quote is empty")
-    if len(text) > MAX_QUOTE_CHARS:
-        raise QuoteError(f"the quote is too long ({len(text)} characters; the limit is {MAX_QUOTE_CHARS})")
-    if not split_elisions(text):
-        # Only punctuation or symbols ("```", "#", "＠"): the matcher has no word to look for.
-        raise QuoteError("the quote has no words to check")
-    return text
-
 
 class QuoteService:
     """Checks quotes against the corpus and applies corpus changes to both the database and the index."""
@@ -201,12 +174,17 @@ class QuoteService:
         self, quote: str, speaker: str | None = None, guild_id: int | None = None, *, log_lookup: bool = True
     ) -> CheckResult:
         """The verdict on one quote (statements of `guild_id` and the shared corpus); logs the lookup."""
-        text = clean_quote(quote)
+        text = clean_quote(quote)  # chat syntax removed: the reply shows the quote as matched
         speaker = _valid_text(speaker).strip() or None if speaker else None
         started = time.perf_counter()
         flt = SearchFilter(guild_id=guild_id)
         with self._lock, _unavailable_is_an_answer(changing=False):  # the index reads records from the database
             result = self.matcher.check(text, speaker=speaker, flt=flt)
+            if text != quote.strip() and result.verdict not in {"verified", "close"}:
+                # A statement may hold chat syntax itself (a post quoting "@everyone"): the words as pasted, too.
+                pasted = self.matcher.check(quote.strip(), speaker=speaker, flt=flt)
+                if (_WORDS_RANK[pasted.verdict], -pasted.score) < (_WORDS_RANK[result.verdict], -result.score):
+                    result, text = pasted, quote.strip()
             claim = attributed_quote(text) if speaker is None and result.verdict != "verified" else None
             if claim is not None:
                 # "Putin said Russia is ready…": the words after the attribution, checked against Putin.
@@ -216,7 +194,8 @@ class QuoteService:
                     result = replace(claimed, note="; ".join(filter(None, (note, claimed.note))))
                     speaker = claim[1]
         elapsed = (time.perf_counter() - started) * 1000
-        result = replace(result, quote=quote, speaker=speaker, elapsed_ms=elapsed)
+        matched = None if text == quote.strip() else text
+        result = replace(result, quote=quote, matched_quote=matched, speaker=speaker, elapsed_ms=elapsed)
         if log_lookup:
             self._log(result, guild_id)
         return result

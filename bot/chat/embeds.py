@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import discord
 
+from bot.core.kinds import kind_badge, worth_showing
 from bot.core.model import Alternative, CheckResult, StatementRecord
 from bot.core.render import describe_difference, left_out, speaker_label
 
@@ -48,11 +49,18 @@ def _field(embed: discord.Embed, name: str, value: str, *, inline: bool = False)
         embed.add_field(name=name, value=cut(value, FIELD_MAX), inline=inline)
 
 
+def _quote_heading(result: CheckResult) -> str:
+    # Mentions, markers and backticks pasted around the words are not part of the quote (bot.core.chat_syntax).
+    return "Quote as matched" if result.matched_quote else "Quote as submitted"
+
+
 def source_text(statement: StatementRecord, limit: int = 600) -> str:
     """Title, outlet and link of the statement's source, escaped; the link is shown only when it is safe."""
     source = statement.source
     parts = [p for p in (safe(source.title, 250), safe(source.outlet, 100)) if p]
-    line = " — ".join(parts) if parts else (source.kind or "")
+    if worth_showing(source.kind):
+        parts.insert(0, safe(kind_badge(source.kind), 40))  # known kinds with their icon, others as written
+    line = " — ".join(parts) if parts else safe(kind_badge(source.kind), 40)
     url = safe_url(source.url)
     if url and len(url) < limit // 2:
         # The link is what a reader checks, so the title gives way to it.
@@ -106,15 +114,15 @@ def result_embed(result: CheckResult) -> discord.Embed:
     # What the quote leaves out opens the answer; the two quotations below give up its room.
     leaves = left_out_text(result, 400)
     block = 1150 - (len(leaves) + 1) // 2
-    quoted = _marked_block(result.quote, _quoted_phrases(result), block)
+    quoted = _marked_block(result.shown_quote, _quoted_phrases(result), block)
     match = result.match
     if match is None:
-        embed.description = f"**Quote as submitted**\n{quoted}\n\nNo statement in the corpus matches it well enough."
+        embed.description = f"**{_quote_heading(result)}**\n{quoted}\n\nNo statement in the corpus matches it well enough."
     else:
         original = _original_phrases(result)
         said_block = _marked_block(match.text, original, block)
         marked = " (differences in bold)" if original else ""
-        embed.description = (f"{leaves}\n\n" if leaves else "") + f"**Quote as submitted**\n{quoted}\n\n**As said**{marked}\n{said_block}"
+        embed.description = (f"{leaves}\n\n" if leaves else "") + f"**{_quote_heading(result)}**\n{quoted}\n\n**As said**{marked}\n{said_block}"
         speaker = safe(speaker_label(match), 200) or "unknown"
         if result.verdict == "misattributed" and result.speaker:
             speaker = f"{speaker} (not {safe(result.speaker, 150)})"
@@ -141,7 +149,7 @@ def compact_result_embed(result: CheckResult, budget: int = 1100) -> discord.Emb
     embed = discord.Embed(title=TITLES[result.verdict], colour=COLOURS[result.verdict])
     share = max((budget - 200) // 2, 100)
     lines = [left_out_text(result, 300)] if left_out(result) else []
-    lines.append(_marked_block(result.quote, _quoted_phrases(result), share))
+    lines.append(_marked_block(result.shown_quote, _quoted_phrases(result), share))
     match = result.match
     if match is not None:
         original = _original_phrases(result)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any, get_args
+from typing import Any
 
 from bot.core.embedded_quotes import Passage, embedded_statements, paragraphs
 from bot.core.invisible import remove_invisible
-from bot.core.model import CorpusFormatError, ParsedDocument, SourceInfo, SourceKind, StatementRecord
+from bot.core.model import CorpusFormatError, ParsedDocument, SourceInfo, StatementRecord
 from bot.core.scope import parse_guild_id
 from bot.core.sentences import split_sentences
 from bot.core.speaker_kinds import SPEAKER_KINDS
@@ -39,7 +39,10 @@ _STAGE = re.compile(
     r"the (?:president|vice president)\b[^\])]*|pause|music|silence|(?:applause|laughter)[^\])]*)\s*[\])]",
     re.IGNORECASE,
 )
-_KINDS: tuple[str, ...] = get_args(SourceKind)
+# A source kind is an open short label ("post", "press release"); these are the ones a text file's header may name.
+_TEXT_KINDS = ("article", "speech", "transcript")
+MAX_KIND_CHARS = 20  # the width of the source table's kind column
+_KIND = re.compile(r"^[^\W_][\w '&/\-]*$")
 _ID = re.compile(r"^[\w\-.:]{1,64}$")
 MAX_SPEAKER_ALIASES = 50  # far more than anyone is known by; bounds the speaker lookups one line costs
 # Bump whenever parsing changes what a file yields: stored files parsed by an older version are parsed
@@ -80,6 +83,27 @@ def _without_invisible(doc: ParsedDocument) -> ParsedDocument:
         )
     aliases = tuple((remove_invisible(name), remove_invisible(form)) for name, form in doc.aliases)
     return replace(doc, source=source, statements=tuple(statements), aliases=aliases)
+
+
+def _clean_record(record: StatementRecord) -> StatementRecord:
+    """`record` without invisible characters (what JSON escapes can still hold once the line is cleaned)."""
+    values = (record.text, record.speaker or "", record.context_before, record.context_after)
+    source = record.source
+    if all(remove_invisible(v) == v for v in values) and all(
+        remove_invisible(v) == v for v in (source.title, source.url, source.outlet, source.author) if v
+    ):
+        return record
+    text = remove_invisible(record.text).strip()
+    if not text:
+        raise CorpusFormatError("the text holds only invisible characters")
+    return replace(
+        record,
+        text=text,
+        speaker=_clean(record.speaker),
+        source=_clean_source(source),
+        context_before=remove_invisible(record.context_before),
+        context_after=remove_invisible(record.context_after),
+    )
 
 
 def _strings(doc: ParsedDocument) -> Iterable[str]:
@@ -124,7 +148,7 @@ def _parse_format(name: str, text: str) -> ParsedDocument:
         url=header.get("url"),
         outlet=header.get("outlet"),
         date=_date(header.get("date")),
-        kind=kind if kind in _KINDS else "article",  # type: ignore[arg-type]
+        kind=kind if kind in _TEXT_KINDS else "article",
         author=header.get("author"),
     )
     if not body.strip():
@@ -368,33 +392,62 @@ def _alias_pairs(names: Iterable[str]) -> tuple[tuple[str, str], ...]:
 
 def parse_statements(name: str, text: str) -> ParsedDocument:
     """One statement per line, in the `export` format (`id` optional; `guild_id` names the server it belongs to)."""
-    document_source = SourceInfo(title=name.replace("\\", "/").rsplit("/", 1)[-1], kind="statements")
-    statements: list[StatementRecord] = []
-    # Once per (speaker, name), however many lines repeat it. Every speaker is paired with its own name
-    # where the lines first name it, so the store meets speakers in line order, as it met them in the
-    # files an export came from: "Joe Biden" of a debate stays its own speaker when a later speech
-    # gives "Joe Biden" as another name of Joseph R. Biden Jr.
-    aliases: dict[tuple[str, str], None] = {}
+    parts = StatementLines(name)
     for number, line in enumerate(text.split("\n"), start=1):
+        parts.add(number, line)
+    return parts.document()
+
+
+class StatementLines:
+    """A statement list read line by line: each line parsed on its own (`add` raises
+    CorpusFormatError naming the line), gathered into one document until `document()` is taken."""
+
+    def __init__(self, name: str) -> None:
+        self.source = SourceInfo(title=name.replace("\\", "/").rsplit("/", 1)[-1], kind="statements")
+        self.statements: list[StatementRecord] = []
+        # Once per (speaker, name), however many lines repeat it. Every speaker is paired with its own name
+        # where the lines first name it, so the store meets speakers in line order, as it met them in the
+        # files an export came from: "Joe Biden" of a debate stays its own speaker when a later speech
+        # gives "Joe Biden" as another name of Joseph R. Biden Jr.
+        self.aliases: dict[tuple[str, str], None] = {}
+
+    def add(
+        self, number: int, line: str, check: Callable[[StatementRecord, list[str]], None] | None = None
+    ) -> StatementRecord | None:
+        """Parse line `number` into the document (None for a blank line); `check` may refuse the
+        statement and its speaker's other names with CorpusFormatError before they are taken."""
         if not line.strip():
-            continue
+            return None
         try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise CorpusFormatError(f"line {number}: not valid JSON ({exc.msg})") from None
-        if not isinstance(data, dict):
-            raise CorpusFormatError(f"line {number}: expected a JSON object")
-        try:
-            record = _statement_from_json(data, len(statements))
-            names = _speaker_aliases(data, record.speaker)
-            if record.speaker is not None:
-                aliases.update(((record.speaker, name), None) for name in (record.speaker, *names))
+            record, names = parse_statement_line(remove_invisible(line), len(self.statements))
+            record, names = _clean_record(record), [remove_invisible(name) for name in names]
+            if check is not None:
+                check(record, names)
         except CorpusFormatError as exc:
             raise CorpusFormatError(f"line {number}: {exc}") from None
-        statements.append(record)
-    if not statements:
-        raise CorpusFormatError("no statements in the file")
-    return ParsedDocument(document_source, tuple(statements), tuple(aliases))
+        if record.speaker is not None:
+            self.aliases.update(((record.speaker, name), None) for name in (record.speaker, *names))
+        self.statements.append(record)
+        return record
+
+    def document(self) -> ParsedDocument:
+        if not self.statements:
+            raise CorpusFormatError("no statements in the file")
+        return ParsedDocument(self.source, tuple(self.statements), tuple(self.aliases))
+
+
+def parse_statement_line(line: str, position: int) -> tuple[StatementRecord, list[str]]:
+    """One line of a statement list: its statement and the speaker's other names it lists."""
+    if "\x00" in line:
+        raise CorpusFormatError("contains a NUL byte")
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise CorpusFormatError(f"not valid JSON ({exc.msg})") from None
+    if not isinstance(data, dict):
+        raise CorpusFormatError("expected a JSON object")
+    record = _statement_from_json(data, position)
+    return record, _speaker_aliases(data, record.speaker)
 
 
 def _speaker_aliases(data: Mapping[str, Any], speaker: str | None) -> list[str]:
@@ -420,9 +473,7 @@ def _statement_from_json(data: Mapping[str, Any], position: int) -> StatementRec
     raw_source = data.get("source") or {}
     if not isinstance(raw_source, Mapping):
         raise CorpusFormatError("`source` must be an object")
-    kind = raw_source.get("kind") or "statements"
-    if kind not in _KINDS:
-        raise CorpusFormatError(f"unknown source kind {kind!r}")
+    kind = source_kind(raw_source.get("kind"))
     source = SourceInfo(
         title=_optional_str(raw_source, "title"),
         url=_optional_str(raw_source, "url"),
@@ -449,6 +500,21 @@ def _statement_from_json(data: Mapping[str, Any], position: int) -> StatementRec
         id=statement_id,
         guild_id=parse_guild_id(data.get("guild_id")),
     )
+
+
+def source_kind(value: Any) -> str:
+    """A statement list's `source.kind`: an open short label (`post`, `interview`, `press release`),
+    kept lower-case with single spaces; absent means `statements`."""
+    if value is None or value == "":
+        return "statements"
+    if not isinstance(value, str):
+        raise CorpusFormatError("`source.kind` must be a string")
+    kind = " ".join(value.split()).lower()
+    if len(kind) > MAX_KIND_CHARS or not _KIND.match(kind):
+        raise CorpusFormatError(
+            f"source kind {value[:40]!r} is not a short label (letters, digits, spaces, up to {MAX_KIND_CHARS} characters)"
+        )
+    return kind
 
 
 def _optional_str(data: Mapping[str, Any], key: str) -> str | None:

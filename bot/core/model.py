@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-SourceKind = Literal["article", "speech", "transcript", "statements"]
+# An open short label: "article", "speech", "transcript", "statements" (a statement list), "post", "interview", ...
+SourceKind = str
 VerdictName = Literal["verified", "close", "altered", "misattributed", "unverified"]
 VERDICTS: tuple[VerdictName, ...] = ("verified", "close", "altered", "misattributed", "unverified")
 
@@ -178,6 +179,13 @@ class CheckResult:
     elapsed_ms: float = 0.0
     note: str | None = None  # e.g. "earliest primary source preferred over 3 reports"
     related: tuple[RelatedStatement, ...] | None = None  # None: not looked up (e.g. verified)
+    # The quote as matched when it differs from `quote` beyond outer spaces: chat syntax removed.
+    matched_quote: str | None = None
+
+    @property
+    def shown_quote(self) -> str:
+        """What replies show as the quote: the words that were matched."""
+        return self.matched_quote or self.quote
 
     def to_json(self) -> dict[str, Any]:
         """The contract's `check --json` object."""
@@ -195,6 +203,8 @@ class CheckResult:
             data["related"] = [r.to_json() for r in self.related or ()]
         if self.note:
             data["note"] = self.note
+        if self.matched_quote:
+            data["quote_as_matched"] = self.matched_quote
         return data
 
 
@@ -231,3 +241,5 @@ class IngestSummary:
     skipped: int = 0
     replaced: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    lines_rejected: int = 0  # bad lines of statement lists left out (`--skip-invalid`)
+    rejects_file: str | None = None  # where those lines were written

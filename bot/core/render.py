@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.core.kinds import kind_label, worth_showing
 from bot.core.model import RELATED_VERDICTS, CheckResult, Difference, RelatedStatement, StatementRecord
 from bot.core.speaker_kinds import unnamed_label
 from bot.core.terminal import one_line
@@ -30,6 +31,8 @@ def render_result(result: CheckResult) -> str:
     user text can neither start a line of its own nor be obeyed by a terminal; it is shown as an escape.
     """
     lines = [f"{HEADLINES.get(result.verdict, result.verdict.upper())} (score {result.score:.1f})"]
+    if result.matched_quote:
+        lines.append(f"Quote as matched (chat formatting left out): “{_cut(result.matched_quote, TEXT_CHARS)}”")
     # What the quote leaves out comes first: it is the reason a word-for-word quote is not verified.
     lines.extend(left_out_line(d) for d in left_out(result)[:3])
     match = result.match
@@ -40,7 +43,9 @@ def render_result(result: CheckResult) -> str:
         lines.append(f"“{_cut(match.text, TEXT_CHARS)}”")
         lines.append(f"— {attribution(match)}")
         source = source_line(match)
-        if source:
+        if source and worth_showing(match.source.kind) and source != kind_label(match.source.kind):
+            lines.append(f"Source ({kind_label(match.source.kind)}): {source}")
+        elif source:
             lines.append(f"Source: {source}")
         context = context_line(match)
         if context:
@@ -133,7 +138,7 @@ def source_line(statement: StatementRecord) -> str:
     if source.title:
         parts.append(f"“{_cut(source.title, 200)}”")
     if not parts and source.kind != "statements":
-        parts.append(source.kind)
+        parts.append(kind_label(source.kind))
     text = ", ".join(parts)
     if source.url:
         text = f"{text} <{source.url}>" if text else f"<{source.url}>"

@@ -153,7 +153,8 @@ def test_a_server_imports_only_statements_of_its_own() -> None:
         ("a.jsonl", "{not json}", "line 1: not valid JSON"),
         ("a.jsonl", '{"text": "ok words"}\n[1, 2]', "line 2: expected a JSON object"),
         ("a.jsonl", '{"speaker": "x"}', "text"),
-        ("a.jsonl", '{"text": "t", "source": {"kind": "novel"}}', "kind"),
+        ("a.jsonl", '{"text": "t", "source": {"kind": "a kind that reads like a sentence"}}', "short label"),
+        ("a.jsonl", '{"text": "t", "source": {"kind": 3}}', "kind"),
         ("a.jsonl", '{"text": "t", "id": "has spaces in it"}', "id"),
     ],
 )

@@ -51,7 +51,7 @@ def test_long_text_is_cut_and_missing_fields_are_left_out() -> None:
     text = render_result(CheckResult("word word", None, "verified", 100.0, bare))
     assert "unknown speaker" in text
     assert "…”" in text
-    assert source_line(bare) == "speech"
+    assert source_line(bare) == "Speech"
     assert context_line(bare) == ""
 
 

@@ -89,7 +89,9 @@ async def test_every_bad_input_to_verify_is_answered_safely(roomy, caplog):
           f"slowest acknowledgement {slowest * 1000:.0f} ms, slowest answer {slowest_answer * 1000:.0f} ms")
     # Refused in the chat exactly when the service cannot check it or it is over the option's 1,000 characters.
     assert refused == {name for name, quote in inputs.items() if len(quote) > 1000 or not checkable(quote)}
-    assert answered == len(inputs) - len(refused) >= 35
+    # A mention, a timestamp or a marker alone is chat syntax, not a quote: refused as empty (bot.core.chat_syntax).
+    assert {"user", "role", "timestamp", "fullwidth everyone"} <= refused
+    assert answered == len(inputs) - len(refused) >= 25
 
 
 async def test_hostile_speakers_and_autocomplete_values_are_plain_filters(roomy):

@@ -1,0 +1,198 @@
+"""The real million: every data set of the shared data folder loaded through the CLI, then the
+verdicts, lookup times, cold start and ingest rate a user meets at that size.
+
+    python bench/scale_real.py                     # converts once into the cache, builds once, measures
+    python bench/scale_real.py --cache DIR         # where the statement lists and the database live
+    python bench/scale_real.py --rebuild           # ingest again into a fresh database (the ingest row)
+
+The data sets become statement lists (`bench/real_million.py`) in the cache folder; each is loaded
+with one command, `quotecheck ingest --skip-invalid FILE`. The database is kept in the cache and
+reused by later runs (the ingest figures of the build that made it are kept beside it): a build
+takes minutes. Lookups: 1,000 fragments of statements drawn at random (6-15 consecutive words), and
+the same fragments with one letter of one word changed into a word the corpus does not hold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import real_million  # noqa: E402
+
+_WORD = re.compile(r"[A-Za-z]+")
+_SUMMARY = re.compile(r"(\d+) statements? added")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=real_million.data_dir())
+    parser.add_argument("--cache", type=Path, default=Path(os.environ.get("QUOTECHECK_BENCH_CACHE") or ROOT / "bench" / "results" / "real"))
+    parser.add_argument("--rebuild", action="store_true", help="ingest again into a fresh database")
+    parser.add_argument("--fragments", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=11)
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    lists = real_million.convert(args.data, args.cache)
+    print(f"statement lists in {args.cache} ({time.perf_counter() - started:.0f} s): "
+          + ", ".join(f"{name} {lines:,}" for name, (_, lines) in lists.items()))
+    database = args.cache / "real.sqlite"
+    url = f"sqlite:///{database}"
+    build = _build(lists, database, url, args.cache, args.rebuild)
+    statements = build["statements"]
+
+    snapshots = Path(tempfile.mkdtemp(prefix="scale-real-snap-"))
+    env = {"QUOTECHECK_DATABASE_URL": url, "QUOTECHECK_MATCHING_SNAPSHOT_DIR": str(snapshots)}
+    import startup
+
+    cold = startup._start(env, changes=0)
+    warm = startup._start(env, changes=0)
+    print(f"cold start (database -> ready, no snapshot): {cold['ready']:.1f} s for {cold['statements']:,} statements "
+          f"(interpreter and imports {cold['imports']:.1f} s); from the snapshot: {warm['ready']:.1f} s")
+
+    lookups = _lookups(url, snapshots, args.fragments, args.seed)
+    ingest_s = build["seconds"]
+    rows = [
+        ("right statement, verdict verified/close (fragments)", f"{lookups['right_plain']}", "≥ 99%"),
+        ("right statement, verdict verified/close (one typo)", f"{lookups['right_typo']}", "≥ 99%"),
+        ("one-letter typos called **altered**", f"{lookups['altered']} of {lookups['typos']:,}", "0"),
+        ("p50 / p95 / p99 lookup", lookups["times"], "p95 ≤ 10 ms"),
+        (f"cold start (database → ready, no snapshot), {statements:,} statements", f"{cold['ready']:.1f} s "
+         f"(snapshot: {warm['ready']:.1f} s)", "≤ 15 s"),
+        ("ingest (one `quotecheck ingest --skip-invalid` per data set)",
+         f"{ingest_s:.0f} s ({statements / ingest_s:,.0f} statements/s)", "state it; faster is better"),
+    ]
+    print()
+    print("| measure | result | goal |")
+    print("|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    return 0
+
+
+def _build(lists: dict[str, tuple[Path, int]], database: Path, url: str, cache: Path, rebuild: bool) -> dict:
+    """Ingest every statement list with one CLI command each, unless the cache holds that build."""
+    record = cache / "build.json"
+    if database.exists() and record.exists() and not rebuild:
+        build = json.loads(record.read_text())
+        print(f"reusing {database} ({build['statements']:,} statements; built in {build['seconds']:.0f} s; --rebuild to build again)")
+        return build
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    total_s, total = 0.0, 0
+    per_set = {}
+    for name, (path, lines) in lists.items():
+        rejects = cache / f"{name}.rejects.jsonl"
+        command = [sys.executable, "-m", "bot", "--db", url, "ingest", "--quiet", "--skip-invalid", "--rejects", str(rejects), str(path)]
+        started = time.perf_counter()
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+        seconds = time.perf_counter() - started
+        found = _SUMMARY.search(done.stdout)
+        if done.returncode not in (0, 1) or not found:
+            print(f"{name}: ingest failed ({done.returncode}): {done.stderr.strip()[-500:]}", file=sys.stderr)
+            raise SystemExit(1)
+        added = int(found.group(1))
+        left_out = sum(1 for _ in open(rejects, encoding="utf-8")) if rejects.exists() else 0
+        print(f"quotecheck ingest --skip-invalid {path.name}: {added:,} of {lines:,} lines in {seconds:.0f} s "
+              f"({added / seconds:,.0f}/s), {left_out} left out")
+        per_set[name] = {"added": added, "seconds": seconds, "rejected": left_out}
+        total_s += seconds
+        total += added
+    build = {"statements": total, "seconds": total_s, "per_set": per_set}
+    record.write_text(json.dumps(build, indent=1))
+    print(f"ingest: {total:,} statements in {total_s:.0f} s ({total / total_s:,.0f} statements/s)")
+    return build
+
+
+def _lookups(url: str, snapshots: Path, count: int, seed: int) -> dict:
+    """Fragments of random statements, plain and with one typo, checked without a speaker."""
+    from dataclasses import replace
+
+    from bot.config import MatchingSettings, Settings
+    from bot.service import QuoteService
+    from bot.store.corpus import CorpusStore
+    from bot.store.database import make_engine
+
+    settings = Settings(database_url=url, matching=replace(MatchingSettings(), snapshot_dir=str(snapshots)))
+    store = CorpusStore(make_engine(url))
+    service = QuoteService.build(store, settings)
+    columns = store.index_columns()
+    vocabulary = {w.lower() for text in columns.texts for w in _WORD.findall(text)}
+    rng = random.Random(seed)
+    plain, typos = [], []
+    while len(plain) < count:
+        k = rng.randrange(len(columns.ids))
+        words = columns.texts[k].split()
+        if len(words) < 6:
+            continue
+        size = rng.randint(6, min(15, len(words)))
+        start = rng.randint(0, len(words) - size)
+        fragment = words[start : start + size]
+        typo = _with_typo(fragment, vocabulary, rng)
+        if typo is None:
+            continue
+        plain.append((" ".join(fragment), columns.ids[k], columns.texts[k]))
+        typos.append((typo, columns.ids[k], columns.texts[k]))
+    times: list[float] = []
+    right = {"plain": 0, "typo": 0}
+    altered = 0
+    misses: list[str] = []
+    for kind, queries in (("plain", plain), ("typo", typos)):
+        for quote, sid, text in queries:
+            result = service.check(quote, log_lookup=False)
+            times.append(result.elapsed_ms)
+            found = result.match is not None and (result.match.id == sid or result.match.text == text)
+            if found and result.verdict in {"verified", "close"}:
+                right[kind] += 1
+            elif len(misses) < 12:
+                misses.append(f"  {kind}: {result.verdict} {quote[:90]!r}")
+            altered += kind == "typo" and result.verdict == "altered"
+    service.close()
+    times.sort()
+
+    def pct(p: float) -> float:
+        return times[min(len(times) - 1, int(len(times) * p))]
+
+    if misses:
+        print("some misses:\n" + "\n".join(misses))
+    return {
+        "right_plain": f"{right['plain'] / count:.1%} ({right['plain']} of {count:,})",
+        "right_typo": f"{right['typo'] / count:.1%} ({right['typo']} of {count:,})",
+        "altered": altered,
+        "typos": count,
+        "times": f"{statistics.median(times):.1f} / {pct(0.95):.1f} / {pct(0.99):.1f} ms ({len(times):,} lookups)",
+    }
+
+
+def _with_typo(words: list[str], vocabulary: set[str], rng: random.Random) -> str | None:
+    """The fragment with one letter of one word (4 letters or more) changed, making a word the
+    corpus does not hold (a typo, not another real word)."""
+    candidates = [i for i, w in enumerate(words) if w.isalpha() and len(w) >= 4]
+    for _ in range(20):
+        if not candidates:
+            return None
+        i = rng.choice(candidates)
+        word = words[i]
+        at = rng.randrange(1, len(word))
+        letter = rng.choice("abcdefghijklmnopqrstuvwxyz")
+        changed = word[:at] + (letter.upper() if word[at].isupper() else letter) + word[at + 1 :]
+        if changed.lower() != word.lower() and changed.lower() not in vocabulary:
+            return " ".join(words[:i] + [changed] + words[i + 1 :])
+    return None
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
