@@ -21,6 +21,7 @@ class SpeakerResolver:
         self.session = session
         self.by_name: dict[str, int | None] = {}  # names as written, so a speech's 500 sentences cost one lookup
         self.by_key: dict[str, int] = {}
+        self.forms: dict[int, set[str]] = {}  # a speaker's alias keys, read once per speaker
 
     def resolve(self, name: str | None) -> int | None:
         if not name or not name.strip():
@@ -71,12 +72,15 @@ class SpeakerResolver:
         key = fold(form)[:300]
         if not key:
             return
-        exists = self.session.scalars(
-            select(SpeakerAliasRow.id).where(SpeakerAliasRow.speaker_id == speaker_id, SpeakerAliasRow.key == key)
-        ).first()
-        if exists is None:
+        known = self.forms.get(speaker_id)
+        if known is None:
+            # One query per speaker, not per form: an article names its speakers in several forms.
+            query = select(SpeakerAliasRow.key).where(SpeakerAliasRow.speaker_id == speaker_id)
+            known = self.forms[speaker_id] = set(self.session.scalars(query).all())
+        if key not in known:
             self.session.add(SpeakerAliasRow(speaker_id=speaker_id, alias=form[:300], key=key))
             self.session.flush()
+            known.add(key)
 
 
 def other_names(session: Session) -> dict[str, list[str]]:
