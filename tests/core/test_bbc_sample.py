@@ -1,6 +1,8 @@
-"""Extraction on a second kind of text: BBC News copy (UK style, paragraphs run together), a sample
-annotated by hand in tests/fixtures/bbc_sample/annotated.json: 12 articles of the data set's `val`
-split, 58 quotations of four words or more (and 11 shorter ones counted only as quoted text).
+"""Extraction on a second kind of text: BBC News copy (UK style, paragraphs run together), samples of
+the data set's `val` split annotated by hand in tests/fixtures/bbc_sample/: annotated.json, 12
+articles with 58 quotations of four words or more (and 11 shorter ones counted only as quoted
+text), used while the rules were written; held_out.json, 8 articles with 28 quotations (and 3
+shorter), annotated after the rules were final and measured once.
 
 Scored as the PolNeAR bench scores: a gold quotation is found when stored statements cover at least
 half of its characters; a stored statement is right when at least half of its characters are inside
@@ -17,7 +19,9 @@ from bot.core.documents import is_statement
 from bot.core.extract import ExtractedQuote, extract_quotes
 from bot.core.speakers import same_person
 
-SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "bbc_sample" / "annotated.json"
+SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "bbc_sample"
+SAMPLE = SAMPLES / "annotated.json"
+HELD_OUT = SAMPLES / "held_out.json"
 
 
 @dataclass
@@ -48,15 +52,15 @@ def _gold_chars(text: str, starts: str) -> set[int]:
 
 
 def _right_speaker(gold: dict, quote: ExtractedQuote) -> bool:
-    if gold["kind"] == "organisation":
-        return quote.speaker_kind == "organisation"
+    if gold["kind"] != "person":
+        return quote.speaker_kind == gold["kind"]
     names = [gold["speaker"], *gold.get("also", ())]
     return quote.speaker_kind == "person" and bool(quote.speaker) and any(same_person(n, quote.speaker) for n in names)
 
 
-def score_sample() -> Figures:
+def score_sample(sample: Path = SAMPLE) -> Figures:
     figures = Figures()
-    for article in json.loads(SAMPLE.read_text(encoding="utf-8"))["articles"]:
+    for article in json.loads(sample.read_text(encoding="utf-8"))["articles"]:
         text = article["text"]
         stored = [q for q in extract_quotes(text) if is_statement(q)]
         spans = [set().union(*(_chars(text, a, b) for a, b in q.spans)) for q in stored]
@@ -89,3 +93,14 @@ def test_bbc_sample_recall_precision_and_speakers():
     # 53 of 58 measured: below the 95% aimed at on news (UK copy names speakers by role and by
     # organisation more often); the bound keeps what is reached from slipping back.
     assert figures.speakers_right / figures.speakers >= 0.90, figures.line()
+
+
+def test_bbc_held_out_sample():
+    figures = score_sample(HELD_OUT)
+    print("BBC held-out sample:", figures.line())
+    assert figures.gold == 28
+    assert figures.found / figures.gold >= 0.97, figures.line()
+    assert figures.correct / figures.predicted >= 0.95, figures.line()
+    # 23 of 28 measured once: the misses are speakers that are not people ("Her lawyers said in a
+    # statement" taken for the person named before, a station's words left unattributed).
+    assert figures.speakers_right / figures.speakers >= 0.80, figures.line()
