@@ -134,7 +134,7 @@ def _elided(text: str, rng: random.Random) -> str | None:
 # (from the contract's wording, not from the matcher's lists) so the bench judges the matcher.
 _B_NEGATIONS = frozenset("not never no nor without nothing nobody none neither".split())
 _B_LIMITERS = frozenset("only just except almost nearly barely".split())
-_B_QUALIFIERS = frozenset("maybe perhaps probably possibly allegedly reportedly supposedly apparently claimed alleged".split())
+_B_QUALIFIERS = frozenset("maybe perhaps probably possibly might allegedly reportedly supposedly apparently claimed alleged".split())
 # Contractions of "not" as transcripts without apostrophes write them.
 _B_BARE_NOTS = frozenset(
     [w + "nt" for w in "is are was were do does did could would should has have had must".split()] + ["cant", "wont", "cannot"]
@@ -214,6 +214,24 @@ def _cut_condition(text: str, rng: random.Random) -> str | None:
         return None
     quote = " ".join(words[-rng.randint(5, min(15, len(words))) :]).rstrip(",-\u2014\u2013 ")
     return quote if len(quote.split()) >= 5 else None
+
+
+def _governed(text: str, fragment: str) -> bool:
+    """Whether a fragment of `text` starts right after a negation or stops right before a condition:
+    a cut the contract says changes the sense, so such a fragment is not a genuine quote."""
+    words, part = text.split(), fragment.split()
+    for start in range(len(words) - len(part) + 1):
+        if words[start : start + len(part)] == part:
+            end = start + len(part)
+            before = _bare(words[start - 1]) if start else ""
+            if start and not words[start - 1].endswith((",", ".", ";", ":")) and (
+                before in _B_NEGATIONS | _B_BARE_NOTS or before.endswith("n't")
+            ):
+                return True
+            after = " ".join(words[end : end + 3])
+            return (end < len(words) and not words[end - 1].endswith((".", "!", "?", ";", ":")) and bool(_B_CUTS.match(after))
+                    and _bare(words[end - 1]) not in _B_NOT_CONDITIONS)
+    return False
 
 
 def _harmless_fragment(text: str, rng: random.Random, lo: int = 5, hi: int = 15) -> str | None:
@@ -388,6 +406,8 @@ def make_cases(statements: list[StatementRecord], per_kind: int, outside: dict[s
         other = rng.choice(pool)
         frag = _fragment(s.text, rng, 10, 25)
         kind = rng.choice([k for k in kinds if counts[k] < per_kind])
+        if kind in GENUINE + ("misattributed",) and _governed(s.text, frag):
+            continue  # cut where the contract says the sense changes: not a genuine quote
         quote: str | None
         speaker: str | None = None
         if kind == "exact":

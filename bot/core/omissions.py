@@ -33,7 +33,8 @@ QUALIFIERS = frozenset(
     """maybe perhaps probably possibly likely unlikely allegedly reportedly supposedly apparently
     seemingly presumably arguably might claimed alleged""".split()
 )
-CONDITIONS = frozenset("if unless provided providing whether".split())
+# ("provided" and "providing" set a condition only as "provided that": "the act providing for…" does not.)
+CONDITIONS = frozenset("if unless".split())
 
 # Phrases that, right after the quote's last word, make the quoted clause conditional.
 CONDITION_PHRASES: tuple[tuple[str, ...], ...] = (
@@ -43,8 +44,8 @@ CONDITION_PHRASES: tuple[tuple[str, ...], ...] = (
     ("only", "when"),
     ("as", "long", "as"),
     ("so", "long", "as"),
-    ("provided",),
-    ("providing",),
+    ("provided", "that"),
+    ("providing", "that"),
     ("on", "condition"),
     ("except",),
 )
@@ -71,9 +72,15 @@ _NOT_CONTRACTIONS = frozenset(
 )
 SUSPECT_GAP = NEGATIONS | LIMITERS | AMOUNTS | QUALIFIERS | CONDITIONS | _NOT_CONTRACTIONS
 SUSPECT_BEFORE = NEGATIONS | _NOT_CONTRACTIONS
-SUSPECT_AFTER = frozenset(phrase[0] for phrase in CONDITION_PHRASES) | frozenset(
-    p for phrase in CONDITION_PHRASES for p in phrase[1:]
-) | _NOT_CONTRACTIONS
+_LEADS = (("only",), ("just",), ("but", "only"))  # a limiter leading a condition: "| only as long as …"
+# (Words that continue a phrase the cut splits, "effective only | if", "as | long as", are included;
+# "that" of "provided that" is not: a quote ending in "provided" is too rare to pay for.)
+SUSPECT_AFTER = (
+    frozenset(phrase[0] for phrase in CONDITION_PHRASES)
+    | frozenset(word for phrase in CONDITION_PHRASES for word in phrase[1:] if word != "that")
+    | frozenset(lead[0] for lead in _LEADS)
+    | _NOT_CONTRACTIONS
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +205,7 @@ def _condition_follows(tail: list[str], ahead: list[str]) -> bool:
     """Whether the statement words `ahead` (after the quote's last words `tail`) open a condition or
     exception on the quoted clause, possibly split by the cut ("effective only | if …") or led by a
     limiter ("retained | only as long as …", "| but only if …")."""
-    leads = [0] + [n for n, lead in ((1, ahead[:1]), (2, ahead[:2])) if lead in (["only"], ["just"], ["but", "only"])]
+    leads = [0] + [len(lead) for lead in _LEADS if tuple(ahead[: len(lead)]) == lead]
     for phrase in CONDITION_PHRASES:
         for lead in leads:
             if ahead[lead : lead + len(phrase)] != list(phrase):

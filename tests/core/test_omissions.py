@@ -8,15 +8,16 @@ from bot.core.normalize import match_text, split_elisions
 from bot.core.omissions import may_omit_meaning, meaning_of
 from bot.core.verdict import compare
 
-# Bill Clinton, second presidential debate, 1992.
+# Bill Clinton, presidential debate of 1992-10-19.
 CLINTON = "I will not raise taxes on the middle class to pay for these programs."
-# State of the Union addresses.
+# State of the Union addresses (Truman 1948, 1946, 1947, 1949; Madison 1809; Tyler 1844; Trump 2026).
 TRUMAN_1948 = "We believe that the United States can be an effective force for world peace only if it is strong."
 TRUMAN = "It will now expire, unless further extended, on June 30, 1946."
 TRUMAN_CONTROLS = "The remaining controls will be retained only as long as they are needed to protect the public."
+TRUMAN_1949 = "We can keep our present prosperity, and increase it, only if free enterprise and free government work together to that end."
 HEALTH = "The blessing of health has never been more universal."
-MONROE = "A currency nearly uniform in its value has taken the place of one depreciated and almost worthless."
-WILSON = "We can keep our present prosperity, and increase it, only if free enterprise and free government work together to that end."
+TYLER = "A currency nearly uniform in its value has taken the place of one depreciated and almost worthless."
+AUTO_LOANS = "And we also made interest on auto loans tax deductible—the first time—but only if the car is made in America."
 
 
 def context(quote: str, statement: str) -> list[tuple[str, str, str | None]]:
@@ -37,8 +38,8 @@ def test_an_elided_negation_is_altered_and_named(mark: str) -> None:
     [
         ("The blessing of health has … been more universal.", HEALTH, "never", "negation"),
         ("It will now expire, unless further extended, on June … 1946.", TRUMAN, "30", "number"),
-        ("A currency … uniform in its value", MONROE, "nearly", "limiter"),
-        ("has taken the place of one depreciated and ... worthless", MONROE, "almost", "limiter"),
+        ("A currency … uniform in its value", TYLER, "nearly", "limiter"),
+        ("has taken the place of one depreciated and ... worthless", TYLER, "almost", "limiter"),
     ],
 )
 def test_elided_words_that_carry_the_sense_are_named(quote: str, statement: str, left_out: str, reason: str) -> None:
@@ -51,7 +52,7 @@ def test_elided_words_that_carry_the_sense_are_named(quote: str, statement: str,
     "quote, statement",
     [
         ("I will not raise taxes … to pay for these programs", CLINTON),
-        ("We can keep our present prosperity [...] only if free enterprise and free government work together", WILSON),
+        ("We can keep our present prosperity [...] only if free enterprise and free government work together", TRUMAN_1949),
         ("The remaining controls will be retained only as long as they are needed … the public", TRUMAN_CONTROLS),
     ],
 )
@@ -72,6 +73,7 @@ def test_the_elision_stands_for_the_fewest_words() -> None:
         ("the United States can be an effective force for world peace only", TRUMAN_1948, "if it is strong"),
         ("The remaining controls will be retained", TRUMAN_CONTROLS, "only as long as they are needed to protect the public"),
         ("It will now expire", TRUMAN, "unless further extended, on June 30, 1946"),
+        ("we also made interest on auto loans tax deductible—the first time", AUTO_LOANS, "but only if the car is made in America"),
     ],
 )
 def test_a_quote_cut_before_its_condition_is_altered(quote: str, statement: str, cut: str) -> None:
@@ -94,7 +96,7 @@ def test_a_quote_starting_right_after_its_negation_is_altered() -> None:
     "quote, statement",
     [
         ("We believe that the United States can be an effective force", TRUMAN_1948),
-        ("has taken the place of one depreciated", MONROE),
+        ("has taken the place of one depreciated", TYLER),
         ("more universal", HEALTH),
         # "not only …" leaves the words after it standing.
         ("only enlarged the capacity of the Government", "It has not only enlarged the capacity of the Government."),
@@ -124,6 +126,7 @@ def test_the_first_look_lets_plain_fragments_through_and_sends_suspects_to_the_c
     assert not may_omit_meaning(*spans("the United States can be an effective force", TRUMAN_1948))
     assert may_omit_meaning(*spans("an effective force for world peace", TRUMAN_1948))
     assert may_omit_meaning(*spans("I will ... raise taxes", CLINTON))
+    assert may_omit_meaning(*spans("we also made interest on auto loans tax deductible—the first time", AUTO_LOANS))
     assert may_omit_meaning(*spans("raise taxes on the middle class", CLINTON))
     assert may_omit_meaning(*spans("expire, unless further extended, on June ... 1946", TRUMAN))
     assert not may_omit_meaning(*spans("I will not raise taxes ... these programs", CLINTON))
