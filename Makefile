@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/startup.py --statements 100000
 	@test ! -f bench/load.py || $(BIN)/python bench/load.py
 	$(BIN)/python bench/jobs.py
+	$(BIN)/python bench/scale_real.py
 
 ## Register the slash commands with Discord (needs a token).
 sync: $(STAMP)

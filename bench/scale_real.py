@@ -58,10 +58,16 @@ def main() -> int:
     env = {"QUOTECHECK_DATABASE_URL": url, "QUOTECHECK_MATCHING_SNAPSHOT_DIR": str(snapshots)}
     import startup
 
+    cpu = _children_cpu()
     cold = startup._start(env, changes=0)
+    cold_cpu, cpu = _children_cpu() - cpu, _children_cpu()
     warm = startup._start(env, changes=0)
+    warm_cpu = _children_cpu() - cpu
+    load = os.getloadavg()[0]
     print(f"cold start (database -> ready, no snapshot): {cold['ready']:.1f} s for {cold['statements']:,} statements "
-          f"(interpreter and imports {cold['imports']:.1f} s); from the snapshot: {warm['ready']:.1f} s")
+          f"(interpreter and imports {cold['imports']:.1f} s; the process used {cold_cpu:.1f} s of processor time, "
+          f"saving the snapshot included); from the snapshot: {warm['ready']:.1f} s ({warm_cpu:.1f} s of processor time); "
+          f"load average {load:.1f} on {os.cpu_count()} cores")
 
     lookups = _lookups(url, snapshots, args.fragments, args.seed)
     ingest_s = build["seconds"]
@@ -71,9 +77,10 @@ def main() -> int:
         ("one-letter typos called **altered**", f"{lookups['altered']} of {lookups['typos']:,}", "0"),
         ("p50 / p95 / p99 lookup", lookups["times"], "p95 ≤ 10 ms"),
         (f"cold start (database → ready, no snapshot), {statements:,} statements", f"{cold['ready']:.1f} s "
-         f"(snapshot: {warm['ready']:.1f} s)", "≤ 15 s"),
+         f"(snapshot: {warm['ready']:.1f} s); processor time {cold_cpu:.1f} s (snapshot {warm_cpu:.1f} s)", "≤ 15 s"),
         ("ingest (one `quotecheck ingest --skip-invalid` per data set)",
-         f"{ingest_s:.0f} s ({statements / ingest_s:,.0f} statements/s)", "state it; faster is better"),
+         f"{ingest_s:.0f} s ({statements / ingest_s:,.0f} statements/s); processor time {build.get('cpu', 0):.0f} s "
+         f"({statements / max(build.get('cpu', 0), 1e-9):,.0f} statements/s)", "state it; faster is better"),
     ]
     print()
     print("| measure | result | goal |")
@@ -81,6 +88,15 @@ def main() -> int:
     for row in rows:
         print("| " + " | ".join(row) + " |")
     return 0
+
+
+def _children_cpu() -> float:
+    """Processor seconds (user + system) used so far by the child processes that have ended: the
+    machine is shared, so wall time alone says as much about the neighbours as about the code."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _build(lists: dict[str, tuple[Path, int]], database: Path, url: str, cache: Path, rebuild: bool) -> dict:
@@ -92,14 +108,14 @@ def _build(lists: dict[str, tuple[Path, int]], database: Path, url: str, cache: 
         return build
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
-    total_s, total = 0.0, 0
+    total_s, total_cpu, total = 0.0, 0.0, 0
     per_set = {}
     for name, (path, lines) in lists.items():
         rejects = cache / f"{name}.rejects.jsonl"
         command = [sys.executable, "-m", "bot", "--db", url, "ingest", "--quiet", "--skip-invalid", "--rejects", str(rejects), str(path)]
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _children_cpu()
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, _children_cpu() - cpu
         found = _SUMMARY.search(done.stdout)
         if done.returncode not in (0, 1) or not found:
             print(f"{name}: ingest failed ({done.returncode}): {done.stderr.strip()[-500:]}", file=sys.stderr)
@@ -107,13 +123,15 @@ def _build(lists: dict[str, tuple[Path, int]], database: Path, url: str, cache: 
         added = int(found.group(1))
         left_out = sum(1 for _ in open(rejects, encoding="utf-8")) if rejects.exists() else 0
         print(f"quotecheck ingest --skip-invalid {path.name}: {added:,} of {lines:,} lines in {seconds:.0f} s "
-              f"({added / seconds:,.0f}/s), {left_out} left out")
-        per_set[name] = {"added": added, "seconds": seconds, "rejected": left_out}
+              f"({added / seconds:,.0f}/s; {cpu:.0f} s of processor time), {left_out} left out")
+        per_set[name] = {"added": added, "seconds": seconds, "cpu": cpu, "rejected": left_out}
         total_s += seconds
+        total_cpu += cpu
         total += added
-    build = {"statements": total, "seconds": total_s, "per_set": per_set}
+    build = {"statements": total, "seconds": total_s, "cpu": total_cpu, "per_set": per_set}
     record.write_text(json.dumps(build, indent=1))
-    print(f"ingest: {total:,} statements in {total_s:.0f} s ({total / total_s:,.0f} statements/s)")
+    print(f"ingest: {total:,} statements in {total_s:.0f} s ({total / total_s:,.0f} statements/s; "
+          f"{total_cpu:.0f} s of processor time, {total / total_cpu:,.0f} statements per processor second)")
     return build
 
 
@@ -122,6 +140,7 @@ def _lookups(url: str, snapshots: Path, count: int, seed: int) -> dict:
     from dataclasses import replace
 
     from bot.config import MatchingSettings, Settings
+    from bot.core.normalize import match_text
     from bot.service import QuoteService
     from bot.store.corpus import CorpusStore
     from bot.store.database import make_engine
@@ -151,10 +170,14 @@ def _lookups(url: str, snapshots: Path, count: int, seed: int) -> dict:
     altered = 0
     misses: list[str] = []
     for kind, queries in (("plain", plain), ("typo", typos)):
-        for quote, sid, text in queries:
+        for (quote, sid, text), (fragment, _, _) in zip(queries, plain):
+            source_words = match_text(fragment)
             result = service.check(quote, log_lookup=False)
             times.append(result.elapsed_ms)
-            found = result.match is not None and (result.match.id == sid or result.match.text == text)
+            # The right statement, or another holding the same words (a fragment many statements share).
+            found = result.match is not None and (
+                result.match.id == sid or result.match.text == text or f" {source_words} " in f" {match_text(result.match.text)} "
+            )
             if found and result.verdict in {"verified", "close"}:
                 right[kind] += 1
             elif len(misses) < 12:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 from sqlmodel import Session
+
+from bot.store.batches import batches
 
 from bot.core.speakers import fold, strip_titles
 from bot.store.tables import SpeakerAliasRow, SpeakerRow, StatementRow
@@ -15,13 +19,43 @@ class SpeakerResolver:
     A full name gets its own speaker; a single word ("Putin") joins the one speaker with that
     surname when there is exactly one, so transcripts written with surnames meet the articles'
     full names. Distinct full names are never merged (George H. W. Bush is not George W. Bush).
+
+    `prefetch` reads the rows of many names in a few queries (a statement list names thousands of
+    speakers); names it did not see are looked up one by one. What this transaction writes is kept
+    in the same maps, so either way a name resolves as if each earlier one had been written first.
     """
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self.by_name: dict[str, int | None] = {}  # names as written, so a speech's 500 sentences cost one lookup
         self.by_key: dict[str, int] = {}
-        self.forms: dict[int, set[str]] = {}  # a speaker's alias keys, read once per speaker
+        self._fetched: set[str] = set()  # keys whose speaker and alias rows are all in the maps below
+        self._speaker_of_key: dict[str, int] = {}
+        self._alias_speakers: dict[str, set[int]] = {}
+        self._forms: set[tuple[int, str]] = set()  # (speaker id, alias key) rows known to exist
+        self._forms_read: set[int] = set()  # speakers whose every alias key is in _forms
+        self._by_surname: dict[str, set[int]] | None = None  # last word of every full name, when loaded
+
+    def prefetch(self, names: Iterable[str]) -> None:
+        """Read the speaker and alias rows of these names (and of their untitled forms) at once."""
+        keys: set[str] = set()
+        for name in names:
+            if name and name.strip():
+                keys.update(k for k in (fold(strip_titles(name)), fold(name.strip())[:300]) if k)
+        keys -= self._fetched
+        for batch in batches(sorted(keys)):
+            for speaker_id, key in self.session.execute(select(SpeakerRow.id, SpeakerRow.key).where(SpeakerRow.key.in_(batch))):  # type: ignore[attr-defined]
+                self._speaker_of_key[key] = speaker_id
+            aliases = select(SpeakerAliasRow.speaker_id, SpeakerAliasRow.key).where(SpeakerAliasRow.key.in_(batch))  # type: ignore[attr-defined]
+            for speaker_id, key in self.session.execute(aliases):
+                self._alias_speakers.setdefault(key, set()).add(speaker_id)
+                self._forms.add((speaker_id, key))
+        self._fetched |= keys
+        if sum(1 for key in keys if " " not in key) > _SURNAME_SCAN_AFTER and self._by_surname is None:
+            # Many one-word names: one pass over the full names beats a LIKE scan for each.
+            self._by_surname = {}
+            for speaker_id, key in self.session.execute(select(SpeakerRow.id, SpeakerRow.key).where(SpeakerRow.key.like("% %"))):  # type: ignore[attr-defined]
+                self._by_surname.setdefault(key.rsplit(" ", 1)[-1], set()).add(speaker_id)
 
     def resolve(self, name: str | None) -> int | None:
         if not name or not name.strip():
@@ -39,13 +73,9 @@ class SpeakerResolver:
             speaker_id = self._find(key)
         if speaker_id is None:
             canonical = strip_titles(name.strip())
-            row = SpeakerRow(name=canonical[:300], key=key[:300])
-            self.session.add(row)
-            self.session.flush()
-            speaker_id = row.id
-            self.session.add(SpeakerAliasRow(speaker_id=speaker_id, alias=canonical[:300], key=key[:300]))
-        self._remember_form(speaker_id, name.strip())  # type: ignore[arg-type]
-        self.by_key[key] = speaker_id  # type: ignore[assignment]
+            speaker_id = self._create(canonical[:300], key[:300])
+        self._remember_form(speaker_id, name.strip())
+        self.by_key[key] = speaker_id
         return speaker_id
 
     def add_alias(self, canonical: str, alias: str) -> None:
@@ -53,34 +83,61 @@ class SpeakerResolver:
         if speaker_id is not None and alias.strip():
             self._remember_form(speaker_id, alias.strip())
 
+    def _create(self, name: str, key: str) -> int:
+        # Plain Core inserts with bound parameters: one compiled statement for thousands of new speakers.
+        created = self.session.connection().execute(_SPEAKERS.insert(), {"name": name, "key": key})
+        speaker_id = int(created.inserted_primary_key[0])  # type: ignore[index]
+        self._speaker_of_key[key] = speaker_id
+        if " " in key and self._by_surname is not None:
+            self._by_surname.setdefault(key.rsplit(" ", 1)[-1], set()).add(speaker_id)
+        self._add_form(speaker_id, name, key)
+        return speaker_id
+
     def _find(self, key: str) -> int | None:
-        own = self.session.scalars(select(SpeakerRow.id).where(SpeakerRow.key == key)).first()
+        if key in self._fetched:
+            own = self._speaker_of_key.get(key)
+            via_alias = self._alias_speakers.get(key, set())
+        else:
+            own = self.session.scalars(select(SpeakerRow.id).where(SpeakerRow.key == key)).first()
+            via_alias = set(self.session.scalars(select(SpeakerAliasRow.speaker_id).where(SpeakerAliasRow.key == key)).all())
         if own is not None:
             return own
-        via_alias = self.session.scalars(select(SpeakerAliasRow.speaker_id).where(SpeakerAliasRow.key == key)).all()
-        if len(set(via_alias)) == 1:
-            return via_alias[0]
+        if len(via_alias) == 1:
+            return next(iter(via_alias))
         if " " not in key:
-            surname = self.session.scalars(
-                select(SpeakerRow.id).where(SpeakerRow.key.like(f"% {_like_escape(key)}", escape="\\"))  # type: ignore[attr-defined]
-            ).all()
+            if self._by_surname is not None:
+                surname = list(self._by_surname.get(key, ()))
+            else:
+                surname = self.session.scalars(
+                    select(SpeakerRow.id).where(SpeakerRow.key.like(f"% {_like_escape(key)}", escape="\\"))  # type: ignore[attr-defined]
+                ).all()
             if len(surname) == 1:
                 return surname[0]
         return None
 
     def _remember_form(self, speaker_id: int, form: str) -> None:
         key = fold(form)[:300]
-        if not key:
+        if not key or (speaker_id, key) in self._forms:
             return
-        known = self.forms.get(speaker_id)
-        if known is None:
+        if key not in self._fetched and speaker_id not in self._forms_read:
             # One query per speaker, not per form: an article names its speakers in several forms.
             query = select(SpeakerAliasRow.key).where(SpeakerAliasRow.speaker_id == speaker_id)
-            known = self.forms[speaker_id] = set(self.session.scalars(query).all())
-        if key not in known:
-            self.session.add(SpeakerAliasRow(speaker_id=speaker_id, alias=form[:300], key=key))
-            self.session.flush()
-            known.add(key)
+            self._forms.update((speaker_id, known) for known in self.session.scalars(query))
+            self._forms_read.add(speaker_id)
+            if (speaker_id, key) in self._forms:
+                return
+        self._add_form(speaker_id, form[:300], key)
+
+    def _add_form(self, speaker_id: int, alias: str, key: str) -> None:
+        self.session.connection().execute(_ALIASES.insert(), {"speaker_id": speaker_id, "alias": alias, "key": key})
+        self._forms.add((speaker_id, key))
+        self._alias_speakers.setdefault(key, set()).add(speaker_id)
+
+
+_SPEAKERS = SpeakerRow.__table__  # type: ignore[attr-defined]
+_ALIASES = SpeakerAliasRow.__table__  # type: ignore[attr-defined]
+# One-word names in one document past which the surnames of all speakers are read at once.
+_SURNAME_SCAN_AFTER = 50
 
 
 def other_names(session: Session) -> dict[str, list[str]]:
