@@ -90,6 +90,7 @@ class SpeakerResolver:
         self._speaker_of_key[key] = speaker_id
         if " " in key and self._by_surname is not None:
             self._by_surname.setdefault(key.rsplit(" ", 1)[-1], set()).add(speaker_id)
+        self._forms_read.add(speaker_id)  # new: it has no forms but those added here
         self._add_form(speaker_id, name, key)
         return speaker_id
 
