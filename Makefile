@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
 	@touch $(STAMP)
 
 ## Run the bot's main job: the chat bot when a token is configured, else the console on the bundled corpus.
@@ -19,6 +19,11 @@ run: $(STAMP)
 ## Run the whole test suite (SQLite, PostgreSQL when reachable, end-to-end through the local Discord server).
 test: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+## Type-check bot/ (mypy --strict) and lint bot/, tests/ and bench/ (ruff); settings in pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check bot tests bench
+	$(BIN)/mypy
 
 ## Print the extraction, matching, load and scheduled-jobs benchmarks.
 bench: $(STAMP)

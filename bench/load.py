@@ -166,7 +166,7 @@ async def run_waves(service: QuoteService, settings: Settings, waves: list[int],
             stop.set()
             await lag
             wave.loop_stall = worst[0]
-            beats = [started] + [t for t in fake.heartbeats[beats_before:]]
+            beats = [started] + list(fake.heartbeats[beats_before:])
             gaps = [b - a for a, b in zip(beats, beats[1:])]
             wave.heartbeats = len(beats) - 1
             wave.heartbeat_late = max([0.0] + [g - heartbeat_ms / 1000 for g in gaps])
@@ -190,7 +190,7 @@ async def run_waves(service: QuoteService, settings: Settings, waves: list[int],
         await bot.close()
         try:
             await asyncio.wait_for(task, 10)
-        except (asyncio.TimeoutError, asyncio.CancelledError):
+        except (TimeoutError, asyncio.CancelledError):
             pass
         await fake.close()
     return results

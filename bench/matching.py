@@ -21,23 +21,23 @@ import re
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
 from array import array
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np  # noqa: E402
-from rapidfuzz import fuzz, process  # noqa: E402
+import datasets
+import numpy as np
+from rapidfuzz import fuzz, process
 
-import datasets  # noqa: E402
-from bot.config import MatchingSettings, load_settings  # noqa: E402
-from bot.core.matcher import Matcher, quote_score  # noqa: E402
-from bot.core.model import StatementRecord  # noqa: E402
-from bot.core.normalize import match_text  # noqa: E402
-from bot.core.verdict import ANTONYMS  # noqa: E402
+from bot.config import MatchingSettings, load_settings
+from bot.core.matcher import Matcher, quote_score
+from bot.core.model import StatementRecord
+from bot.core.normalize import match_text
+from bot.core.verdict import ANTONYMS
 
 GENUINE = ("exact", "elided", "styled", "typo", "filler", "contraction")
 DOCTORED = ("negation+", "negation-", "number", "name", "antonym", "insertion", "deletion", "splice")
@@ -391,7 +391,9 @@ def _spliced(text: str, other: str, rng: random.Random) -> str | None:
     return " ".join(a[: rng.randint(5, min(12, len(a) - 2))] + b[-rng.randint(5, min(12, len(b) - 2)) :])
 
 
-def make_cases(statements: list[StatementRecord], per_kind: int, outside: dict[str, list[str]], seed: int = 1) -> list[tuple[str, str, str | None, StatementRecord | None]]:
+def make_cases(
+    statements: list[StatementRecord], per_kind: int, outside: dict[str, list[str]], seed: int = 1
+) -> list[tuple[str, str, str | None, StatementRecord | None]]:
     """(kind, quote, speaker given, source) for every perturbation; `source` None for not-in-corpus."""
     rng = random.Random(seed)
     pool = [s for s in statements if 10 <= len(s.text.split()) <= 60 and s.speaker]
@@ -445,7 +447,7 @@ def make_cases(statements: list[StatementRecord], per_kind: int, outside: dict[s
             if not last or wrong.split()[-1:] == last:
                 continue
             speaker = wrong
-        if not quote or quote == frag and kind not in ("exact", "misattributed"):
+        if not quote or (quote == frag and kind not in ("exact", "misattributed")):
             continue
         if kind in GENUINE and kind != "styled" and rng.random() < 0.3:
             speaker = s.speaker  # the right speaker given, in some cases
@@ -601,6 +603,7 @@ def pg_backend(statements: list[StatementRecord], queries: list[str], settings: 
     rerank and verdicts (CandidateMatcher), on the real schema in a schema of its own, loaded with COPY."""
     try:
         import psycopg
+
         from bot.core.candidates import CandidateMatcher
         from bot.store.corpus import CorpusStore
         from bot.store.database import make_engine
@@ -682,7 +685,7 @@ def speed(size: int, real: list[StatementRecord], quotes: list[StatementRecord],
     by_id = {s.id: s for s in statements}
 
     def fetch(ids: Sequence[str]) -> dict[str, StatementRecord]:
-        return {i: by_id[i] for i in ids if i in by_id}
+        return {i: by_id[i] for i in ids if i in by_id}  # noqa: F821 - by_id is deleted after the last lookup
 
     gc.collect()
     before = rss_mb()
@@ -734,7 +737,7 @@ def speed(size: int, real: list[StatementRecord], quotes: list[StatementRecord],
         btimes = []
         for (q, _), result in zip(sample, results):
             t0 = time.perf_counter()
-            i, score = brute.best(q)
+            _, score = brute.best(q)
             btimes.append((time.perf_counter() - t0) * 1000)
             got = quote_score([match_text(q)], match_text(result.match.text)) if result.match else 0.0
             agree += got >= score - 0.01  # cdist scores are float32

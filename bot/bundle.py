@@ -105,7 +105,7 @@ def build_debates(debates_dir: Path, out: Path) -> list[Path]:
             debates[(row["date"], row["type"])].append((speaker, text))
     written = []
     for (date, kind), turns in sorted(debates.items()):
-        fields = {"kind": "transcript", "date": date, "title": f"{DEBATE_TYPES[kind]}, {date}"}
+        fields: dict[str, str | None] = {"kind": "transcript", "date": date, "title": f"{DEBATE_TYPES[kind]}, {date}"}
         body = "\n\n".join(f"{speaker}: {text}" for speaker, text in turns)
         target = folder / f"{date}-{'presidential' if kind == 'Pres' else 'vice-presidential'}.txt"
         target.write_text(front_matter(fields) + "\n" + body + "\n", encoding="utf-8")

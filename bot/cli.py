@@ -12,6 +12,7 @@ import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
+from datetime import UTC
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -164,11 +165,11 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError("--rejects goes with --skip-invalid")
     rejects = None
     if args.skip_invalid:
-        from datetime import datetime, timezone
+        from datetime import datetime
 
         from bot.statement_lists import Rejects
 
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         rejects = Rejects(args.rejects or Path(f"quotecheck-rejects-{stamp}.jsonl"))
     store = CorpusStore(make_engine(settings.resolved_database_url))
     try:

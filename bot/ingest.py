@@ -6,13 +6,19 @@ import hashlib
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from bot.core.documents import STATEMENT_SUFFIXES, SUPPORTED_SUFFIXES, parse_document
 from bot.core.model import CorpusFormatError, IngestSummary, ParsedDocument
 from bot.core.terminal import one_line
+from bot.protocols import DocumentSink
 from bot.statement_lists import Rejects, ingest_statement_list
 from bot.store.records import DocumentOutcome
+
+if TYPE_CHECKING:
+    from bot.store.corpus import CorpusStore
+
+__all__ = ["DocumentSink", "StoreSink", "as_sink", "format_summary", "ingest_file", "ingest_paths"]
 
 # Folders with at least this many files get a progress bar (on a terminal).
 PROGRESS_MIN_FILES = 20
@@ -20,18 +26,8 @@ PROGRESS_MIN_FILES = 20
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
-class DocumentSink(Protocol):
-    """What ingestion writes to: a CorpusStore, or a QuoteService that also updates its index."""
-
-    def import_document(
-        self, doc: ParsedDocument, *, origin: str, content_hash: str, guild_id: int | None = None, actor: str | None = None
-    ) -> DocumentOutcome: ...
-
-    def known_document(self, origin: str, content_hash: str, guild_id: int | None = None) -> int | None: ...
-
-
 def ingest_paths(
-    target: Any,
+    target: DocumentSink | CorpusStore,
     paths: Sequence[Path],
     *,
     guild_id: int | None = None,
@@ -71,7 +67,7 @@ def ingest_paths(
 
 
 def ingest_file(
-    sink: Any,
+    sink: DocumentSink,
     path: Path,
     *,
     guild_id: int | None = None,
@@ -162,23 +158,27 @@ def _progress(total: int, wanted: bool) -> Any:
     return tqdm(total=total, unit="file", desc="ingesting", file=sys.stderr, leave=False)
 
 
-class _StoreSink:
-    """A CorpusStore seen as a DocumentSink."""
+class StoreSink:
+    """A CorpusStore seen as a DocumentSink (it stores documents, but by another name)."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: CorpusStore) -> None:
         self.store = store
 
-    def import_document(self, doc: ParsedDocument, **kwargs: Any) -> DocumentOutcome:
-        return self.store.ingest_document(doc, **kwargs)
+    def import_document(
+        self, doc: ParsedDocument, *, origin: str, content_hash: str, guild_id: int | None = None, actor: str | None = None
+    ) -> DocumentOutcome:
+        return self.store.ingest_document(doc, origin=origin, content_hash=content_hash, guild_id=guild_id, actor=actor)
 
     def known_document(self, origin: str, content_hash: str, guild_id: int | None = None) -> int | None:
         return self.store.known_document(origin, content_hash, guild_id)
 
 
-def as_sink(target: Any) -> Any:
+def as_sink(target: DocumentSink | CorpusStore) -> DocumentSink:
     """Where ingested documents go: a CorpusStore through its adapter, or anything that already
-    stores parsed documents itself (has `import_document`)."""
-    return target if hasattr(target, "import_document") else _StoreSink(target)
+    stores parsed documents itself (a QuoteService, which also updates its index)."""
+    from bot.store.corpus import CorpusStore
+
+    return StoreSink(target) if isinstance(target, CorpusStore) else target
 
 
 def format_summary(summary: IngestSummary) -> str:

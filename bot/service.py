@@ -25,13 +25,18 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlch
 
 from bot.config import PROJECT_ROOT, Settings
 from bot.core.claims import attributed_quote
+from bot.core.matcher import Matcher
 from bot.core.model import CheckResult, IngestSummary, ParsedDocument, SearchFilter, StatementRecord
-from bot.core.query import MAX_QUOTE_CHARS, QuoteError, clean_quote  # noqa: F401 (re-exported: the adapters' names)
+from bot.core.query import MAX_QUOTE_CHARS, QuoteError, clean_quote
 from bot.core.text_rules import replace_surrogates
+from bot.protocols import QuoteMatcher
+from bot.store.buttons import ButtonRefs
 from bot.store.corpus import CorpusStore
 from bot.store.database import StoreError, make_engine
 from bot.store.identity import audit_fingerprint, database_identity
 from bot.store.records import AuditEntry, CorpusStats, DocumentOutcome, Report, StoreUnavailableError, UnverifiedQuote
+
+__all__ = ["MAX_QUOTE_CHARS", "QuoteError", "QuoteService", "clean_quote", "snapshot_path"]
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +46,7 @@ _WORDS_RANK = {"verified": 0, "close": 1, "misattributed": 1, "altered": 2, "unv
 class QuoteService:
     """Checks quotes against the corpus and applies corpus changes to both the database and the index."""
 
-    def __init__(self, store: CorpusStore, matcher: Any, settings: Settings | None = None) -> None:
+    def __init__(self, store: CorpusStore, matcher: QuoteMatcher, settings: Settings | None = None) -> None:
         self.store = store
         self.matcher = matcher
         self.settings = settings or Settings()
@@ -49,6 +54,7 @@ class QuoteService:
         self._watermark = 0
         self._snapshot: tuple[Path, str] | None = None  # (file, database identity) of the memory index
         self._saved_mark: int | None = None
+        self._button_refs: ButtonRefs | None = None
 
     # -- opening ------------------------------------------------------------------------------
 
@@ -89,8 +95,6 @@ class QuoteService:
 
     @classmethod
     def _built(cls, store: CorpusStore, settings: Settings, progress: bool) -> QuoteService:
-        from bot.core.matcher import Matcher
-
         watermark = store.watermark()  # read first: changes racing the load are re-applied by refresh
         matcher = Matcher(settings.matching, fetch=store.get_statements)
         if progress and sys.stderr.isatty():
@@ -105,8 +109,6 @@ class QuoteService:
 
     @classmethod
     def _from_snapshot(cls, store: CorpusStore, settings: Settings, path: Path, identity: str) -> QuoteService | None:
-        from bot.core.matcher import Matcher
-
         if not path.exists():
             return None
         with _collection_paused():
@@ -147,7 +149,7 @@ class QuoteService:
     def save_snapshot(self) -> bool:
         """Write the in-memory index to its snapshot file, tagged with the state of the database it
         reflects; False when this service keeps no snapshot or the file cannot be written."""
-        if self._snapshot is None or not hasattr(self.matcher, "save"):
+        if self._snapshot is None or not isinstance(self.matcher, Matcher):
             return False
         path, identity = self._snapshot
         with self._lock:
@@ -351,6 +353,12 @@ class QuoteService:
         """Statement count of an already stored, unchanged document, else None."""
         return self.store.known_document(origin, content_hash, guild_id)
 
+    def button_refs(self, retention_days: int) -> ButtonRefs:
+        """The store of chat buttons' payloads, kept `retention_days` (as long as the lookup log)."""
+        if self._button_refs is None:
+            self._button_refs = ButtonRefs(self.store.engine, retention_days)
+        return self._button_refs
+
     def ingest(
         self, paths: Sequence[Path], *, guild_id: int | None = None, actor: str | None = None, progress: bool = False
     ) -> IngestSummary:
@@ -377,7 +385,7 @@ class QuoteService:
                     upserted[sid] = None
                     dropped.discard(sid)
                 aliases_changed |= change.action in {"ingest", "replace", "add", "edit"}
-            if not getattr(self.matcher, "holds_corpus", True):
+            if not self.matcher.holds_corpus:
                 upserted, dropped = {}, set()  # the database-side index already has them
             for sid in dropped:
                 self._unindex(sid)

@@ -20,6 +20,7 @@ from typing import IO, Any
 
 from bot.core.documents import StatementLines
 from bot.core.model import CorpusFormatError, StatementRecord
+from bot.protocols import DocumentSink
 from bot.store.records import DocumentOutcome
 from bot.store.validation import check_alias, check_record
 
@@ -61,7 +62,7 @@ def check_line(record: StatementRecord, names: list[str]) -> None:
 
 
 def ingest_statement_list(
-    sink: Any,
+    sink: DocumentSink,
     path: Path,
     *,
     guild_id: int | None = None,
@@ -100,7 +101,7 @@ def _part_origin(origin: str, number: int) -> str:
 
 
 def _store_part(
-    sink: Any,
+    sink: DocumentSink,
     path: Path,
     origin: str,
     raw: bytes,
@@ -127,7 +128,7 @@ def _store_part(
     return sink.import_document(part.document(), origin=origin, content_hash=content_hash, guild_id=guild_id, actor=actor)
 
 
-def _check_every_line(sink: Any, path: Path, origin: str, guild_id: int | None) -> None:
+def _check_every_line(sink: DocumentSink, path: Path, origin: str, guild_id: int | None) -> None:
     """All or nothing: the first bad line rejects the file before anything is stored. A list of
     one part is checked as it is stored; parts stored before with the same bytes are not read again."""
     parts = _parts(path)

@@ -76,7 +76,7 @@ def test_open_kinds_are_kept_as_written(store: CorpusStore, tmp_path: Path) -> N
     path = write(tmp_path / "kinds.jsonl", [line(n, source={"title": f"T{n}", "kind": k}) for n, k in enumerate(kinds)])
     assert ingest_paths(store, [path], progress=False).added == len(kinds)
     assert {r.source.kind for r in store.statements()} == {"post", "interview", "press release", "book", "letter", "video", "podcast"}
-    exported = [line for line in store.export_lines(store.statements())]
+    exported = list(store.export_lines(store.statements()))
     assert {e["source"]["kind"] for e in exported} >= {"press release", "podcast"}
 
 

@@ -16,6 +16,7 @@ import yarl
 from discord.ext import commands
 
 from bot.config import Settings, SettingsError
+from bot.protocols import ChatService
 
 from .cooldowns import LookupLimiter
 from .errors import QuoteTree
@@ -45,7 +46,7 @@ def point_at(api_base: str, gateway_url: str) -> None:
 class QuoteBot(commands.Bot):
     """The bot: lookups for everyone, /corpus for moderators, /sync for the owner."""
 
-    def __init__(self, service: Any, settings: Settings, *, jobs: bool = False, **client_kwargs: Any) -> None:
+    def __init__(self, service: ChatService | None, settings: Settings, *, jobs: bool = False, **client_kwargs: Any) -> None:
         client_kwargs.pop("allowed_mentions", None)  # never configurable: no reply may ping anyone
         intents = client_kwargs.pop("intents", None) or discord.Intents.default()
         super().__init__(
@@ -56,12 +57,23 @@ class QuoteBot(commands.Bot):
             help_command=None,
             **client_kwargs,
         )
-        self.service = service
+        self._service = service
         self.settings = settings
         self.limiter = LookupLimiter(settings.discord.lookup_rate, settings.discord.lookup_cooldown)
         self.run_jobs = jobs
         self.scheduler: Any = None
         self.digest_guard = ForbiddenGuard("The daily digest")
+
+    @property
+    def service(self) -> ChatService:
+        """The corpus service every command talks to (a bot made only to sync commands has none)."""
+        if self._service is None:
+            raise RuntimeError("this bot was made without a service (to sync commands only)")
+        return self._service
+
+    @service.setter
+    def service(self, service: ChatService) -> None:
+        self._service = service
 
     async def setup_hook(self) -> None:
         """Load the cogs (and start the scheduled jobs when asked); the command tree is not synced here."""
@@ -76,7 +88,7 @@ class QuoteBot(commands.Bot):
         await self.add_cog(Lookups(self))
         await self.add_cog(Corpus(self))
         await self.add_cog(Admin(self))
-        if self.run_jobs and self.service is not None:
+        if self.run_jobs and self._service is not None:
             from bot.jobs.startup import start_scheduler
 
             post = self.post_digest if self.settings.jobs.digest_channel_id else None
@@ -111,7 +123,7 @@ class ShardedQuoteBot(QuoteBot, commands.AutoShardedBot):
     """The same bot over several shards in one process (discord.py's AutoShardedBot)."""
 
 
-def create_bot(service: Any, settings: Settings, *, jobs: bool = False, **client_kwargs: Any) -> QuoteBot:
+def create_bot(service: ChatService | None, settings: Settings, *, jobs: bool = False, **client_kwargs: Any) -> QuoteBot:
     """The bot around `service`; with `jobs` it also runs the scheduled jobs (inbox, feeds, digest, backups).
 
     Extra keyword arguments go to discord.py's Client (e.g. guild_ready_timeout, connector).

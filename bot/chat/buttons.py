@@ -50,11 +50,7 @@ UNKNOWN = "This button is not one I can answer. Run the command again for fresh 
 
 def button_refs(bot: QuoteBot) -> ButtonRefs:
     """The bot's store of button payloads, kept as long as the lookup log."""
-    refs: ButtonRefs | None = getattr(bot, "_button_refs", None)
-    if refs is None:
-        refs = ButtonRefs(bot.service.store.engine, bot.settings.jobs.lookup_log_days)
-        bot._button_refs = refs  # type: ignore[attr-defined]
-    return refs
+    return bot.service.button_refs(bot.settings.jobs.lookup_log_days)
 
 
 async def _load(interaction: discord.Interaction, ref: str, kind: str) -> ButtonRef:
@@ -97,7 +93,7 @@ class _Answering:
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
             await self.answer(interaction)
-        except Exception as error:  # noqa: BLE001 (each failure gets an answer; unexpected ones are logged)
+        except Exception as error:
             await reply_failure(interaction, error, where=type(self).__name__)
 
     async def answer(self, interaction: discord.Interaction) -> None:
@@ -172,7 +168,7 @@ class ReportButton(_Answering, discord.ui.DynamicItem[discord.ui.Button[Any]], t
         try:
             # Read now so a stale button is refused before the member types a report that would be lost.
             await asyncio.wait_for(_load(interaction, self.ref, RESULT_KIND), MODAL_READ_SECONDS)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise UserFacingError("The corpus database is slow right now, so the form cannot be opened. "
                                   "Please try again in a minute.") from None
         form = ReportForm(self.ref)
@@ -248,7 +244,7 @@ def _submitted_value(components: Any, custom_id: str) -> str | None:
         if not isinstance(component, dict):
             continue
         if component.get("custom_id") == custom_id and isinstance(component.get("value"), str):
-            return component["value"]
+            return str(component["value"])
         nested = component.get("components") or ([component["component"]] if "component" in component else [])
         found = _submitted_value(nested, custom_id)
         if found is not None:
@@ -264,7 +260,7 @@ async def submit_report(interaction: discord.Interaction) -> None:
         return
     try:
         await _file_report(interaction, custom_id[len(REPORT_FORM_PREFIX):], data)
-    except Exception as error:  # noqa: BLE001 (each failure gets an answer; unexpected ones are logged)
+    except Exception as error:
         await reply_failure(interaction, error, where="report form")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
@@ -18,8 +18,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.documents import SUPPORTED_SUFFIXES, parse_document
-from bot.core.scope import check_guild_scope
 from bot.core.model import StatementRecord
+from bot.core.scope import check_guild_scope
 from bot.ingest import decode
 from bot.store.records import Report, UnverifiedQuote
 
@@ -58,7 +58,7 @@ class Corpus(commands.GroupCog, group_name="corpus", group_description="Manage t
         self.bot = bot
         super().__init__()
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.guild_id is None:
             raise app_commands.NoPrivateMessage()
         if not is_moderator(interaction.user, interaction.permissions, self.bot.settings.discord.moderator_role):
@@ -109,7 +109,7 @@ class Corpus(commands.GroupCog, group_name="corpus", group_description="Manage t
         try:
             statement, version = await asyncio.wait_for(
                 asyncio.to_thread(self._current, sid, interaction.guild_id, owner), MODAL_READ_SECONDS)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             # Past Discord's 3-second window the form could not be shown at all; say so while we still can.
             raise UserFacingError("The corpus database is slow right now, so the form cannot be opened. "
                                   "Please try again in a minute.") from None
@@ -166,7 +166,7 @@ class Corpus(commands.GroupCog, group_name="corpus", group_description="Manage t
     async def review(self, interaction: discord.Interaction) -> None:
         """Open reports and the quotes most often checked without a match."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        since = datetime.now(timezone.utc) - REVIEW_WINDOW
+        since = datetime.now(UTC) - REVIEW_WINDOW
         reports, unverified = await asyncio.to_thread(self._queue, interaction.guild_id, since)
         view = ReviewView(self.bot, interaction.user.id, interaction.guild_id, reports, unverified)
         view.message = await interaction.followup.send(embed=corpus_embeds.review_embed(reports, unverified),

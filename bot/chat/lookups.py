@@ -13,10 +13,10 @@ from bot.core.claims import find_claims
 from bot.core.dates import date_bound as inclusive_bound
 from bot.core.model import CheckResult, SearchFilter
 
+from .buttons import new_search, result_view
 from .embeds import compact_result_embed, fit, result_embed, statement_embed
 from .errors import UserFacingError, answered, defer_public
 from .safety import QUOTE_MAX, cap, check_quote
-from .buttons import new_search, result_view
 
 if TYPE_CHECKING:
     from .app import QuoteBot

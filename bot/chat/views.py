@@ -74,14 +74,14 @@ class SafeView(discord.ui.View):
 class SafeModal(discord.ui.Modal):
     """A modal whose failures reach the user as a plain ephemeral message."""
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]  # as discord.ui.Modal's own
         await reply_failure(interaction, error, where=f"modal {type(self).__name__}")
 
 
 def _button(label: str, style: discord.ButtonStyle, callback: Callable[[discord.Interaction], Any],
             *, disabled: bool = False, row: int | None = None) -> discord.ui.Button[Any]:
     button: discord.ui.Button[Any] = discord.ui.Button(label=label, style=style, disabled=disabled, row=row)
-    button.callback = callback  # type: ignore[method-assign]
+    button.callback = callback  # type: ignore[assignment]
     return button
 
 
@@ -190,7 +190,7 @@ class EditStatementModal(SafeModal, title="Edit a statement"):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         edited = await asyncio.to_thread(
-            self.bot.service.edit, self.statement.id, changes, expected_version=self.version,
+            self.bot.service.edit, self.statement.id or "", changes, expected_version=self.version,
             actor=actor_name(interaction.user), guild_id=self.guild_id, interaction_id=str(interaction.id),
             owner=self.owner,
         )

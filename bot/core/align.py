@@ -158,6 +158,7 @@ def _window(qk: list[str], sk: list[str], lo: int, hi: int) -> tuple[int, int]:
     # Long statements: find the quote's region by characters first, then align words only there.
     text = " ".join(sk[lo:hi])
     found = fuzz.partial_ratio_alignment(" ".join(qk), text)
+    assert found is not None  # without a score cutoff there is always an alignment
     offsets = []
     pos = 0
     for key in sk[lo:hi]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from bot.config import MatchingSettings
 from bot.core.matching import BaseMatcher
 from bot.core.model import CheckResult, SearchFilter, StatementRecord
-from bot.core.rerank import Fetch, Key, rerank
+from bot.core.rerank import Fetch, rerank
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +34,7 @@ CandidateFunction = Callable[[CandidateQuery], Sequence[tuple[str, str]]]
 SpeakerNames = Callable[[str, "int | None", int], Sequence[str]]
 
 
-class CandidateMatcher(BaseMatcher):
+class CandidateMatcher(BaseMatcher[str]):
     """Verdicts over candidates an adapter supplies; nothing of the corpus is held in memory.
 
     Adding and removing statements are no-ops: the adapter's index is the database itself, so a
@@ -56,7 +56,7 @@ class CandidateMatcher(BaseMatcher):
         self._fetch = fetch
         self._speaker_names = speaker_names
         # Match texts of the candidates of the lookup in progress (lookups are serialised by the lock).
-        self._seen: dict[Key, str] = {}
+        self._seen: dict[str, str] = {}
 
     def __len__(self) -> int:
         return 0  # nothing is held here; the corpus size is the database's
@@ -80,16 +80,16 @@ class CandidateMatcher(BaseMatcher):
             self._seen.clear()
             return super().search(query, flt, limit)
 
-    def _rank(self, pieces: Sequence[str], flt: SearchFilter | None, limit: int, wide: bool = False) -> list[tuple[Key, float]]:
+    def _rank(self, pieces: Sequence[str], flt: SearchFilter | None, limit: int, wide: bool = False) -> list[tuple[str, float]]:
         found = self._candidates(CandidateQuery(tuple(pieces), flt, limit * (2 if wide else 1), wide))
         self._seen.update(found)
         # As in memory: candidates come best first, so a strong match among the first few ends the rerank.
         return rerank(pieces, [sid for sid, _ in found], self._seen.__getitem__)
 
-    def _text(self, key: Key) -> str:
+    def _text(self, key: str) -> str:
         return self._seen.get(key, "")
 
-    def _load(self, keys: Sequence[Key]) -> dict[Key, StatementRecord]:
+    def _load(self, keys: Sequence[str]) -> dict[str, StatementRecord]:
         wanted = [str(k) for k in keys]
         return dict(self._fetch(wanted)) if wanted else {}
 

@@ -124,6 +124,6 @@ def attributed_quote(text: str) -> tuple[str, str] | None:
     if len(claims) != 1 or claims[0][1] is None:
         return None
     quote, speaker = claims[0]
-    if len(quote) < len(text.strip()) / 2:
+    if speaker is None or len(quote) < len(text.strip()) / 2:
         return None  # most of the text is something else: not a single attributed quote
     return quote, speaker

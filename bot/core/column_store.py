@@ -11,6 +11,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
 from itertools import islice, repeat
+from typing import cast
 
 import numpy as np
 
@@ -24,7 +25,7 @@ from bot.core.rerank import KIND_RANK, Fetch, date_number
 from bot.core.speakers import fold, name_tokens, same_person
 
 
-class ColumnStore(BaseMatcher):
+class ColumnStore(BaseMatcher[int]):
     """Statements as columns plus a term index; safe to change from several threads."""
 
     def __init__(self, settings: MatchingSettings | None = None, fetch: Fetch | None = None) -> None:
@@ -47,7 +48,7 @@ class ColumnStore(BaseMatcher):
         self._speaker_counts: dict[int, Counter[int]] = {}
         self._by_last: dict[str, set[int]] = {}
         self._by_last_filled = 0  # speaker ids below this are in _by_last
-        self._by_speaker: dict[int, array] = {}
+        self._by_speaker: dict[int, array[int]] = {}
         self.meta: dict[str, object] = {}
 
     def _word_frequency(self) -> Callable[[str], int]:
@@ -132,8 +133,7 @@ class ColumnStore(BaseMatcher):
             positions = dict(zip(columns.ids, range(len(columns))))
             if len(positions) != len(columns):  # an id given twice: its last occurrence stays
                 keep = sorted(positions.values())
-                columns = IndexColumns(*([column[k] for k in keep] for column in (
-                    columns.ids, columns.texts, columns.speakers, columns.dates, columns.kinds, columns.guilds)))
+                columns = _rows(columns, keep)
                 records = [records[k] for k in keep] if records is not None else None
                 positions = dict(zip(columns.ids, range(len(columns))))
             if self._pos:
@@ -164,7 +164,7 @@ class ColumnStore(BaseMatcher):
         """Speaker ids of many names at once, new names numbered in order of first appearance (as
         `_speaker_id` one by one would); -1 for no name."""
         known = len(self._speaker_names)
-        seen = dict(self._speaker_ids)
+        seen = cast("dict[str | None, int]", dict(self._speaker_ids))
         # One C-level pass: a new name gets the next number (map reads len(seen) just before setdefault).
         raw = np.fromiter(map(seen.setdefault, names, map(len, repeat(seen))), dtype=np.int64, count=len(names))
         ids = np.full(len(seen), -1, dtype=np.int32)
@@ -240,7 +240,7 @@ class ColumnStore(BaseMatcher):
         speakers = self._speaker_set(flt.speaker) if flt and flt.speaker else None
 
         def mask(ids: np.ndarray) -> np.ndarray:
-            keep = np.frombuffer(self._alive, dtype=np.uint8)[ids] == 1
+            keep: np.ndarray = np.frombuffer(self._alive, dtype=np.uint8)[ids] == 1
             guilds = np.frombuffer(self._guild, dtype=np.int64)[ids]
             keep &= (guilds == 0) | (guilds == guild_id) if guild_id else guilds == 0
             if lo or hi:
@@ -255,3 +255,15 @@ class ColumnStore(BaseMatcher):
             return keep
 
         return mask
+
+
+def _rows(columns: IndexColumns, keep: list[int]) -> IndexColumns:
+    """The statements at positions `keep` of `columns`."""
+    return IndexColumns(
+        ids=[columns.ids[k] for k in keep],
+        texts=[columns.texts[k] for k in keep],
+        speakers=[columns.speakers[k] for k in keep],
+        dates=[columns.dates[k] for k in keep],
+        kinds=[columns.kinds[k] for k in keep],
+        guilds=[columns.guilds[k] for k in keep],
+    )

@@ -255,7 +255,7 @@ def parse_article(source: SourceInfo, body: str) -> ParsedDocument:
             )
         )
         for form in _forms(quote) if kind == "person" else ():
-            if fold(form) != fold(speaker):
+            if speaker is not None and fold(form) != fold(speaker):
                 aliases[(speaker, form)] = None
     for pair in _article_aliases(body, {s.speaker for s in statements if s.speaker}):
         aliases[pair] = None

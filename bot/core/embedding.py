@@ -11,8 +11,12 @@ import importlib.util
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
 
 _PACKAGE = "wordllama"
 _WEIGHTS = "weights/l2_supercat_256.safetensors"
@@ -27,7 +31,7 @@ def _package_dir() -> Path:
     spec = importlib.util.find_spec(_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         raise EmbeddingUnavailable(f"the {_PACKAGE} package is not installed")
-    return Path(list(spec.submodule_search_locations)[0])
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 class SentenceEmbedder:
@@ -36,7 +40,7 @@ class SentenceEmbedder:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._vectors: np.ndarray | None = None
-        self._tokenizer = None
+        self._tokenizer: Tokenizer | None = None
 
     @property
     def dimensions(self) -> int:
@@ -83,4 +87,5 @@ class SentenceEmbedder:
             out[filled] = np.add.reduceat(vectors[ids], starts, axis=0)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
-        return out / norms
+        unit: np.ndarray = out / norms
+        return unit

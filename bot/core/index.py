@@ -14,6 +14,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from itertools import count, islice, repeat
+from typing import cast
 
 import numpy as np
 
@@ -34,7 +35,7 @@ class TermIndex:
         self._df = array("i")
         self._offsets = np.zeros(1, dtype=np.int64)
         self._postings = np.zeros(0, dtype=np.int32)
-        self._delta: dict[int, array] = {}
+        self._delta: dict[int, array[int]] = {}
         self._docs = 0  # highest document id + 1
         self._acc = np.zeros(0, dtype=np.float64)
 
@@ -115,7 +116,8 @@ class TermIndex:
             # (term, position in the slice) fits 31 bits: an int32 sort is twice as fast.
             local = np.repeat(np.arange(len(texts), dtype=np.int32), lengths)
             keys = _unique((tids.astype(np.int32) << _LOCAL_BITS) | local)
-            return ((keys >> _LOCAL_BITS).astype(np.int64) << 32) | docs[keys & (_LOCAL - 1)]
+            pairs: np.ndarray = ((keys >> _LOCAL_BITS).astype(np.int64) << 32) | docs[keys & (_LOCAL - 1)]
+            return pairs
         return _unique((tids << 32) | np.repeat(docs, lengths))
 
     def _fill(self, slices: list[np.ndarray], counts: np.ndarray) -> None:
@@ -181,8 +183,8 @@ class TermIndex:
 
     def restore(self, state: dict[str, object]) -> None:
         """Load what `state` returned."""
-        vocab = state["vocab"]
-        self._vocab = {term: tid for tid, term in enumerate(vocab)}  # type: ignore[arg-type]
+        vocab = cast("list[str]", state["vocab"])
+        self._vocab = {term: tid for tid, term in enumerate(vocab)}
         self._df = array("i")
         self._df.frombytes(state["df"])  # type: ignore[arg-type]
         self._offsets = state["offsets"]  # type: ignore[assignment]
@@ -239,7 +241,7 @@ class TermIndex:
                 found.append((df, tid))
         found.sort()
         rare = [item for item in found if item[0] <= cap] or found
-        chosen = []
+        chosen: list[tuple[int, float]] = []
         spent = 0
         for df, tid in rare[:limit]:
             if budget and spent + df > budget and len(chosen) >= 3:

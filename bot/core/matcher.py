@@ -18,10 +18,10 @@ from bot.core.autocomplete import speaker_suggestions
 from bot.core.column_store import ColumnStore
 from bot.core.matching import BaseMatcher
 from bot.core.model import SearchFilter, StatementRecord
-from bot.core.rerank import Fetch, Key, quote_score, rerank
+from bot.core.rerank import Fetch, quote_score, rerank
 from bot.core.snapshots import load_snapshot, save_snapshot
 
-__all__ = ["BaseMatcher", "Fetch", "Key", "Matcher", "quote_score"]
+__all__ = ["BaseMatcher", "Fetch", "Matcher", "quote_score"]
 
 # Postings read per lookup (first pass, widened pass): the rarest words are read first.
 _BUDGET = 30000
@@ -72,7 +72,7 @@ class Matcher(ColumnStore):
                 mask=mask,
                 budget=_WIDE_BUDGET if wide else _BUDGET,
             )
-        return rerank(pieces, ids.tolist(), self._texts.__getitem__)  # type: ignore[arg-type]
+        return rerank(pieces, ids.tolist(), self._texts.__getitem__)
 
     def _short(self, pieces: Sequence[str]) -> bool:
         # A short quote of common words ("there you go again") ties with thousands of statements
@@ -92,10 +92,10 @@ class Matcher(ColumnStore):
         texts = self._texts
         return sorted(((i, quote_score(pieces, texts[i])) for i in ids.tolist()), key=lambda item: -item[1])
 
-    def _text(self, key: Key) -> str:
-        return self._texts[key]  # type: ignore[index]
+    def _text(self, key: int) -> str:
+        return self._texts[key]
 
-    def _load(self, indexes: Sequence[int]) -> dict[int, StatementRecord]:  # type: ignore[override]
+    def _load(self, indexes: Sequence[int]) -> dict[int, StatementRecord]:
         if self._fetch is None:
             return {i: r for i in indexes if (r := self._records[i]) is not None}
         wanted = {self._ids[i]: i for i in indexes if self._alive[i]}

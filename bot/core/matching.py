@@ -12,13 +12,14 @@ import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Generic
 
 from bot.config import MatchingSettings
-from bot.core.model import Alternative, CheckResult, Difference, SearchFilter, StatementRecord
+from bot.core.model import Alternative, CheckResult, Difference, SearchFilter, StatementRecord, VerdictName
 from bot.core.normalize import match_text, split_elisions
-from bot.core.rerank import KIND_RANK, Key, date_number, merge, quote_score
-from bot.core.speakers import fold, same_person
 from bot.core.omissions import may_omit_meaning
+from bot.core.rerank import KIND_RANK, K, date_number, merge, quote_score
+from bot.core.speakers import fold, same_person
 from bot.core.verdict import Comparison, compare
 from bot.core.vocabulary import CorpusFrequency
 
@@ -30,14 +31,14 @@ _SPLICE_PART = 5
 
 
 @dataclass(frozen=True, slots=True)
-class _Candidate:
-    index: Key
+class _Candidate(Generic[K]):
+    index: K
     score: float
     record: StatementRecord
     comparison: Comparison
 
 
-class BaseMatcher:
+class BaseMatcher(Generic[K]):
     """Rerank and verdicts over a candidate source; subclasses say where candidates come from.
 
     Candidates are keyed by whatever the source uses (a dense integer in memory, the statement id
@@ -55,15 +56,15 @@ class BaseMatcher:
 
     # -- candidate source (hooks) ---------------------------------------------------------------
 
-    def _rank(self, pieces: Sequence[str], flt: SearchFilter | None, limit: int, wide: bool = False) -> list[tuple[Key, float]]:
+    def _rank(self, pieces: Sequence[str], flt: SearchFilter | None, limit: int, wide: bool = False) -> list[tuple[K, float]]:
         """Candidates for the quote pieces within the filter, scored with `quote_score`, best first."""
         raise NotImplementedError
 
-    def _text(self, key: Key) -> str:
+    def _text(self, key: K) -> str:
         """The match text of a candidate `_rank` returned."""
         raise NotImplementedError
 
-    def _load(self, keys: Sequence[Key]) -> dict[Key, StatementRecord]:
+    def _load(self, keys: Sequence[K]) -> dict[K, StatementRecord]:
         """Full records of candidates (missing ones left out)."""
         raise NotImplementedError
 
@@ -75,7 +76,7 @@ class BaseMatcher:
         """Whether the quote is short and common enough to also need `_rank_common`."""
         return False
 
-    def _rank_common(self, pieces: Sequence[str], flt: SearchFilter | None, limit: int) -> list[tuple[Key, float]]:
+    def _rank_common(self, pieces: Sequence[str], flt: SearchFilter | None, limit: int) -> list[tuple[K, float]]:
         """Last-resort candidates for quotes made of common words only."""
         return []
 
@@ -87,12 +88,9 @@ class BaseMatcher:
 
     def set_aliases(self, aliases: Mapping[str, Iterable[str]]) -> None:
         """Canonical speaker name → other names of the same person."""
+        groups = _alias_groups(aliases)
         with self._lock:
-            self._aliases = {}
-            for canonical, others in aliases.items():
-                group = (canonical, *others)
-                for name in group:
-                    self._aliases[fold(name)] = group
+            self._aliases = groups
 
     def _aliases_of(self, name: str) -> tuple[str, ...]:
         return self._aliases.get(fold(name), ())
@@ -169,7 +167,7 @@ class BaseMatcher:
         own = self._check(quote, pieces, speaker, replace(flt or SearchFilter(), speaker=speaker))
         return own if own.verdict in ("verified", "close") else None
 
-    def _is_source(self, c: _Candidate) -> bool:
+    def _is_source(self, c: _Candidate[K]) -> bool:
         # A real source covers most of the quote; words that merely recur across a few scattered
         # changes (a different sentence on the same topic) do not make one.
         if c.score < self.settings.unverified_below or c.comparison.coverage < self.settings.min_coverage:
@@ -202,11 +200,11 @@ class BaseMatcher:
         self,
         quote: str,
         speaker: str | None,
-        found: list[_Candidate],
-        ranked: list[tuple[Key, float]],
-        records: dict[Key, StatementRecord],
+        found: list[_Candidate[K]],
+        ranked: list[tuple[K, float]],
+        records: dict[K, StatementRecord],
     ) -> CheckResult:
-        def level(c: _Candidate) -> int:
+        def level(c: _Candidate[K]) -> int:
             return _LEVELS[c.comparison.level]
 
         best_level = min(level(c) for c in found)
@@ -243,7 +241,7 @@ class BaseMatcher:
         return CheckResult(
             quote,
             speaker,
-            verdict,  # type: ignore[arg-type]
+            verdict,
             chosen.score,
             match=chosen.record,
             differences=comparison.differences,
@@ -251,12 +249,12 @@ class BaseMatcher:
             note="; ".join(verdict_note) or None,
         )
 
-    def _preference(self, c: _Candidate) -> tuple[int, int, float, Key]:
+    def _preference(self, c: _Candidate[K]) -> tuple[int, int, float, K]:
         date = date_number(c.record.effective_date) or 99999999
         return (KIND_RANK.get(c.record.source.kind, 2), date, -c.score, c.index)
 
     def _alternatives(
-        self, ranked: list[tuple[Key, float]], records: dict[Key, StatementRecord], chosen: Key | None
+        self, ranked: list[tuple[K, float]], records: dict[K, StatementRecord], chosen: K | None
     ) -> tuple[Alternative, ...]:
         # Somewhat below the match threshold: other reports and near wordings, not mere shared phrases.
         floor = self.settings.unverified_below - 10.0
@@ -271,20 +269,20 @@ class BaseMatcher:
         self,
         quote: str,
         pieces: Sequence[str],
-        ranked: list[tuple[Key, float]],
-        records: dict[Key, StatementRecord],
+        ranked: list[tuple[K, float]],
+        records: dict[K, StatementRecord],
         speaker: str | None,
     ) -> CheckResult | None:
         """A quote made of the words of two statements: altered, unless they follow each other in one source."""
         qwords = [w for piece in pieces for w in piece.split()]
         if len(qwords) < 8:
             return None
-        hits: list[tuple[int, set[int]]] = []
+        hits: list[tuple[K, set[int]]] = []
         for i, _ in ranked[:_SPLICE_CANDIDATES]:
             covered = _covered(qwords, self._text(i).split())
             if len(covered) >= 3:
                 hits.append((i, covered))
-        best: tuple[int, int, int] | None = None
+        best: tuple[K, K, int] | None = None
         need = 0.85 * len(qwords)
         for a, cov_a in hits:
             if len(cov_a) >= need:
@@ -307,12 +305,12 @@ class BaseMatcher:
             joined = replace(ordered[0], text=f"{ordered[0].text} {ordered[1].text}", context_after=ordered[1].context_after)
             comparison = compare(quote, joined.text, corpus=self._word_frequency())
             if comparison.level != "altered":
-                verdict = comparison.level
+                verdict: VerdictName = comparison.level
                 note = "the quote spans two consecutive statements"
                 if speaker and first.named_speaker and not self._is_speaker(speaker, first.speaker):
                     verdict, note = "misattributed", f"{note}; said by {first.speaker}, not {speaker}"
                 return CheckResult(
-                    quote, speaker, verdict, quote_score(pieces, match_text(joined.text)),  # type: ignore[arg-type]
+                    quote, speaker, verdict, quote_score(pieces, match_text(joined.text)),
                     match=joined, differences=comparison.differences,
                     alternatives=(Alternative(second, quote_score(pieces, match_text(second.text))),), note=note,
                 )
@@ -333,6 +331,16 @@ class BaseMatcher:
             alternatives=(Alternative(second, quote_score(pieces, match_text(second.text))),),
             note=f"words spliced together from two different statements (the other: {second.id})",
         )
+
+
+def _alias_groups(aliases: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, ...]]:
+    """Each name, folded, → its group: the canonical name and the other names of the same person."""
+    groups: dict[str, tuple[str, ...]] = {}
+    for canonical, others in aliases.items():
+        group = (canonical, *others)
+        for name in group:
+            groups[fold(name)] = group
+    return groups
 
 
 def _covered(quote_words: list[str], statement_words: list[str]) -> set[int]:

@@ -16,12 +16,12 @@ from bot.core.text_rules import MATCH_INVISIBLE as _INVISIBLE
 
 # Punctuation styles folded to one ASCII form each.
 _STYLE = {
-    **{c: '"' for c in "\u201c\u201d\u201e\u201f\u2033\u2036\u00ab\u00bb\u300c\u300d\u300e\u300f\uff02"},
-    **{c: "'" for c in "\u2018\u2019\u201a\u201b\u2032\u2035\u02bc\u02bb\u02b9\u02bd\u2039\u203a\u0060\u00b4\uff07"},
-    **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d\u00af"},
+    **dict.fromkeys("“”„‟″‶«»「」『』＂", '"'),
+    **dict.fromkeys("‘’‚‛′‵ʼʻʹʽ‹›`´＇", "'"),
+    **dict.fromkeys("‐‑‒–—―−⸺⸻﹘﹣－¯", "-"),
     "\u2026": "...",
     "\u22ef": "...",
-    **{c: " " for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\t\n\r\x0b\x0c"},
+    **dict.fromkeys("\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\t\n\r\x0b\x0c", " "),
 }
 
 # Look-alike letters from other scripts (lower case after case folding) mapped to Latin ones. A
@@ -33,7 +33,7 @@ _HOMOGLYPHS = dict(
     )
 )
 
-_TABLE = str.maketrans({**{c: None for c in _INVISIBLE}, **_STYLE, **_HOMOGLYPHS})
+_TABLE = str.maketrans({**dict.fromkeys(_INVISIBLE), **_STYLE, **_HOMOGLYPHS})
 
 _SPACES = re.compile(r"\s+")
 # A word: a number (with thousands separators or decimals) or letters/digits joined by apostrophes.
@@ -120,7 +120,7 @@ class Word:
 # Surface words are cut from text that only lost its invisible characters, so what users see in a
 # difference is what they (or the source) wrote.
 _SURFACE = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+(?:['\u2019\u02bc\u2018`][^\W_]+)*")
-_INVISIBLE_TABLE = str.maketrans({c: None for c in _INVISIBLE})
+_INVISIBLE_TABLE = str.maketrans(dict.fromkeys(_INVISIBLE))
 
 
 def words(text: str) -> list[Word]:

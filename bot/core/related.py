@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import Stemmer
 
 from bot.core.embedding import SentenceEmbedder
 from bot.core.index import TermIndex
-from bot.core.normalize import keys, match_text, match_texts
+from bot.core.normalize import keys, match_texts
 from bot.core.posts import clean_post
 
 Mask = Callable[[np.ndarray], np.ndarray]
@@ -142,9 +143,10 @@ class RelatedIndex:
     def nbytes(self) -> int:
         """Memory held for the statements (title index, title numbers, lengths, distinct titles)."""
         index = self.titles.state()
-        held = sum(getattr(index[k], "nbytes", 0) for k in ("offsets", "postings")) + len(index["df"])  # type: ignore[arg-type]
+        arrays = [cast("np.ndarray", index[k]) for k in ("offsets", "postings")]
+        held = sum(int(a.nbytes) for a in arrays) + len(cast("bytes", index["df"]))
         held += sum(len(t) + 49 for t in self._title_names) + 100 * len(self._title_numbers)
-        held += sum(len(w) + 49 + 100 for w in index["vocab"])  # type: ignore[attr-defined]
+        held += sum(len(w) + 49 + 100 for w in cast("list[str]", index["vocab"]))
         return held + self._title_of.itemsize * len(self._title_of) + self._lengths.itemsize * len(self._lengths)
 
     def title(self, doc: int) -> str:

@@ -7,7 +7,8 @@ otherwise, so a short statement sitting inside a long quote does not win).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
 
 from rapidfuzz import fuzz
 
@@ -15,7 +16,7 @@ from bot.core.model import StatementRecord
 
 Fetch = Callable[[Sequence[str]], Mapping[str, StatementRecord]]
 # A candidate's key: a dense integer in the in-memory index, the statement id from a database-side one.
-Key = Hashable
+K = TypeVar("K", int, str)
 
 # Primary sources first: what was said (speech, transcript) before what was reported of it.
 KIND_RANK = {"speech": 0, "transcript": 0, "statements": 1, "article": 2}
@@ -39,7 +40,7 @@ def quote_score(pieces: Sequence[str], statement: str) -> float:
     return score
 
 
-def rerank(pieces: Sequence[str], order: Sequence[Key], text_of: Callable[[Key], str]) -> list[tuple[Key, float]]:
+def rerank(pieces: Sequence[str], order: Sequence[K], text_of: Callable[[K], str]) -> list[tuple[K, float]]:
     """Candidates (best first from an index) scored with `quote_score`, best score first.
 
     When the first few hold a strong match, the rest (sharing fewer rare words) cannot beat it, so
@@ -51,7 +52,7 @@ def rerank(pieces: Sequence[str], order: Sequence[Key], text_of: Callable[[Key],
     return scored
 
 
-def merge(first: list[tuple[Key, float]], second: list[tuple[Key, float]]) -> list[tuple[Key, float]]:
+def merge(first: list[tuple[K, float]], second: list[tuple[K, float]]) -> list[tuple[K, float]]:
     seen = dict(first)
     for i, score in second:
         seen.setdefault(i, score)

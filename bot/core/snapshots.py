@@ -62,13 +62,13 @@ def load_snapshot(
     try:
         with open(path, "rb") as fh:
             state = pickle.load(fh)
-    except Exception:  # noqa: BLE001 - a truncated or foreign file fails in many ways; all mean "rebuild"
+    except Exception:
         return None
     if not isinstance(state, dict) or state.get("version") != SNAPSHOT_VERSION or state.get("token") != token:
         return None
     try:
         return _restore(cls, state, settings, fetch)
-    except Exception:  # noqa: BLE001 - inconsistent columns: the file is not one this code wrote
+    except Exception:
         return None
 
 

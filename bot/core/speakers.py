@@ -345,7 +345,7 @@ def _piece_mention(piece: list[tuple[int, int, str]]) -> Mention | None:
     gender: str | None = None
     for index, (_, _, word) in enumerate(piece):
         bare = word.rstrip(".").lower().replace("’", "'")
-        if bare in PERSON_TITLES or bare in TITLE_WORDS and bare in {"president", "minister", "secretary"}:
+        if bare in PERSON_TITLES or (bare in TITLE_WORDS and bare in {"president", "minister", "secretary"}):
             if index < len(piece) - 1:
                 last_title = index
                 if bare in FEMALE_TITLES:
@@ -358,7 +358,7 @@ def _piece_mention(piece: list[tuple[int, int, str]]) -> Mention | None:
     for index, (_, _, word) in enumerate(piece[:-1]):
         if index > last_title and (
             word.endswith(("'s", "’s", "s'", "s’"))
-            or len(word) > 1 and word.isupper() and "." not in word and word not in ("II", "III", "IV")
+            or (len(word) > 1 and word.isupper() and "." not in word and word not in ("II", "III", "IV"))
         ):
             last_title = index  # not a title: "ATP Tour", "BBC Radio" name no one
     name = piece[last_title + 1 :]

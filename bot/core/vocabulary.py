@@ -74,7 +74,7 @@ def _read(path: Path | None) -> dict[str, int]:
 
         with open(path, "rb") as fh:
             data = msgpack.unpackb(gzip.decompress(fh.read()), raw=False)
-    except Exception:  # noqa: BLE001 - a damaged list means no typo judgement, not a failed lookup
+    except Exception:
         return {}
     if not isinstance(data, list) or not data or not isinstance(data[0], dict) or data[0].get("format") != "cB":
         return {}

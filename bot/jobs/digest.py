@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, func, select
@@ -58,7 +58,7 @@ def collect_digest(
     start = end - period
     in_period = (_LOOKUPS.c.at >= start) & (_LOOKUPS.c.at < end)
     with engine.connect() as conn:
-        verdicts = dict(
+        verdicts: dict[str, int] = dict(
             conn.execute(select(_LOOKUPS.c.verdict, func.count()).where(in_period).group_by(_LOOKUPS.c.verdict)).all()
         )
         new_statements = conn.execute(

@@ -15,9 +15,10 @@ import ipaddress
 import json
 import logging
 import socket
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 import feedparser
@@ -313,7 +314,7 @@ def is_public_url(url: str) -> bool:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError):
         return False
-    addresses = {info[4][0] for info in infos}
+    addresses = {str(info[4][0]) for info in infos}
     return bool(addresses) and all(ipaddress.ip_address(a.split("%")[0]).is_global for a in addresses)
 
 
@@ -325,7 +326,7 @@ def _entry_date(entry: Any) -> str | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         moment = entry.get(key)
         if moment:
-            return datetime.fromtimestamp(calendar.timegm(moment), tz=timezone.utc).date().isoformat()
+            return datetime.fromtimestamp(calendar.timegm(moment), tz=UTC).date().isoformat()
     return None
 
 
@@ -347,5 +348,5 @@ def _retry_after(response: httpx.Response, now: datetime) -> timedelta | None:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    when = when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when.astimezone(timezone.utc)
+    when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
     return max(when - now, timedelta(0))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 DEFAULT_MAX_AGE = 180.0  # three watchdog passes
@@ -24,8 +24,8 @@ def check_heartbeat(path: Path, max_age: float, *, now: datetime | None = None) 
     except (OSError, ValueError, KeyError, TypeError) as exc:
         return False, f"{path}: unreadable heartbeat ({exc})"
     if at.tzinfo is None:
-        at = at.replace(tzinfo=timezone.utc)
-    age = ((now or datetime.now(timezone.utc)) - at).total_seconds()
+        at = at.replace(tzinfo=UTC)
+    age = ((now or datetime.now(UTC)) - at).total_seconds()
     if age > max_age:
         return False, f"heartbeat is {age:.0f} s old (limit {max_age:.0f} s): the bot's event loop or scheduler is stuck"
     if not data.get("healthy", False):

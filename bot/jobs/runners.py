@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
 from bot.config import PROJECT_ROOT, Settings
 from bot.core.documents import parse_article
 from bot.core.model import CorpusFormatError, SourceInfo
+from bot.ingest import as_sink, ingest_file
 from bot.jobs.backup import backup_sqlite, sqlite_path
 from bot.jobs.digest import collect_digest, render_digest
 from bot.jobs.feeds import FeedArticle, FeedConfig, FeedPoller
@@ -25,6 +27,10 @@ from bot.jobs.retention import prune_lookups
 from bot.jobs.runs import RunLog
 from bot.jobs.schedule import JobSchedule, cron_trigger
 from bot.jobs.scheduler import JobOutcome, Runner
+from bot.protocols import DocumentSink
+
+if TYPE_CHECKING:
+    from bot.store.corpus import CorpusStore
 
 PostDigest = Callable[[str], Awaitable[None]]
 
@@ -35,11 +41,9 @@ def resolve_path(value: str) -> Path:
     return path if path.is_absolute() else PROJECT_ROOT / path
 
 
-def ingest_inbox_file(target: Any) -> Callable[[Path], FileOutcome]:
+def ingest_inbox_file(target: DocumentSink | CorpusStore) -> Callable[[Path], FileOutcome]:
     """Ingest one dropped file into `target` (QuoteService or CorpusStore) as `quotecheck ingest` does."""
-    from bot.ingest import ingest_file
-
-    sink = _sink(target)
+    sink = as_sink(target)
 
     def ingest(path: Path) -> FileOutcome:
         try:
@@ -51,9 +55,9 @@ def ingest_inbox_file(target: Any) -> Callable[[Path], FileOutcome]:
     return ingest
 
 
-def ingest_feed_article(target: Any) -> Callable[[FeedArticle], FileOutcome]:
+def ingest_feed_article(target: DocumentSink | CorpusStore) -> Callable[[FeedArticle], FileOutcome]:
     """Ingest one feed article: its quotes, credited to the entry's title, date, outlet and link."""
-    sink = _sink(target)
+    sink = as_sink(target)
 
     def ingest(article: FeedArticle) -> FileOutcome:
         source = SourceInfo(
@@ -73,7 +77,7 @@ def ingest_feed_article(target: Any) -> Callable[[FeedArticle], FileOutcome]:
 
 
 def build_runners(
-    target: Any,
+    target: DocumentSink | CorpusStore,
     settings: Settings,
     engine: Engine,
     *,
@@ -156,20 +160,3 @@ def build_runners(
 
 def _failing_jobs(engine: Engine) -> tuple[str, ...]:
     return tuple(sorted(job for job, view in RunLog(engine).latest().items() if view.last_status == "error"))
-
-
-class _StoreSink:
-    def __init__(self, store: Any) -> None:
-        self.store = store
-
-    def import_document(self, doc: Any, **kwargs: Any) -> Any:
-        return self.store.ingest_document(doc, **kwargs)
-
-    def known_document(self, origin: str, content_hash: str, guild_id: int | None = None) -> int | None:
-        return self.store.known_document(origin, content_hash, guild_id)
-
-
-def _sink(target: Any) -> Any:
-    return target if hasattr(target, "import_document") else _StoreSink(target)
-
-

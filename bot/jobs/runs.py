@@ -61,7 +61,7 @@ class RunLog:
                 .subquery()
             )
             rows = conn.execute(select(_RUNS).join(last_id, _RUNS.c.id == last_id.c.id)).mappings().all()
-            successes = dict(
+            successes: dict[str, datetime] = dict(
                 conn.execute(
                     select(_RUNS.c.job_id, func.max(_RUNS.c.finished_at))
                     .where(_RUNS.c.status == "ok")

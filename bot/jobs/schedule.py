@@ -7,7 +7,7 @@ the settings and the run history alone, without starting a bot or loading the in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
@@ -35,12 +35,12 @@ class JobSchedule:
     def period(self, *, now: datetime | None = None) -> timedelta:
         """The usual time between two runs (for the watchdog and for spacing runs across processes)."""
         if isinstance(self.trigger, IntervalTrigger):
-            return self.trigger.interval
-        now = now or datetime.now(timezone.utc)
-        first = self.trigger.get_next_fire_time(None, now)
+            return _interval(self.trigger)
+        now = now or datetime.now(UTC)
+        first = _next_fire(self.trigger, None, now)
         if first is None:
             return timedelta(days=365)
-        second = self.trigger.get_next_fire_time(first, first + timedelta(seconds=1))
+        second = _next_fire(self.trigger, first, first + timedelta(seconds=1))
         return (second - first) if second else timedelta(days=365)
 
     def missed_since(self, last_start: datetime | None, now: datetime) -> bool:
@@ -52,10 +52,10 @@ class JobSchedule:
         if last_start is None:
             return isinstance(self.trigger, IntervalTrigger)
         if last_start.tzinfo is None:
-            last_start = last_start.replace(tzinfo=timezone.utc)
+            last_start = last_start.replace(tzinfo=UTC)
         if isinstance(self.trigger, IntervalTrigger):
-            return now - last_start >= self.trigger.interval
-        due = self.trigger.get_next_fire_time(None, last_start + timedelta(seconds=1))
+            return now - last_start >= _interval(self.trigger)
+        due = _next_fire(self.trigger, None, last_start + timedelta(seconds=1))
         return due is not None and due <= now
 
     def next_after(self, last_start: datetime | None, now: datetime) -> datetime | None:
@@ -64,9 +64,20 @@ class JobSchedule:
             if last_start is None:
                 return now
             if last_start.tzinfo is None:
-                last_start = last_start.replace(tzinfo=timezone.utc)
-            return max(last_start + self.trigger.interval, now)
-        return self.trigger.get_next_fire_time(None, now)
+                last_start = last_start.replace(tzinfo=UTC)
+            return max(last_start + _interval(self.trigger), now)
+        return _next_fire(self.trigger, None, now)
+
+
+def _interval(trigger: IntervalTrigger) -> timedelta:
+    interval: timedelta = trigger.interval
+    return interval
+
+
+def _next_fire(trigger: BaseTrigger, previous: datetime | None, now: datetime) -> datetime | None:
+    """The trigger's next fire time after `previous`, seen at `now` (APScheduler ships no types)."""
+    fire: datetime | None = trigger.get_next_fire_time(previous, now)
+    return fire
 
 
 def job_schedules(settings: Settings) -> list[JobSchedule]:
@@ -115,13 +126,13 @@ def job_schedules(settings: Settings) -> list[JobSchedule]:
 
 def interval_trigger(*, minutes: float = 0, seconds: float = 0) -> IntervalTrigger:
     """Every so many minutes and seconds (at least one second)."""
-    return IntervalTrigger(seconds=max(minutes * 60 + seconds, 1), timezone=timezone.utc)
+    return IntervalTrigger(seconds=max(minutes * 60 + seconds, 1), timezone=UTC)
 
 
 def cron_trigger(expression: str, setting: str = "cron") -> CronTrigger:
     """A crontab line (`minute hour day month weekday`), in UTC; SettingsError names a bad one."""
     try:
         # Cron times are UTC, so a digest or backup time does not move with the host's time zone.
-        return CronTrigger.from_crontab(expression, timezone=timezone.utc)
+        return CronTrigger.from_crontab(expression, timezone=UTC)
     except ValueError as exc:
         raise SettingsError(f"{setting}: {expression!r} is not a crontab line (minute hour day month weekday): {exc}") from None

@@ -19,10 +19,10 @@ import json
 import logging
 import os
 import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Awaitable, Callable, Mapping, Sequence
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import Engine
@@ -83,7 +83,7 @@ class JobScheduler:
         self.runs = RunLog(engine)
         self.heartbeat_file = heartbeat_file
         self.watchdog_seconds = watchdog_seconds
-        self.scheduler = AsyncIOScheduler(job_defaults=dict(JOB_DEFAULTS), timezone=timezone.utc)
+        self.scheduler = AsyncIOScheduler(job_defaults=dict(JOB_DEFAULTS), timezone=UTC)
         self.started_at: datetime | None = None
         self._local: dict[str, tuple[datetime, JobOutcome]] = {}  # last run of unshared jobs
         self._local_success: dict[str, datetime] = {}
@@ -99,7 +99,7 @@ class JobScheduler:
     async def start(self) -> None:
         """Register every job (missed ones due now) and start; must run inside the bot's loop."""
         asyncio.get_running_loop()  # fails loudly outside a loop instead of binding a wrong one
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         self.started_at = now
         for schedule in self.schedules.values():
             due_now = False
@@ -170,7 +170,7 @@ class JobScheduler:
             previous = self._local.get(schedule.id)
             # Unshared jobs run every few seconds: log a failure when it starts, not at every run.
             outcome = await _guarded(runner, schedule.id, quiet=previous is not None and not previous[1].ok)
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             self._local[schedule.id] = (now, outcome)
             if outcome.ok:
                 self._local_success[schedule.id] = now
@@ -204,7 +204,7 @@ class JobScheduler:
         last = await asyncio.to_thread(last_started, self.engine, schedule.id)
         if last is None:
             return False
-        return datetime.now(timezone.utc) - as_aware_utc(last) < schedule.period() / 2
+        return datetime.now(UTC) - as_aware_utc(last) < schedule.period() / 2
 
     async def _keep_lease(self, schedule: JobSchedule) -> None:
         while True:
@@ -240,7 +240,7 @@ class JobScheduler:
 
     async def check(self) -> list[str]:
         """One watchdog pass: wake an idle scheduler, list jobs that stopped succeeding, write the heartbeat."""
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         problems: list[str] = []
         if not self.scheduler.running:
             problems.append("scheduler not running")
@@ -322,7 +322,7 @@ def _status(schedule: JobSchedule, view: RunView | None, next_run: datetime | No
 
 def offline_status(engine: Engine, schedules: Sequence[JobSchedule], *, now: datetime | None = None) -> list[JobStatus]:
     """Job status for a process that runs no scheduler (the CLI): next runs computed from the triggers."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     views = RunLog(engine).latest()
     statuses = []
     for schedule in schedules:

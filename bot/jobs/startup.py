@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -10,10 +10,14 @@ from bot.config import Settings
 from bot.jobs.runners import PostDigest, build_runners, resolve_path
 from bot.jobs.schedule import job_schedules
 from bot.jobs.scheduler import JobScheduler
+from bot.protocols import DocumentSink
+
+if TYPE_CHECKING:
+    from bot.store.corpus import CorpusStore
 
 
 async def start_scheduler(
-    service: Any,
+    service: DocumentSink | CorpusStore,
     settings: Settings,
     *,
     post_digest: PostDigest | None = None,
@@ -36,7 +40,7 @@ async def start_scheduler(
     return scheduler
 
 
-def engine_of(service: Any) -> Engine:
+def engine_of(service: object) -> Engine:
     """The SQLAlchemy engine behind a QuoteService or a CorpusStore."""
     for holder in (service, getattr(service, "store", None)):
         engine = getattr(holder, "engine", None)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Sequence
 
 from bot.core.terminal import one_line
 from bot.jobs.digest import MESSAGE_LIMIT, escape_text

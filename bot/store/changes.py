@@ -6,13 +6,13 @@ import json
 from typing import Any
 
 from sqlalchemy import event, func, select
+from sqlmodel import col
 
 from bot.store.base import StoreBase
 from bot.store.permissions import possible_id
 from bot.store.records import AuditEntry, Change
 from bot.store.rows import audit_entry
 from bot.store.tables import AuditRow
-
 
 # Any constant shared by every process: the key of the lock below.
 AUDIT_ORDER_LOCK = 0x71636175  # "qcau"
@@ -36,13 +36,13 @@ class ChangeFeed(StoreBase):
         if not possible_id(statement_id_):
             return []
         with self._read() as session:
-            rows = session.scalars(select(AuditRow).where(AuditRow.statement_id == statement_id_).order_by(AuditRow.id)).all()
+            rows = session.scalars(select(AuditRow).where(col(AuditRow.statement_id) == statement_id_).order_by(col(AuditRow.id))).all()
             return [audit_entry(row) for row in rows]
 
     def audit_log(self, *, since_id: int = 0, limit: int = 100) -> list[AuditEntry]:
         """Audit rows after `since_id`, oldest first."""
         with self._read() as session:
-            rows = session.scalars(select(AuditRow).where(AuditRow.id > since_id).order_by(AuditRow.id).limit(limit)).all()
+            rows = session.scalars(select(AuditRow).where(col(AuditRow.id) > since_id).order_by(col(AuditRow.id)).limit(limit)).all()
             return [audit_entry(row) for row in rows]
 
     # -- other processes ----------------------------------------------------------------------
@@ -57,7 +57,7 @@ class ChangeFeed(StoreBase):
         changes: list[Change] = []
         new_mark = watermark
         with self._read() as session:
-            rows = session.scalars(select(AuditRow).where(AuditRow.id > watermark).order_by(AuditRow.id)).all()
+            rows = session.scalars(select(AuditRow).where(col(AuditRow.id) > watermark).order_by(col(AuditRow.id))).all()
         for row in rows:
             new_mark = max(new_mark, row.id or 0)
             after = json.loads(row.after) if row.after else {}

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from bot.core.model import CorpusFormatError, SourceInfo, StatementRecord, statement_id
 from bot.store.base import StoreBase
@@ -123,7 +123,7 @@ class StatementEdits(StoreBase):
             # Compare-and-set on the version column: a concurrent edit makes this match no row.
             result = session.execute(
                 update(StatementRow)
-                .where(StatementRow.id == row.id, StatementRow.version == expected_version)
+                .where(col(StatementRow.id) == row.id, col(StatementRow.version) == expected_version)
                 .values(**values)
             )
             if result.rowcount != 1:  # type: ignore[attr-defined]
@@ -238,8 +238,8 @@ class StatementEdits(StoreBase):
     def _require(self, session: Session, sid: str) -> StatementRecord:
         row = session.execute(
             select(StatementRow, SourceRow)
-            .join(SourceRow, StatementRow.source_id == SourceRow.id)
-            .where(StatementRow.id == sid)
+            .join(SourceRow, col(StatementRow.source_id) == col(SourceRow.id))
+            .where(col(StatementRow.id) == sid)
         ).first()
         if row is None:
             raise NotFoundError(f"no statement {sid}")
@@ -300,7 +300,7 @@ def _replayed(session: Session, interaction_id: str | None) -> str | None:
     """The statement id an earlier attempt of this interaction changed, if it already committed."""
     if interaction_id is None:
         return None
-    row = session.scalars(select(AuditRow).where(AuditRow.interaction_id == interaction_id)).first()
+    row = session.scalars(select(AuditRow).where(col(AuditRow.interaction_id) == interaction_id)).first()
     if row is None:
         return None
     return row.statement_id or ""

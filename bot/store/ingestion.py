@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from bot.core.documents import PARSER_VERSION
 from bot.core.model import ParsedDocument, SourceInfo, StatementRecord, statement_id
@@ -101,7 +101,7 @@ class DocumentIngest(StoreBase):
             # FOR UPDATE (PostgreSQL): of two processes replacing one document at once, the second waits
             # for the first to commit, then reads its hash and version here and skips.
             existing = session.scalars(
-                select(DocumentRow).where(DocumentRow.origin == origin, DocumentRow.guild_scope == (guild_id or 0)).with_for_update()
+                select(DocumentRow).where(col(DocumentRow.origin) == origin, col(DocumentRow.guild_scope) == (guild_id or 0)).with_for_update()
             ).first()
             if existing is not None and _up_to_date(existing, content_hash, parser_version):
                 return DocumentOutcome(origin, "skipped", skipped=len(doc.statements), document_id=existing.id)
@@ -152,10 +152,10 @@ class DocumentIngest(StoreBase):
         parser version (or a newer one), else None (lets callers skip parsing an unchanged file)."""
         with self._read() as session:
             document_id = session.scalars(
-                select(DocumentRow.id).where(
-                    DocumentRow.origin == origin,
-                    DocumentRow.guild_scope == (guild_id or 0),
-                    DocumentRow.content_hash == content_hash,
+                select(col(DocumentRow.id)).where(
+                    col(DocumentRow.origin) == origin,
+                    col(DocumentRow.guild_scope) == (guild_id or 0),
+                    col(DocumentRow.content_hash) == content_hash,
                     func.coalesce(DocumentRow.parser_version, 1) >= parser_version,
                 )
             ).first()
@@ -164,8 +164,8 @@ class DocumentIngest(StoreBase):
             count = session.scalar(
                 select(func.count())
                 .select_from(StatementRow)
-                .join(SourceRow, StatementRow.source_id == SourceRow.id)
-                .where(SourceRow.document_id == document_id)
+                .join(SourceRow, col(StatementRow.source_id) == col(SourceRow.id))
+                .where(col(SourceRow.document_id) == document_id)
             )
             return int(count or 0)
 
@@ -177,9 +177,9 @@ class DocumentIngest(StoreBase):
             for batch in batches(origins):
                 found.update(
                     session.execute(
-                        select(DocumentRow.origin, DocumentRow.content_hash).where(
+                        select(col(DocumentRow.origin), col(DocumentRow.content_hash)).where(
                             DocumentRow.origin.in_(batch),  # type: ignore[attr-defined]
-                            DocumentRow.guild_scope == 0,
+                            col(DocumentRow.guild_scope) == 0,
                             func.coalesce(DocumentRow.parser_version, 1) >= parser_version,
                         )
                     ).all()
@@ -254,17 +254,17 @@ def _source_id(session: Session, job: _Ingest, document_id: int, source: SourceI
     """The row id of a source of this document, its row written on first use."""
     if source not in job.sources:
         # A Core insert: a list of posts has a source per line, and an ORM flush for each cost more than the rest.
-        row = dict(
-            document_id=document_id,
-            title=source.title,
-            outlet=source.outlet,
-            url=source.url,
-            date=source.date,
-            kind=source.kind,
-            author=source.author,
-            content_hash=job.content_hash,
-            origin=job.origin,
-        )
+        row = {
+            "document_id": document_id,
+            "title": source.title,
+            "outlet": source.outlet,
+            "url": source.url,
+            "date": source.date,
+            "kind": source.kind,
+            "author": source.author,
+            "content_hash": job.content_hash,
+            "origin": job.origin,
+        }
         created = session.connection().execute(SourceRow.__table__.insert(), row)  # type: ignore[attr-defined]
         job.sources[source] = int(created.inserted_primary_key[0])  # type: ignore[index]
     return job.sources[source]
@@ -322,7 +322,7 @@ def _own_ids(session: Session, ids: list[str], guild_id: int) -> set[str]:
     found: set[str] = set()
     for chunk in batches(ids):
         found.update(
-            session.scalars(select(StatementRow.id).where(StatementRow.id.in_(chunk), StatementRow.guild_id == guild_id))  # type: ignore[attr-defined]
+            session.scalars(select(col(StatementRow.id)).where(col(StatementRow.id).in_(chunk), col(StatementRow.guild_id) == guild_id))
         )
     return found
 
@@ -331,5 +331,5 @@ def _existing_ids(session: Session, ids: list[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        found.update(session.scalars(select(StatementRow.id).where(StatementRow.id.in_(chunk))).all())  # type: ignore[attr-defined]
+        found.update(session.scalars(select(col(StatementRow.id)).where(col(StatementRow.id).in_(chunk))).all())
     return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import or_
+from sqlmodel import col
 
 from bot.core.text_rules import is_valid_unicode
 from bot.store.records import NotFoundError, SharedCorpusError
@@ -41,4 +42,4 @@ def visible_to(guild_id: int | None) -> Any:
     """The statements a server sees: the shared corpus and its own (the shared corpus only when None)."""
     if guild_id is None:
         return StatementRow.guild_id.is_(None)  # type: ignore[union-attr]
-    return or_(StatementRow.guild_id.is_(None), StatementRow.guild_id == guild_id)  # type: ignore[union-attr]
+    return or_(StatementRow.guild_id.is_(None), col(StatementRow.guild_id) == guild_id)  # type: ignore[union-attr]

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import func, select, true
+from sqlmodel import col
 
 from bot.core.columns import IndexColumns
 from bot.core.model import SourceInfo, StatementRecord
@@ -44,7 +45,7 @@ class StatementReader(StoreBase):
         sources: dict[int, SourceInfo] = {}
         with self._read() as session:
             for row in session.execute(select(SourceRow)).scalars():
-                sources[row.id] = source_info(row)  # type: ignore[index]
+                sources[row.id] = source_info(row)
             result = session.execute(query.execution_options(yield_per=5000))
             for sid, text_, speaker, date, source_id, position, before, after, guild, speaker_kind in result:
                 yield StatementRecord(
@@ -109,9 +110,9 @@ class StatementReader(StoreBase):
                 chunk = list(ids[start : start + CHUNK])
                 rows = session.execute(
                     select(StatementRow, SourceRow)
-                    .join(SourceRow, StatementRow.source_id == SourceRow.id)
+                    .join(SourceRow, col(StatementRow.source_id) == col(SourceRow.id))
                     .where(StatementRow.id.in_(chunk))  # type: ignore[attr-defined]
-                    .where(StatementRow.removed == False if live_only else true())  # noqa: E712
+                    .where(col(StatementRow.removed) == False if live_only else true())  # noqa: E712
                 ).all()
                 for statement, source in rows:
                     found[statement.id] = statement_record(statement, source)
@@ -124,8 +125,8 @@ class StatementReader(StoreBase):
         with self._read() as session:
             row = session.execute(
                 select(StatementRow, SourceRow)
-                .join(SourceRow, StatementRow.source_id == SourceRow.id)
-                .where(StatementRow.id == statement_id_, visible_to(guild_id))
+                .join(SourceRow, col(StatementRow.source_id) == col(SourceRow.id))
+                .where(col(StatementRow.id) == statement_id_, visible_to(guild_id))
             ).first()
             if row is None:
                 return None
@@ -134,7 +135,7 @@ class StatementReader(StoreBase):
     def count(self) -> int:
         """Number of live statements across every server."""
         with self._read() as session:
-            return int(session.scalar(select(func.count()).select_from(StatementRow).where(StatementRow.removed == False)) or 0)  # noqa: E712
+            return int(session.scalar(select(func.count()).select_from(StatementRow).where(col(StatementRow.removed) == False)) or 0)  # noqa: E712
 
 
 def _or_else(value: str | None, fallback: str | None) -> str | None:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 
 from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from bot.core.invisible import remove_invisible
 from bot.core.model import StatementRecord
@@ -61,7 +61,7 @@ def replace_statements(session: Session, document_id: int) -> Previous:
     old = session.execute(
         select(st.id, st.text, st.speaker, st.removed, st.removed_reason, st.source_id)
         .join(SourceRow, st.source_id == SourceRow.id)
-        .where(SourceRow.document_id == document_id)
+        .where(col(SourceRow.document_id) == document_id)
     ).all()
     previous = Previous()
     previous.ids = {row.id for row in old}
@@ -80,7 +80,7 @@ def replace_statements(session: Session, document_id: int) -> Previous:
             previous.removed_successors[key] = row.removed_reason
     for batch in batches(previous.deleted):
         session.execute(delete(StatementRow).where(StatementRow.id.in_(batch)))  # type: ignore[attr-defined]
-    stale_sources = delete(SourceRow).where(SourceRow.document_id == document_id)
+    stale_sources = delete(SourceRow).where(col(SourceRow.document_id) == document_id)
     if kept_sources:
         stale_sources = stale_sources.where(SourceRow.id.not_in(kept_sources))  # type: ignore[union-attr]
     session.execute(stale_sources)
@@ -93,9 +93,9 @@ def edited_ids(session: Session, ids: Sequence[str]) -> dict[str, tuple[str, str
     found: dict[str, tuple[str, str] | None] = {}
     for batch in batches(ids):
         rows = session.execute(
-            select(AuditRow.statement_id, AuditRow.before)
-            .where(AuditRow.action == "edit", AuditRow.statement_id.in_(batch))  # type: ignore[union-attr]
-            .order_by(AuditRow.id)
+            select(col(AuditRow.statement_id), col(AuditRow.before))
+            .where(col(AuditRow.action) == "edit", col(AuditRow.statement_id).in_(batch))
+            .order_by(col(AuditRow.id))
         ).all()
         for sid, before in rows:
             if sid in found:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from bot.store.corpus import CorpusStore
 from bot.store.records import AuditEntry
@@ -92,7 +92,7 @@ def corpus_snapshot(store: CorpusStore) -> dict[str, StoredStatement]:
     snapshot: dict[str, StoredStatement] = {}
     with Session(store.engine) as session:
         for statement, source in session.execute(
-            select(StatementRow, SourceRow).join(SourceRow, StatementRow.source_id == SourceRow.id)
+            select(StatementRow, SourceRow).join(SourceRow, col(StatementRow.source_id) == col(SourceRow.id))
         ).all():
             snapshot[statement.id] = StoredStatement(
                 id=statement.id,

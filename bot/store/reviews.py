@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from bot.store.records import NotFoundError, Report, UnverifiedQuote
 from bot.store.rows import report_entry
@@ -44,30 +44,30 @@ class ReviewLog:
     def prune_lookups(self, before: datetime) -> int:
         """Delete lookups older than `before`; returns how many."""
         with self._write() as session:
-            result = session.execute(delete(LookupRow).where(LookupRow.at < before))
+            result = session.execute(delete(LookupRow).where(col(LookupRow.at) < before))
             session.commit()
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     def lookup_counts(self, since: datetime, guild_id: int | None = None) -> dict[str, int]:
         """Lookups per verdict since `since` (all servers when guild_id is None)."""
         with self._read() as session:
-            query = select(LookupRow.verdict, func.count()).where(LookupRow.at >= since).group_by(LookupRow.verdict)
+            query = select(col(LookupRow.verdict), func.count()).where(col(LookupRow.at) >= since).group_by(col(LookupRow.verdict))
             if guild_id is not None:
-                query = query.where(LookupRow.guild_id == guild_id)
+                query = query.where(col(LookupRow.guild_id) == guild_id)
             return {str(v): int(n) for v, n in session.execute(query).all()}
 
     def top_unverified(self, since: datetime, guild_id: int | None = None, limit: int = 10) -> list[UnverifiedQuote]:
         """The quotes most often checked without a match since `since`."""
         with self._read() as session:
             query = (
-                select(LookupRow.quote, func.count(), func.max(LookupRow.at))
-                .where(LookupRow.verdict == "unverified", LookupRow.at >= since)
+                select(col(LookupRow.quote), func.count(), func.max(col(LookupRow.at)))
+                .where(col(LookupRow.verdict) == "unverified", col(LookupRow.at) >= since)
                 .group_by(LookupRow.quote)
                 .order_by(func.count().desc(), func.max(LookupRow.at).desc())
                 .limit(limit)
             )
             if guild_id is not None:
-                query = query.where(LookupRow.guild_id == guild_id)
+                query = query.where(col(LookupRow.guild_id) == guild_id)
             return [UnverifiedQuote(q, int(n), at) for q, n, at in session.execute(query).all()]
 
     def add_report(
@@ -87,7 +87,7 @@ class ReviewLog:
             check_text(value, what)
         with self._write() as session:
             if interaction_id is not None:
-                found = session.scalars(select(ReportRow).where(ReportRow.interaction_id == interaction_id)).first()
+                found = session.scalars(select(ReportRow).where(col(ReportRow.interaction_id) == interaction_id)).first()
                 if found is not None:
                     return report_entry(found)
             row = ReportRow(
@@ -107,9 +107,9 @@ class ReviewLog:
     def open_reports(self, guild_id: int | None = None, limit: int = 25) -> list[Report]:
         """Reports waiting for a moderator, oldest first (all servers when guild_id is None)."""
         with self._read() as session:
-            query = select(ReportRow).where(ReportRow.status == "open").order_by(ReportRow.id).limit(limit)
+            query = select(ReportRow).where(col(ReportRow.status) == "open").order_by(col(ReportRow.id)).limit(limit)
             if guild_id is not None:
-                query = query.where(ReportRow.guild_id == guild_id)
+                query = query.where(col(ReportRow.guild_id) == guild_id)
             return [report_entry(row) for row in session.scalars(query).all()]
 
     def resolve_report(self, report_id: int, *, resolution: str, actor: str, guild_id: int | None = None) -> Report:

@@ -54,7 +54,7 @@ def source_info(source: SourceRow) -> SourceInfo:
         url=source.url,
         outlet=source.outlet,
         date=source.date,
-        kind=source.kind,  # type: ignore[arg-type]
+        kind=source.kind,
         author=source.author,
     )
 

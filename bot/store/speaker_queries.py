@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from bot.core.model import StatementRecord
 from bot.core.speakers import fold
@@ -22,7 +23,7 @@ class SpeakerQueries(StoreBase):
         """Canonical speaker name → the other forms of the name seen in the corpus."""
         with self._read() as session:
             rows = session.execute(
-                select(SpeakerRow.name, SpeakerAliasRow.alias).join(SpeakerAliasRow, SpeakerAliasRow.speaker_id == SpeakerRow.id)
+                select(col(SpeakerRow.name), col(SpeakerAliasRow.alias)).join(SpeakerAliasRow, col(SpeakerAliasRow.speaker_id) == col(SpeakerRow.id))
             ).all()
         mapping: dict[str, list[str]] = {}
         for name, alias in rows:
@@ -48,8 +49,8 @@ class SpeakerQueries(StoreBase):
         folded = fold(prefix)
         with self._read() as session:
             query = (
-                select(StatementRow.speaker, func.count())
-                .where(StatementRow.removed == False, StatementRow.speaker.is_not(None), visible_to(guild_id))  # type: ignore[union-attr]  # noqa: E712
+                select(col(StatementRow.speaker), func.count())
+                .where(col(StatementRow.removed) == False, col(StatementRow.speaker).is_not(None), visible_to(guild_id))    # noqa: E712
                 .group_by(StatementRow.speaker)
                 .order_by(func.count().desc())
             )

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import select
-from sqlmodel import Session
-
-from bot.store.batches import batches
+from sqlmodel import Session, col
 
 from bot.core.speakers import fold, strip_titles
+from bot.store.batches import batches
 from bot.store.tables import SpeakerAliasRow, SpeakerRow, StatementRow
 
 
@@ -44,9 +43,9 @@ class SpeakerResolver:
                 keys.update(k for k in (fold(strip_titles(name)), fold(name.strip())[:300]) if k)
         keys -= self._fetched
         for batch in batches(sorted(keys)):
-            for speaker_id, key in self.session.execute(select(SpeakerRow.id, SpeakerRow.key).where(SpeakerRow.key.in_(batch))):  # type: ignore[attr-defined]
+            for speaker_id, key in self.session.execute(select(col(SpeakerRow.id), col(SpeakerRow.key)).where(col(SpeakerRow.key).in_(batch))):
                 self._speaker_of_key[key] = speaker_id
-            aliases = select(SpeakerAliasRow.speaker_id, SpeakerAliasRow.key).where(SpeakerAliasRow.key.in_(batch))  # type: ignore[attr-defined]
+            aliases = select(col(SpeakerAliasRow.speaker_id), col(SpeakerAliasRow.key)).where(col(SpeakerAliasRow.key).in_(batch))
             for speaker_id, key in self.session.execute(aliases):
                 self._alias_speakers.setdefault(key, set()).add(speaker_id)
                 self._forms.add((speaker_id, key))
@@ -54,7 +53,7 @@ class SpeakerResolver:
         if sum(1 for key in keys if " " not in key) > _SURNAME_SCAN_AFTER and self._by_surname is None:
             # Many one-word names: one pass over the full names beats a LIKE scan for each.
             self._by_surname = {}
-            for speaker_id, key in self.session.execute(select(SpeakerRow.id, SpeakerRow.key).where(SpeakerRow.key.like("% %"))):  # type: ignore[attr-defined]
+            for speaker_id, key in self.session.execute(select(col(SpeakerRow.id), col(SpeakerRow.key)).where(col(SpeakerRow.key).like("% %"))):
                 self._by_surname.setdefault(key.rsplit(" ", 1)[-1], set()).add(speaker_id)
 
     def resolve(self, name: str | None) -> int | None:
@@ -99,8 +98,8 @@ class SpeakerResolver:
             own = self._speaker_of_key.get(key)
             via_alias = self._alias_speakers.get(key, set())
         else:
-            own = self.session.scalars(select(SpeakerRow.id).where(SpeakerRow.key == key)).first()
-            via_alias = set(self.session.scalars(select(SpeakerAliasRow.speaker_id).where(SpeakerAliasRow.key == key)).all())
+            own = self.session.scalars(select(col(SpeakerRow.id)).where(col(SpeakerRow.key) == key)).first()
+            via_alias = set(self.session.scalars(select(col(SpeakerAliasRow.speaker_id)).where(col(SpeakerAliasRow.key) == key)).all())
         if own is not None:
             return own
         if len(via_alias) == 1:
@@ -109,9 +108,13 @@ class SpeakerResolver:
             if self._by_surname is not None:
                 surname = list(self._by_surname.get(key, ()))
             else:
-                surname = self.session.scalars(
-                    select(SpeakerRow.id).where(SpeakerRow.key.like(f"% {_like_escape(key)}", escape="\\"))  # type: ignore[attr-defined]
-                ).all()
+                surname = [
+                    sid
+                    for sid in self.session.scalars(
+                        select(col(SpeakerRow.id)).where(col(SpeakerRow.key).like(f"% {_like_escape(key)}", escape="\\"))
+                    )
+                    if sid is not None
+                ]
             if len(surname) == 1:
                 return surname[0]
         return None
@@ -122,7 +125,7 @@ class SpeakerResolver:
             return
         if key not in self._fetched and speaker_id not in self._forms_read:
             # One query per speaker, not per form: an article names its speakers in several forms.
-            query = select(SpeakerAliasRow.key).where(SpeakerAliasRow.speaker_id == speaker_id)
+            query = select(col(SpeakerAliasRow.key)).where(col(SpeakerAliasRow.speaker_id) == speaker_id)
             self._forms.update((speaker_id, known) for known in self.session.scalars(query))
             self._forms_read.add(speaker_id)
             if (speaker_id, key) in self._forms:
@@ -148,11 +151,11 @@ def other_names(session: Session) -> dict[str, list[str]]:
     to know the speaker by the same names. Names without other forms are left out.
     """
     forms: dict[int, dict[str, str]] = {}  # speaker id → folded key → the form first seen
-    aliases = select(SpeakerAliasRow.speaker_id, SpeakerAliasRow.alias, SpeakerAliasRow.key).order_by(SpeakerAliasRow.id)
+    aliases = select(col(SpeakerAliasRow.speaker_id), col(SpeakerAliasRow.alias), col(SpeakerAliasRow.key)).order_by(col(SpeakerAliasRow.id))
     for speaker_id, alias, key in session.execute(aliases):
         forms.setdefault(speaker_id, {}).setdefault(key, alias)
     written = session.execute(
-        select(StatementRow.speaker, StatementRow.speaker_id).where(StatementRow.speaker_id.is_not(None)).distinct()  # type: ignore[union-attr]
+        select(col(StatementRow.speaker), col(StatementRow.speaker_id)).where(col(StatementRow.speaker_id).is_not(None)).distinct()
     )
     names: dict[str, set[str]] = {}
     for name, speaker_id in written:

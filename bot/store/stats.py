@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, or_, select
+from sqlmodel import col
 
 from bot.store.base import StoreBase
 from bot.store.permissions import visible_to
@@ -18,35 +19,35 @@ class CorpusStatistics(StoreBase):
         """Counts for the shared corpus plus `guild_id`'s statements."""
         visible = visible_to(guild_id)
         with self._read() as session:
-            live = session.scalar(select(func.count()).select_from(StatementRow).where(visible, StatementRow.removed == False)) or 0  # noqa: E712
-            removed = session.scalar(select(func.count()).select_from(StatementRow).where(visible, StatementRow.removed == True)) or 0  # noqa: E712
+            live = session.scalar(select(func.count()).select_from(StatementRow).where(visible, col(StatementRow.removed) == False)) or 0  # noqa: E712
+            removed = session.scalar(select(func.count()).select_from(StatementRow).where(visible, col(StatementRow.removed) == True)) or 0  # noqa: E712
             by_kind = dict(
                 session.execute(
-                    select(SourceRow.kind, func.count())
-                    .join(StatementRow, StatementRow.source_id == SourceRow.id)
-                    .where(visible, StatementRow.removed == False)  # noqa: E712
+                    select(col(SourceRow.kind), func.count())
+                    .join(StatementRow, col(StatementRow.source_id) == col(SourceRow.id))
+                    .where(visible, col(StatementRow.removed) == False)  # noqa: E712
                     .group_by(SourceRow.kind)
                 ).all()
             )
             sources = session.scalar(
-                select(func.count(func.distinct(StatementRow.source_id))).where(visible, StatementRow.removed == False)  # noqa: E712
+                select(func.count(func.distinct(StatementRow.source_id))).where(visible, col(StatementRow.removed) == False)  # noqa: E712
             ) or 0
             top = session.execute(
-                select(StatementRow.speaker, func.count())
-                .where(visible, StatementRow.removed == False, StatementRow.speaker.is_not(None))  # type: ignore[union-attr]  # noqa: E712
+                select(col(StatementRow.speaker), func.count())
+                .where(visible, col(StatementRow.removed) == False, col(StatementRow.speaker).is_not(None))    # noqa: E712
                 .group_by(StatementRow.speaker)
                 .order_by(func.count().desc())
                 .limit(5)
             ).all()
             speakers = session.scalar(
-                select(func.count(func.distinct(StatementRow.speaker_id))).where(visible, StatementRow.removed == False)  # noqa: E712
+                select(func.count(func.distinct(StatementRow.speaker_id))).where(visible, col(StatementRow.removed) == False)  # noqa: E712
             ) or 0
             documents = session.scalar(
-                select(func.count()).select_from(DocumentRow).where(or_(DocumentRow.guild_id.is_(None), DocumentRow.guild_id == guild_id))  # type: ignore[union-attr]
+                select(func.count()).select_from(DocumentRow).where(or_(col(DocumentRow.guild_id).is_(None), col(DocumentRow.guild_id) == guild_id))
             ) or 0
             lookups = session.scalar(select(func.count()).select_from(LookupRow).where(lookup_scope(guild_id))) or 0
             open_reports = session.scalar(
-                select(func.count()).select_from(ReportRow).where(ReportRow.status == "open", report_scope(guild_id))
+                select(func.count()).select_from(ReportRow).where(col(ReportRow.status) == "open", report_scope(guild_id))
             ) or 0
         return CorpusStats(
             statements=int(live),

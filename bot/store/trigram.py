@@ -133,7 +133,7 @@ class TrigramCandidates:
                 ).all()
                 if not rows:
                     return done
-                write_norms(conn, {sid: value for sid, value in rows})
+                write_norms(conn, dict(rows))
                 done += len(rows)
                 if done == len(rows):
                     log.info("computing matching keys for statements stored without one...")

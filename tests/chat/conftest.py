@@ -87,7 +87,7 @@ async def stop_bot(env: Env, task: asyncio.Task[None]) -> None:
     await env.bot.close()  # type: ignore[attr-defined]
     try:
         await asyncio.wait_for(task, 5)
-    except (asyncio.CancelledError, asyncio.TimeoutError):
+    except (TimeoutError, asyncio.CancelledError):
         pass
 
 

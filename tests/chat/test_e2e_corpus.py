@@ -21,7 +21,7 @@ def unescape(text: str) -> str:
 
 
 def statements_of(service, guild_id: int) -> list[dict]:
-    return [line for line in service.export(int(guild_id), all_guilds=False)]
+    return list(service.export(int(guild_id), all_guilds=False))
 
 
 async def test_non_moderator_is_refused_by_discord_and_by_the_bot(env):
@@ -189,9 +189,9 @@ async def test_add_never_returns_a_statement_of_another_server(env):
 async def test_import_of_an_article_extracts_quotes(env):
     fake = env.fake
     article = (
-        "---\ntitle: Harbour reopens\ndate: 2025-06-01\noutlet: Port Gazette\n---\n\n"
-        'The harbour reopened on Sunday. "We have waited three long years for this day," Mayor Tom Baker said.\n'
-    ).encode()
+        b"---\ntitle: Harbour reopens\ndate: 2025-06-01\noutlet: Port Gazette\n---\n\n"
+        b'The harbour reopened on Sunday. "We have waited three long years for this day," Mayor Tom Baker said.\n'
+    )
     rec = await fake.slash("corpus import", {"file": Attachment("harbour.md", article)}, member=fake.moderator)
     assert "waited three long years" in unescape(rec.text())
 

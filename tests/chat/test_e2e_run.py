@@ -64,7 +64,7 @@ async def test_sync_then_run_from_the_command_line(tmp_path):
             bot.send_signal(signal.SIGINT)
             try:
                 _, err = await asyncio.wait_for(bot.communicate(), 20)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 bot.kill()
                 _, err = await bot.communicate()
             logs = err.decode()

@@ -175,11 +175,11 @@ def test_every_embed_is_within_limits_and_mention_free_for_any_input(result):
 
 
 def test_review_embed_with_many_long_reports_fits():
-    from datetime import datetime, timezone
+    from datetime import UTC, datetime
 
     from bot.store.records import Report, UnverifiedQuote
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     reports = [Report(i, now, 1, "r", "@everyone " * 200, None, None, "altered", "n" * 2000, "open") for i in range(30)]
     unverified = [UnverifiedQuote("<@&1> " * 300, 5, now) for _ in range(30)]
     _check(review_embed(reports, unverified))

@@ -54,4 +54,4 @@ def test_insertions_and_typos_are_ops() -> None:
 def test_alignment_starts_after_a_given_position() -> None:
     statement = toks("peace now and peace later")
     ops = align(toks("peace"), statement, start=1)
-    assert [op for op in ops if op.tag == "equal"][0].s0 == 3
+    assert next(op for op in ops if op.tag == "equal").s0 == 3

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import bot.core.index as index_module
+from bot.core.columns import IndexColumns
 from bot.core.index import TermIndex
 from bot.core.matcher import Matcher
-from bot.core.columns import IndexColumns
 from bot.core.model import SourceInfo, StatementRecord
 from bot.core.normalize import match_text, match_texts
 

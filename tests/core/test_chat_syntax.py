@@ -52,5 +52,5 @@ def test_a_mention_inside_the_quote_leaves_one_space() -> None:
 
 @pytest.mark.parametrize("pasted", ["@everyone", "<@&123> <t:1716110000:R>", "> `` ", "＠ｈｅｒｅ <:x:1>"])
 def test_only_chat_syntax_is_an_empty_quote(pasted: str) -> None:
-    with pytest.raises(QuoteError, match="empty|no words"):
+    with pytest.raises(QuoteError, match=r"empty|no words"):
         clean_quote(pasted)

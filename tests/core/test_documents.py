@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.documents import parse_document, split_header
-from bot.core.scope import check_guild_scope
 from bot.core.model import CorpusFormatError
+from bot.core.scope import check_guild_scope
 
 SEED = "000_41f3c08ac7623368.txt"
 SEED_SPEAKERS = {"Donald Trump", "Vladimir Putin", "Volodymyr Zelenskyy", "Ursula von der Leyen", "Ivan Timofeev"}

@@ -17,8 +17,9 @@ import re
 import secrets
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from aiohttp import WSMsgType, web
 

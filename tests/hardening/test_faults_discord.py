@@ -232,8 +232,9 @@ async def test_a_burst_of_429s_is_waited_out_with_bounded_requests(env):
 
 
 async def test_a_403_storm_is_not_retried_into_a_storm(env, caplog):
-    import discord
     from dataclasses import replace
+
+    import discord
 
     fake = env.fake
     fake.inject_error("POST", r"^/api/v10/webhooks/", times=1000)

@@ -71,7 +71,7 @@ def statements_per_document(path: Path) -> dict[str, int]:
             "SELECT d.origin, count(s.id) FROM documents d LEFT JOIN sources src ON src.document_id = d.id "
             "LEFT JOIN statements s ON s.source_id = src.id GROUP BY d.id"
         ).fetchall()
-    return {origin: n for origin, n in rows}
+    return dict(rows)
 
 
 def test_killed_folder_ingest_leaves_whole_files_and_the_next_run_finishes(tmp_path: Path) -> None:

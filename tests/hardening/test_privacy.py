@@ -69,7 +69,7 @@ async def test_debug_logs_of_a_running_bot_hold_no_token(tmp_path):
             bot.send_signal(signal.SIGINT)
             try:
                 out, err = await asyncio.wait_for(bot.communicate(), 20)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 bot.kill()
                 out, err = await bot.communicate()
             logs = out.decode() + err.decode()
@@ -120,10 +120,11 @@ def test_no_token_like_string_is_committed():
 
 
 def test_lookups_are_kept_only_as_long_as_configured(tmp_path):
+    from sqlmodel import Session, select
+
     from bot.jobs.retention import prune_lookups
     from bot.service import QuoteService
     from bot.store.tables import LookupRow, utcnow
-    from sqlmodel import Session, select
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email.utils import format_datetime
-from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -86,7 +86,7 @@ class Site:
     fail_feed_with: int | None = None
     retry_after: str | None = None
     etag: str = '"feed-v1"'
-    last_modified: str = format_datetime(datetime(2026, 5, 19, 10, 0, tzinfo=timezone.utc), usegmt=True)
+    last_modified: str = format_datetime(datetime(2026, 5, 19, 10, 0, tzinfo=UTC), usegmt=True)
 
     def hits(self, path: str) -> list[dict[str, str]]:
         return [headers for p, headers in self.requests if p == path]
@@ -99,7 +99,7 @@ def start_site() -> tuple[ThreadingHTTPServer, Site]:
         def log_message(self, *args: Any) -> None:  # keep test output quiet
             pass
 
-        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_GET(self) -> None:
             site.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
             if self.path in ("/feed.xml", "/atom.xml"):
                 self._feed()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from bot.store.database import make_engine
 
 from .conftest import SPEECH, export
 
-T0 = datetime(2026, 3, 1, 3, 30, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 1, 3, 30, tzinfo=UTC)
 OTHER_SPEECH = SPEECH.replace("Address at Gettysburg", "Second address").replace(
     "Four score and seven years ago", "Fondly do we hope, fervently do we pray, that this"
 )

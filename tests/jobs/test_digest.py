@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from bot.core.documents import parse_document
 from bot.jobs.digest import MESSAGE_LIMIT, DigestData, collect_digest, rank_quotes, render_digest
 
 from .conftest import SPEECH
 
-NOW = datetime(2026, 5, 20, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 5, 20, 8, 0, tzinfo=UTC)
 
 
 def test_collect_counts_the_last_day_only(store):
@@ -17,14 +17,14 @@ def test_collect_counts_the_last_day_only(store):
     for verdict, quote in [("verified", "a"), ("unverified", "Ask not what"), ("unverified", "ask not  what"), ("altered", "b")]:
         store.log_lookup(quote, None, verdict, 50.0, None)
     store.add_report(quote="wrong match", reporter="u1", guild_id=None)
-    data = collect_digest(store.engine, now=datetime.now(timezone.utc) + timedelta(minutes=1))
+    data = collect_digest(store.engine, now=datetime.now(UTC) + timedelta(minutes=1))
     assert data.lookups == 4
     assert data.verdicts == {"verified": 1, "unverified": 2, "altered": 1}
     assert data.new_statements == 3
     assert data.open_reports == 1 and data.new_reports == 1
     assert data.top_unverified == (("Ask not what", 2),)
 
-    later = collect_digest(store.engine, now=datetime.now(timezone.utc) + timedelta(days=2))
+    later = collect_digest(store.engine, now=datetime.now(UTC) + timedelta(days=2))
     assert later.lookups == 0 and later.new_statements == 0 and later.open_reports == 1
 
 

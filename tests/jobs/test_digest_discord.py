@@ -60,7 +60,7 @@ async def test_the_daily_digest_reaches_the_moderators_channel(tmp_path):
         await bot.close()
         try:
             await asyncio.wait_for(task, 5)
-        except (asyncio.CancelledError, asyncio.TimeoutError):
+        except (TimeoutError, asyncio.CancelledError):
             pass
         await fake.close()
         service.close()

@@ -8,7 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -92,7 +92,7 @@ def test_entrypoint_prepares_the_database_and_runs_subcommands(tmp_path):
 
 def test_entrypoint_health_check_follows_the_heartbeat(tmp_path):
     assert _run(["healthcheck"], tmp_path).returncode == 1
-    write_heartbeat(tmp_path / "heartbeat.json", datetime.now(timezone.utc), healthy=True, stale=[], holder="x")
+    write_heartbeat(tmp_path / "heartbeat.json", datetime.now(UTC), healthy=True, stale=[], holder="x")
     result = _run(["healthcheck"], tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
 

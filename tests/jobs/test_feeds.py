@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -12,7 +12,7 @@ from bot.jobs.runners import ingest_feed_article
 from .conftest import export
 from .feedserver import ARTICLES, article_html, start_site
 
-T0 = datetime(2026, 5, 19, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 5, 19, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture

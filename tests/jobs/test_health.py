@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from bot.jobs.health import check_heartbeat, main
 from bot.jobs.scheduler import write_heartbeat
 
-NOW = datetime(2026, 5, 20, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 5, 20, 8, 0, tzinfo=UTC)
 
 
 def test_fresh_healthy_heartbeat_passes_and_old_one_fails(tmp_path):
@@ -34,6 +34,6 @@ def test_unhealthy_missing_or_garbled_heartbeat_fails(tmp_path):
 def test_command_line_exit_codes(tmp_path, capsys):
     path = tmp_path / "hb.json"
     assert main([str(path)]) == 1
-    write_heartbeat(path, datetime.now(timezone.utc), healthy=True, stale=[], holder="h")
+    write_heartbeat(path, datetime.now(UTC), healthy=True, stale=[], holder="h")
     assert main([str(path), "--max-age", "60"]) == 0
     assert capsys.readouterr().out.startswith("unhealthy")  # first call's line

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from bot.jobs.retention import daily_counts, prune_lookups
 from bot.store.tables import LookupRow
 
-NOW = datetime(2026, 5, 20, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 5, 20, 12, 0, tzinfo=UTC)
 
 
 def _lookup(session_engine, at, verdict, guild_id=None, quote="q"):
@@ -44,7 +44,7 @@ def test_old_lookups_are_deleted_and_counted_per_day(engine):
 
 
 def test_counts_add_up_when_one_day_is_pruned_in_two_runs(engine):
-    day_start = datetime(2026, 4, 1, 0, 0, tzinfo=timezone.utc)
+    day_start = datetime(2026, 4, 1, 0, 0, tzinfo=UTC)
     _lookup(engine, day_start + timedelta(hours=2), "close")
     _lookup(engine, day_start + timedelta(hours=20), "close")
     prune_lookups(engine, 1, now=day_start + timedelta(days=1, hours=10))

@@ -52,7 +52,7 @@ def test_a_bad_cron_line_names_its_setting(tmp_path, capsys):
     from bot.cli import main
     from bot.config import SettingsError
 
-    with pytest.raises(SettingsError, match="jobs.backup_cron"):
+    with pytest.raises(SettingsError, match=r"jobs\.backup_cron"):
         job_schedules(Settings(database_url="sqlite:////tmp/x.sqlite", jobs=JobSettings(backup_cron="every night")))
     config = tmp_path / "q.toml"
     config.write_text('[jobs]\nretention_cron = "61 * * * *"\n')

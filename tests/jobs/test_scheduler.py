@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.jobs.health import check_heartbeat
@@ -58,7 +58,7 @@ async def test_job_defaults_follow_the_reliability_rules(engine):
 
 
 async def test_missed_slots_run_once_at_start_not_once_per_slot(engine):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     _record_run(engine, "backup", now - timedelta(days=3))  # 72 hourly slots missed
     runner = Counter()
     scheduler = JobScheduler(engine, [JobSchedule("backup", "b", cron_trigger(HOURLY))], {"backup": runner})
@@ -77,7 +77,7 @@ async def test_missed_slots_run_once_at_start_not_once_per_slot(engine):
 
 
 async def test_nothing_runs_at_start_when_no_slot_was_missed(engine):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     last_slot = now.replace(minute=0, second=0, microsecond=0)
     _record_run(engine, "backup", last_slot + timedelta(seconds=1))
     schedules = [
@@ -88,14 +88,14 @@ async def test_nothing_runs_at_start_when_no_slot_was_missed(engine):
     await scheduler.start()
     try:
         for schedule in schedules:  # each waits for its next regular slot
-            expected = schedule.trigger.get_next_fire_time(None, datetime.now(timezone.utc))
+            expected = schedule.trigger.get_next_fire_time(None, datetime.now(UTC))
             assert scheduler.scheduler.get_job(schedule.id).next_run_time == expected
     finally:
         await scheduler.shutdown()
 
 
 def test_missed_since_rules():
-    now = datetime(2026, 5, 19, 12, 30, tzinfo=timezone.utc)
+    now = datetime(2026, 5, 19, 12, 30, tzinfo=UTC)
     hourly = JobSchedule("x", "x", cron_trigger(HOURLY))
     assert hourly.missed_since(now - timedelta(hours=5), now)
     assert not hourly.missed_since(now - timedelta(minutes=20), now)
@@ -170,7 +170,7 @@ async def test_a_failing_job_is_recorded_with_its_error_and_goes_stale(engine, t
         view = RunLog(engine).latest()["feeds"]
         assert view.last_status == "error" and "RuntimeError" in view.last_result
 
-        scheduler.started_at = datetime.now(timezone.utc) - timedelta(minutes=10)
+        scheduler.started_at = datetime.now(UTC) - timedelta(minutes=10)
         problems = await scheduler.check()
         assert "feeds stale" in problems
         data = json.loads(heartbeat.read_text())
@@ -198,7 +198,7 @@ async def test_an_idle_scheduler_with_overdue_jobs_is_woken(engine):
         # Make the job overdue behind the scheduler's back, as a lost wake-up would leave it:
         # the scheduler's timer still points at the original slot hours away.
         job = scheduler.scheduler.get_job("digest")
-        job._modify(next_run_time=datetime.now(timezone.utc) - timedelta(hours=3))
+        job._modify(next_run_time=datetime.now(UTC) - timedelta(hours=3))
         scheduler.scheduler._lookup_jobstore("default").update_job(job)
         for _ in range(20):
             await asyncio.sleep(0)
@@ -235,7 +235,7 @@ async def test_a_database_outage_skips_runs_without_crashing_and_keeps_the_heart
 
 
 async def test_a_run_killed_midway_is_redone_at_start_and_marked_interrupted(engine):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     last_slot = now.replace(minute=0, second=0, microsecond=0)
     _record_run(engine, "backup", last_slot - timedelta(hours=1))  # the slot before was served
     runs = RunLog(engine)

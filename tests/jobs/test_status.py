@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from bot.jobs.scheduler import JobStatus
 from bot.jobs.status import format_chat, format_table
 
-T0 = datetime(2026, 5, 20, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 5, 20, 8, 0, tzinfo=UTC)
 
 
 def _status(job_id: str, **kw) -> JobStatus:
-    values = dict(description=f"{job_id} things", last_run=T0, last_status="ok", last_result="fine",
-                  last_success=T0, next_run=T0 + timedelta(hours=1))
+    values = {"description": f"{job_id} things", "last_run": T0, "last_status": "ok", "last_result": "fine",
+                  "last_success": T0, "next_run": T0 + timedelta(hours=1)}
     values.update(kw)
     return JobStatus(id=job_id, **values)
 

@@ -53,8 +53,8 @@ def test_engine_creates_the_sqlite_file_and_its_folder(sqlite_url: str) -> None:
 
 
 def test_migrations_are_at_head(engine: Engine) -> None:
-    from alembic.script import ScriptDirectory
     from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
     from bot.store.database import MIGRATIONS
 
@@ -357,7 +357,7 @@ def test_speaker_kinds_are_stored_read_back_and_exported(store: CorpusStore, eng
     assert sorted(r.speaker_kind for r in got.values()) == ["document", "organisation", "person", "unnamed"]
     with Session(engine) as session:
         rows = session.execute(select(StatementRow.speaker, StatementRow.speaker_id)).all()
-    speaker_ids = {speaker: speaker_id for speaker, speaker_id in rows}
+    speaker_ids = dict(rows)
     # A description is nobody: no speaker row for it, so it never joins a person's statements.
     assert speaker_ids["a ministry spokesman"] is None and speaker_ids["court filing"] is None
     assert speaker_ids["Jane Holloway"] is not None

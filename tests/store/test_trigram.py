@@ -45,7 +45,7 @@ def _cases(store: CorpusStore) -> list[tuple[str, str, str | None]]:
         fragment = " ".join(words[1:12])
         cases.append(("verified", fragment, None))
         cases.append(("verified", fragment, record.speaker))
-        typo = [w for w in words[1:12]]
+        typo = list(words[1:12])
         longest = max(range(len(typo)), key=lambda i: len(typo[i]))
         typo[longest] = typo[longest][:2] + typo[longest][3] + typo[longest][2] + typo[longest][4:]
         cases.append(("close", " ".join(typo), None))

@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-import bot.jobs.tables  # noqa: F401  (registers the job tables on SQLModel.metadata)
+import bot.jobs.tables
 import bot.store.tables  # noqa: F401  (registers the corpus tables)
 
 target_metadata = SQLModel.metadata
@@ -27,6 +27,8 @@ if connection is not None:
     _run(connection)
 else:
     url = context.config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("migrations need a connection or sqlalchemy.url")
     engine = create_engine(url)
     with engine.begin() as conn:
         _run(conn)
