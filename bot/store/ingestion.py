@@ -108,7 +108,7 @@ class DocumentIngest(StoreBase):
             # Read before a replacement deletes the old version: its statements are this server's own too.
             own = None if guild_id is None else _own_ids(session, [r.id for r in doc.statements if r.id], guild_id)
             document = _document_row(session, job, existing)
-            speakers = SpeakerResolver(session)
+            speakers = SpeakerResolver(session, batch=True)
             speakers.prefetch([r.named_speaker for r in doc.statements if r.named_speaker] + [n for pair in doc.aliases for n in pair])
             if guild_id is None:
                 # Other names are shared by every server: a server's import could otherwise make "Joe Biden"
@@ -120,6 +120,7 @@ class DocumentIngest(StoreBase):
                 wanted.setdefault(_import_id(record, job.key, own), record)
             present = _existing_ids(session, list(wanted))
             rows = _statement_rows(session, job, document.id, speakers, wanted, present)  # type: ignore[arg-type]
+            speakers.flush()
             self._insert_statements(session, rows)
             added = [row["id"] for row in rows if not row["removed"]]
             gone = [sid for sid in job.previous.deleted if sid not in wanted or sid in present]

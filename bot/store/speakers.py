@@ -24,8 +24,10 @@ class SpeakerResolver:
     in the same maps, so either way a name resolves as if each earlier one had been written first.
     """
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, batch: bool = False) -> None:
+        """With `batch`, new forms are written together by `flush`, which the caller must call before committing."""
         self.session = session
+        self.batch = batch
         self.by_name: dict[str, int | None] = {}  # names as written, so a speech's 500 sentences cost one lookup
         self.by_key: dict[str, int] = {}
         self._fetched: set[str] = set()  # keys whose speaker and alias rows are all in the maps below
@@ -34,9 +36,11 @@ class SpeakerResolver:
         self._forms: set[tuple[int, str]] = set()  # (speaker id, alias key) rows known to exist
         self._forms_read: set[int] = set()  # speakers whose every alias key is in _forms
         self._by_surname: dict[str, set[int]] | None = None  # last word of every full name, when loaded
+        self._pending: list[dict[str, object]] = []  # alias rows not written yet (see `flush`)
 
     def prefetch(self, names: Iterable[str]) -> None:
         """Read the speaker and alias rows of these names (and of their untitled forms) at once."""
+        self.flush()
         keys: set[str] = set()
         for name in names:
             if name and name.strip():
@@ -93,7 +97,15 @@ class SpeakerResolver:
         self._add_form(speaker_id, name, key)
         return speaker_id
 
+    def flush(self) -> None:
+        """Write the speakers' new forms; call before the transaction commits."""
+        if self._pending:
+            self.session.connection().execute(_ALIASES.insert(), self._pending)
+            self._pending = []
+
     def _find(self, key: str) -> int | None:
+        if key not in self._fetched:
+            self.flush()
         if key in self._fetched:
             own = self._speaker_of_key.get(key)
             via_alias = self._alias_speakers.get(key, set())
@@ -124,6 +136,7 @@ class SpeakerResolver:
         if not key or (speaker_id, key) in self._forms:
             return
         if key not in self._fetched and speaker_id not in self._forms_read:
+            self.flush()
             # One query per speaker, not per form: an article names its speakers in several forms.
             query = select(col(SpeakerAliasRow.key)).where(col(SpeakerAliasRow.speaker_id) == speaker_id)
             self._forms.update((speaker_id, known) for known in self.session.scalars(query))
@@ -133,8 +146,12 @@ class SpeakerResolver:
         self._add_form(speaker_id, form[:300], key)
 
     def _add_form(self, speaker_id: int, alias: str, key: str) -> None:
-        self.session.connection().execute(_ALIASES.insert(), {"speaker_id": speaker_id, "alias": alias, "key": key})
+        # Written in one batch by `flush` (before any query that could read them, and by the caller
+        # before it commits): a list of quotations adds tens of thousands.
+        self._pending.append({"speaker_id": speaker_id, "alias": alias, "key": key})
         self._forms.add((speaker_id, key))
+        if not self.batch:
+            self.flush()
         self._alias_speakers.setdefault(key, set()).add(speaker_id)
 
 
