@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import discord
 
 from bot.core.model import ParsedDocument
+from bot.core.render import speaker_label
 from bot.store.records import AuditEntry, CorpusStats, DocumentOutcome, Report, UnverifiedQuote
 
 from .embeds import DESCRIPTION_MAX, plural, source_text
@@ -27,7 +28,7 @@ def import_preview_embed(filename: str, doc: ParsedDocument) -> discord.Embed:
         head.append(f"Date: {src.date}")
     lines = []
     for number, st in enumerate(doc.statements[:PREVIEW_ITEMS], start=1):
-        lines.append(f"**{number}.** {safe(st.speaker, 80) or 'unknown'}: “{safe(st.text, 280)}”")
+        lines.append(f"**{number}.** {safe(speaker_label(st), 80) or 'unknown'}: “{safe(st.text, 280)}”")
     if count > PREVIEW_ITEMS:
         lines.append(f"… and {count - PREVIEW_ITEMS} more.")
     if not count:

@@ -187,7 +187,7 @@ def alternatives_embed(alternatives: Sequence[Alternative]) -> discord.Embed:
     lines = []
     for alt in alternatives[:10]:
         st = alt.statement
-        who = safe(st.speaker, 80) or "unknown"
+        who = safe(speaker_label(st), 80) or "unknown"
         lines.append(f"**{alt.score:.0f}** · {who}, {st.effective_date or 'date unknown'}: “{safe(st.text, 300)}” · {id_code(st.id)}")
     embed.description = cut("\n".join(lines) or "No other statement resembles this quote.", DESCRIPTION_MAX)
     return embed
@@ -217,7 +217,7 @@ def search_page_embed(query: str, page_hits: Sequence[tuple[StatementRecord, flo
         lines.append("No statement matches." if total == 0 else "The statements on this page are no longer in the corpus.")
     start = page * per_page
     for number, (st, score) in enumerate(page_hits[:per_page], start=start + 1):
-        who = safe(st.speaker, 80) or "unknown"
+        who = safe(speaker_label(st), 80) or "unknown"
         title = safe(st.source.title, 100)
         lines.append(
             f"**{number}.** {who}, {st.effective_date or 'date unknown'}: “{safe(st.text, 450)}”\n"

@@ -92,7 +92,7 @@ class ColumnStore(BaseMatcher[int]):
         guild = statement.guild_id or 0
         self._guild.append(guild)
         self._date.append(date_number(statement.effective_date))
-        sid = self._speaker_id(statement.speaker)
+        sid = self._speaker_id(statement.named_speaker)  # a description is no one to list or filter by
         self._speaker.append(sid)
         self._kind.append(KIND_RANK.get(statement.source.kind, 2))
         if sid >= 0:
@@ -114,7 +114,7 @@ class ColumnStore(BaseMatcher[int]):
         columns = IndexColumns(
             ids=[st.id for st in batch],  # type: ignore[misc]
             texts=[st.text for st in batch],
-            speakers=[st.speaker for st in batch],
+            speakers=[st.named_speaker for st in batch],
             dates=[st.date or st.source.date for st in batch],
             kinds=[st.source.kind for st in batch],
             guilds=[st.guild_id for st in batch],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import func, select, true
+from sqlalchemy import case, func, select, true
 from sqlmodel import col
 
 from bot.core.columns import IndexColumns
@@ -14,7 +14,7 @@ from bot.store.base import StoreBase
 from bot.store.batches import CHUNK
 from bot.store.permissions import possible_id, visible_to
 from bot.store.rows import source_info, statement_record
-from bot.store.tables import SourceRow, StatementRow
+from bot.store.tables import SourceRow, StatementRow, named_speaker
 
 _INDEX_BATCH = 50_000  # rows per fetch when the whole corpus is read for the index
 
@@ -68,7 +68,8 @@ class StatementReader(StoreBase):
         st = StatementRow.__table__.c  # type: ignore[attr-defined]
         src = SourceRow.__table__.c  # type: ignore[attr-defined]
         query = (
-            select(st.id, st.text, st.speaker, st.date, st.source_id, st.guild_id)
+            # The index keeps named speakers only: "a senior official" is no one to filter by.
+            select(st.id, st.text, case((named_speaker(), st.speaker), else_=None), st.date, st.source_id, st.guild_id)
             .where(st.removed == False)  # noqa: E712
             .order_by(st.source_id, st.position, st.id)
         )

@@ -13,7 +13,7 @@ from bot.core.speakers import fold
 from bot.store.base import StoreBase
 from bot.store.permissions import visible_to
 from bot.store.speakers import other_names
-from bot.store.tables import SpeakerAliasRow, SpeakerRow, StatementRow
+from bot.store.tables import SpeakerAliasRow, SpeakerRow, StatementRow, named_speaker
 
 
 class SpeakerQueries(StoreBase):
@@ -50,7 +50,7 @@ class SpeakerQueries(StoreBase):
         with self._read() as session:
             query = (
                 select(col(StatementRow.speaker), func.count())
-                .where(col(StatementRow.removed) == False, col(StatementRow.speaker).is_not(None), visible_to(guild_id))    # noqa: E712
+                .where(col(StatementRow.removed) == False, col(StatementRow.speaker).is_not(None), named_speaker(), visible_to(guild_id))    # noqa: E712
                 .group_by(StatementRow.speaker)
                 .order_by(func.count().desc())
             )

@@ -9,7 +9,7 @@ from bot.store.base import StoreBase
 from bot.store.permissions import visible_to
 from bot.store.records import CorpusStats
 from bot.store.reviews import lookup_scope, report_scope
-from bot.store.tables import DocumentRow, LookupRow, ReportRow, SourceRow, StatementRow
+from bot.store.tables import DocumentRow, LookupRow, ReportRow, SourceRow, StatementRow, named_speaker
 
 
 class CorpusStatistics(StoreBase):
@@ -34,7 +34,7 @@ class CorpusStatistics(StoreBase):
             ) or 0
             top = session.execute(
                 select(col(StatementRow.speaker), func.count())
-                .where(visible, col(StatementRow.removed) == False, col(StatementRow.speaker).is_not(None))    # noqa: E712
+                .where(visible, col(StatementRow.removed) == False, col(StatementRow.speaker).is_not(None), named_speaker())    # noqa: E712
                 .group_by(StatementRow.speaker)
                 .order_by(func.count().desc())
                 .limit(5)

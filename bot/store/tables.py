@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, ColumnElement, Index, Text, UniqueConstraint, or_
 from sqlmodel import Field, SQLModel
 
 
@@ -97,6 +97,13 @@ class StatementRow(SQLModel, table=True):
     version: int = 1
     removed: bool = False
     removed_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+def named_speaker() -> ColumnElement[bool]:
+    """Statements whose speaker names someone: a person or an organisation (NULL, older rows: a
+    person), not a description such as "a senior official"; for speaker lists and counts."""
+    kind = StatementRow.__table__.c.speaker_kind  # type: ignore[attr-defined]
+    return or_(kind.is_(None), kind.in_(("person", "organisation")))
 
 
 class AuditRow(SQLModel, table=True):

@@ -128,3 +128,14 @@ def test_only_named_speakers_make_a_misattribution() -> None:
     assert "an unnamed ministry spokesman, per NPR" in render_result(unnamed)
     assert matcher.check(airline, "Jane Holloway").verdict == "misattributed"
     assert matcher.check(airline, "Delta Air Lines").verdict == "verified"
+
+
+def test_descriptions_are_not_speakers_to_list_or_filter_by() -> None:
+    matcher = Matcher(MatchingSettings())
+    matcher.add_many(
+        [
+            StatementRecord("Nobody told the passengers anything at all.", "a ministry spokesman", NPR, id="u1", speaker_kind="unnamed"),
+            StatementRecord("We expect every airline to do better.", "Jane Holloway", NPR, position=1, id="p1"),
+        ]
+    )
+    assert matcher.speakers("") == ["Jane Holloway"]

@@ -363,3 +363,13 @@ def test_speaker_kinds_are_stored_read_back_and_exported(store: CorpusStore, eng
     assert speaker_ids["Jane Holloway"] is not None
     lines = [json.loads(json.dumps(line)) for line in store.export_lines(store.statements())]
     assert [line.get("speaker_kind") for line in lines] == ["organisation", "unnamed", "document", None]
+
+
+def test_speaker_lists_leave_out_descriptions(store: CorpusStore) -> None:
+    ingest(store, SPEAKER_KINDS_ARTICLE, origin="/corpus/flights.md")
+    names = [name for name, _ in store.speaker_names()]
+    assert "Jane Holloway" in names and "Delta Air Lines" in names
+    assert "a ministry spokesman" not in names and "court filing" not in names
+    assert all(name not in ("a ministry spokesman", "court filing") for name, _ in store.stats().top_speakers)
+    columns = store.index_columns()
+    assert sorted(s for s in columns.speakers if s) == ["Delta Air Lines", "Jane Holloway"]
