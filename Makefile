@@ -25,10 +25,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/mypy
 
-## Print the extraction, matching, load and scheduled-jobs benchmarks.
+## Print the extraction, matching, claim retrieval, load and scheduled-jobs benchmarks.
 bench: $(STAMP)
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/claims.py
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/startup.py --statements 100000
 	@test ! -f bench/load.py || $(BIN)/python bench/load.py

@@ -246,3 +246,40 @@ def test_check_names_what_an_elision_or_a_cut_leaves_out(db_url: str, capsys: py
     data = json.loads(capsys.readouterr().out)
     assert data["verdict"] == "close"
     assert data["differences"] == [{"kind": "typo", "quoted": "thuse", "original": "these", "meaningful": False, "reason": "typo"}]
+
+
+PARAPHRASE = "The Russian president wants the Ukraine crisis settled peacefully"
+
+
+def test_check_json_carries_related_statements(loaded: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", PARAPHRASE, "--json", "--db", loaded]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["verdict"] == "unverified"
+    assert data["related"][0]["speaker"] == "Vladimir Putin"
+    assert set(data["related"][0]) == MATCH_KEYS | {"score"}
+    assert main(["check", PUTIN, "--json", "--db", loaded]) == 0
+    assert "related" not in json.loads(capsys.readouterr().out)  # verified: said word for word
+
+
+def test_search_json_text_filters_and_limit(loaded: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", PARAPHRASE, "--json", "--db", loaded]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["query"] == PARAPHRASE and data["results"][0]["text"].startswith("Russia is for a peaceful settlement")
+    assert set(data["results"][0]) == MATCH_KEYS | {"score"}
+    assert main(["search", "pressure on Russia pushes it toward peace", "--speaker", "Zelenskyy", "--limit", "1", "--json", "--db", loaded]) == 0
+    results = json.loads(capsys.readouterr().out)["results"]
+    assert len(results) == 1 and results[0]["speaker"] == "Volodymyr Zelenskyy"
+    assert main(["search", PARAPHRASE, "--from", "2026", "--json", "--db", loaded]) == 0  # no result is still exit 0
+    assert json.loads(capsys.readouterr().out)["results"] == []
+    assert main(["search", PARAPHRASE, "--from", "2025-05", "--to", "2025-05-31", "--db", loaded]) == 0
+    out = capsys.readouterr().out
+    assert "1. Vladimir Putin, 2025-05-19: “Russia is for a peaceful settlement" in out
+    assert main(["search", "The moon landing was filmed in a studio in Nevada", "--db", loaded]) == 0
+    assert "No statement in the corpus is close enough" in capsys.readouterr().out
+
+
+def test_search_usage_errors_exit_2(loaded: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", PARAPHRASE, "--from", "May 2025", "--db", loaded]) == 2
+    with pytest.raises(SystemExit) as info:
+        main(["search", PARAPHRASE, "--limit", "0", "--db", loaded])
+    assert info.value.code == 2

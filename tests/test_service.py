@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.core.model import SourceInfo, StatementRecord
+from bot.core.model import SearchFilter, SourceInfo, StatementRecord
 from bot.core.speakers import same_person
 from bot.service import QuoteError, QuoteService
 from bot.store.corpus import CorpusStore
@@ -122,3 +122,31 @@ def test_speakers_for_autocomplete(service: QuoteService) -> None:
     assert "Vladimir Putin" in service.speakers("pu")
     assert "Vladimir Putin" in service.speakers("Vlad")
     assert service.speakers("zzz") == []
+
+
+PARAPHRASE = "The Russian president wants the Ukraine crisis settled peacefully"  # Putin's words, not as he said them
+
+
+def test_a_paraphrase_stays_unverified_and_names_the_statement_it_refers_to(service: QuoteService) -> None:
+    result = service.check(PARAPHRASE, log_lookup=False)
+    assert result.verdict == "unverified" and result.match is None
+    assert result.related, "the statement the paraphrase refers to is above the floor"
+    best = result.related[0].statement
+    assert best.speaker == "Vladimir Putin" and best.text.startswith("Russia is for a peaceful settlement")
+    scores = [r.score for r in result.related]
+    assert scores == sorted(scores, reverse=True) and all(0 <= s <= 100 for s in scores)
+    assert result.to_json()["related"][0]["statement_id"] == best.id
+
+
+def test_a_claim_about_nothing_in_the_corpus_has_nothing_related(service: QuoteService) -> None:
+    result = service.check("The moon landing was filmed in a studio in Nevada", log_lookup=False)
+    assert result.verdict == "unverified" and result.related == ()
+
+
+def test_search_is_the_related_ranking_with_its_filters(service: QuoteService) -> None:
+    hits = service.search(PARAPHRASE, SearchFilter())
+    assert hits[0][0].speaker == "Vladimir Putin"
+    others = service.search("pressure on Russia pushes it toward peace", SearchFilter(speaker="Zelenskyy"))
+    assert others and all(st.speaker == "Volodymyr Zelenskyy" for st, _ in others)
+    assert all(st.speaker != "Volodymyr Zelenskyy" for st, _ in service.search(PARAPHRASE, SearchFilter(speaker="Putin")))
+    assert service.search(PARAPHRASE, SearchFilter(date_from="2026-01-01")) == []

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import discord
 
 from bot.core.kinds import kind_badge, worth_showing
-from bot.core.model import Alternative, CheckResult, StatementRecord
-from bot.core.render import describe_difference, left_out, speaker_label
+from bot.core.model import Alternative, CheckResult, RelatedStatement, StatementRecord
+from bot.core.render import NOT_WORD_FOR_WORD, NOTHING_RELATED, describe_difference, left_out, speaker_label
 
 from .highlight import highlight
 from .safety import cut, id_code, id_plain, quote_block, safe, safe_url
@@ -117,7 +117,13 @@ def result_embed(result: CheckResult) -> discord.Embed:
     quoted = _marked_block(result.shown_quote, _quoted_phrases(result), block)
     match = result.match
     if match is None:
-        embed.description = f"**{_quote_heading(result)}**\n{quoted}\n\nNo statement in the corpus matches it well enough."
+        if result.related is None:
+            embed.description = f"**{_quote_heading(result)}**\n{quoted}\n\nNo statement in the corpus matches it well enough."
+        elif result.related:
+            embed.description = (f"**{_quote_heading(result)}**\n{quoted}\n\n{NOT_WORD_FOR_WORD} Closest statements in the corpus:\n"
+                                 + related_text(result.related, 2400))
+        else:
+            embed.description = f"**{_quote_heading(result)}**\n{quoted}\n\n{NOT_WORD_FOR_WORD} {NOTHING_RELATED}"
     else:
         original = _original_phrases(result)
         said_block = _marked_block(match.text, original, block)
@@ -135,6 +141,9 @@ def result_embed(result: CheckResult) -> discord.Embed:
             if len(result.differences) > 8:
                 lines.append(f"… and {len(result.differences) - 8} more")
             _field(embed, "Differences", "\n".join(lines))
+        others = [r for r in result.related or () if r.statement.id != match.id]
+        if others and result.verdict in ("close", "altered"):
+            _field(embed, "Related statements", related_text(others[:3], FIELD_MAX))
     if result.note:
         _field(embed, "Note", safe(result.note, 300))
     footer = f"Match score {result.score:.0f}/100"
@@ -159,10 +168,28 @@ def compact_result_embed(result: CheckResult, budget: int = 1100) -> discord.Emb
         src = source_text(match, 200)
         if src:
             lines.append(src)
+    elif result.related:
+        best = result.related[0]
+        lines.append(f"{NOT_WORD_FOR_WORD} Closest: " + related_text([best], share))
+    elif result.related is not None:
+        lines.append(f"{NOT_WORD_FOR_WORD} {NOTHING_RELATED}")
     embed.description = cut("\n".join(lines), budget)
     if match is not None and match.id:
         embed.set_footer(text=f"statement {id_plain(match.id)}")
     return embed
+
+
+def related_text(related: Sequence[RelatedStatement], limit: int) -> str:
+    """Related statements as numbered lines: who, when, the words, the source, the score."""
+    share = max(limit // max(len(related), 1) - 40, 80)
+    lines = []
+    for number, item in enumerate(related, start=1):
+        st = item.statement
+        who = safe(st.speaker, 80) or "unknown speaker"
+        source = source_text(st, 160).replace("\n", " ")
+        line = f"**{number}.** {who}, {st.effective_date or 'date unknown'}: “{safe(st.text, share)}”"
+        lines.append(f"{line} · {source} · score {item.score:.0f}" if source else f"{line} · score {item.score:.0f}")
+    return cut("\n".join(lines), limit)
 
 
 def context_embed(statement: StatementRecord) -> discord.Embed:

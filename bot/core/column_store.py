@@ -20,6 +20,7 @@ from bot.core.columns import IndexColumns
 from bot.core.index import TermIndex
 from bot.core.matching import BaseMatcher
 from bot.core.model import SearchFilter, StatementRecord
+from bot.core.related import RelatedIndex, RelatedSettings
 from bot.core.normalize import match_text, match_texts
 from bot.core.rerank import KIND_RANK, Fetch, date_number
 from bot.core.speakers import fold, name_tokens, same_person
@@ -34,6 +35,8 @@ class ColumnStore(BaseMatcher[int]):
         super().__init__(settings)
         self._fetch = fetch
         self._index = TermIndex()
+        # Source titles and lengths for related statements, over the same positions as `_index`.
+        self._related = RelatedIndex(RelatedSettings(floor=self.settings.related_floor))
         self._ids: list[str] = []
         self._texts: list[str] = []
         self._records: list[StatementRecord | None] = []
@@ -105,6 +108,7 @@ class ColumnStore(BaseMatcher[int]):
         with self._lock:
             index = self._append(statement)
             self._index.add(index, self._texts[index].split())
+            self._related.add(index, self._texts[index], statement.source.title)
 
     def add_many(self, statements: Iterable[StatementRecord]) -> None:
         """Index many statements at once (start-up); the same id twice keeps the last one."""
@@ -118,6 +122,7 @@ class ColumnStore(BaseMatcher[int]):
             dates=[st.date or st.source.date for st in batch],
             kinds=[st.source.kind for st in batch],
             guilds=[st.guild_id for st in batch],
+            titles=[st.source.title for st in batch],
         )
         self._add_columns(columns, batch)
 
@@ -159,6 +164,7 @@ class ColumnStore(BaseMatcher[int]):
                 self._pos = positions
             self._count_speakers(np.arange(base, base + n), sids, np.asarray(guilds, dtype=np.int64))
             self._index.add_many(range(base, base + n), texts)
+            self._related.add_many(range(base, base + n), texts, columns.titles or [None] * n)
 
     def _speaker_ids_of(self, names: list[str | None]) -> np.ndarray:
         """Speaker ids of many names at once, new names numbered in order of first appearance (as
@@ -266,4 +272,5 @@ def _rows(columns: IndexColumns, keep: list[int]) -> IndexColumns:
         dates=[columns.dates[k] for k in keep],
         kinds=[columns.kinds[k] for k in keep],
         guilds=[columns.guilds[k] for k in keep],
+        titles=[columns.titles[k] for k in keep] if columns.titles is not None else None,
     )

@@ -16,6 +16,7 @@ class IndexColumns:
     dates: list[str | None]  # the effective date: the statement's, else its source's
     kinds: list[str]  # the source's kind
     guilds: list[int | None]
+    titles: list[str | None] | None = None  # the source's title (None: not read, as if untitled)
 
     def __len__(self) -> int:
         return len(self.ids)

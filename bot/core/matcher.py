@@ -17,7 +17,8 @@ from bot.config import MatchingSettings
 from bot.core.autocomplete import speaker_suggestions
 from bot.core.column_store import ColumnStore
 from bot.core.matching import BaseMatcher
-from bot.core.model import SearchFilter, StatementRecord
+from bot.core.model import RelatedStatement, SearchFilter, StatementRecord
+from bot.core.normalize import match_text
 from bot.core.rerank import Fetch, quote_score, rerank
 from bot.core.snapshots import load_snapshot, save_snapshot
 
@@ -47,6 +48,23 @@ class Matcher(ColumnStore):
     ) -> Matcher | None:
         """A matcher restored from a snapshot, or None when it cannot be used (see `load_snapshot`)."""
         return load_snapshot(cls, path, settings, fetch, token)
+
+    # -- related statements ----------------------------------------------------------------------
+
+    def related(self, text: str, flt: SearchFilter | None = None, limit: int = 5) -> tuple[RelatedStatement, ...]:
+        """The statements `text` (a quote, a paraphrase or a post) most likely refers to, best first,
+        within the filter; none below the floor (bot/core/related.py)."""
+        with self._lock:
+            ranked = self._related.rank(text, self._index, self._texts, self._mask(flt), limit)
+            records = self._load([r.doc for r in ranked])
+            return tuple(RelatedStatement(records[r.doc], r.score) for r in ranked if r.doc in records)
+
+    def search(self, query: str, flt: SearchFilter | None = None, limit: int = 10) -> list[tuple[StatementRecord, float]]:
+        """Statements `query` most likely refers to (the related ranking), best first, within the
+        filter; an empty query with a speaker filter lists that speaker's latest statements."""
+        if not match_text(query):
+            return self._latest(flt, limit)
+        return [(r.statement, r.score) for r in self.related(query, flt, limit)]
 
     # -- lookup --------------------------------------------------------------------------------
 

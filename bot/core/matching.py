@@ -15,7 +15,16 @@ from dataclasses import dataclass, replace
 from typing import Generic
 
 from bot.config import MatchingSettings
-from bot.core.model import Alternative, CheckResult, Difference, SearchFilter, StatementRecord, VerdictName
+from bot.core.model import (
+    RELATED_VERDICTS,
+    Alternative,
+    CheckResult,
+    Difference,
+    RelatedStatement,
+    SearchFilter,
+    StatementRecord,
+    VerdictName,
+)
 from bot.core.normalize import match_text, split_elisions
 from bot.core.omissions import may_omit_meaning
 from bot.core.rerank import KIND_RANK, K, date_number, merge, quote_score
@@ -116,6 +125,11 @@ class BaseMatcher(Generic[K]):
             records = self._load([i for i, _ in ranked[: limit * 2]])
             return [(records[i], score) for i, score in ranked if i in records][:limit]
 
+    def related(self, text: str, flt: SearchFilter | None = None, limit: int = 5) -> tuple[RelatedStatement, ...] | None:
+        """The statements a paraphrase, remembered quote or post most likely refers to, best first
+        (none below the floor); None where the candidate source cannot rank them."""
+        return None
+
     def check(self, quote: str, speaker: str | None = None, flt: SearchFilter | None = None) -> CheckResult:
         """The verdict on one quote, optionally attributed to `speaker`; raises ValueError when the quote has no words."""
         started = time.perf_counter()
@@ -127,6 +141,10 @@ class BaseMatcher(Generic[K]):
             result = self._check(quote, pieces, speaker or None, flt)
             if result.verdict == "misattributed":
                 result = self._own_words(quote, pieces, speaker, flt) or result  # type: ignore[arg-type]
+            if result.verdict in RELATED_VERDICTS:
+                # Not said word for word: what it most likely refers to, whoever it was given to.
+                scope = SearchFilter(guild_id=flt.guild_id) if flt else None
+                result = replace(result, related=self.related(quote, scope))
         elapsed = (time.perf_counter() - started) * 1000.0
         return replace(result, elapsed_ms=elapsed)
 

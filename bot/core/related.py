@@ -54,7 +54,7 @@ class RelatedSettings:
     lexical_weight: float = 0.4  # of the BM25 score (scaled to the best candidate's) against the cosine
     max_share: float = 0.25  # stems in more statements than this carry almost no weight: skipped
     budget: int = 300_000  # postings read per query; past it the commoner stems are left out
-    floor: float = 30.0  # below this score (0-100) a statement is not shown as related
+    floor: float = 20.0  # below this score (0-100) a statement is not shown as related
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +166,7 @@ class RelatedIndex:
         query_keys = keys(cleaned)
         if not query_keys or not len(self):
             return []
-        ids, lexical, coverage = self._lexical(query_keys, words, mask)
+        ids, lexical, coverage = self._lexical(query_keys, words, mask, max(self.settings.candidates, limit))
         if not len(ids):
             return []
         docs = ids.tolist()
@@ -175,24 +175,26 @@ class RelatedIndex:
         w = self.settings.lexical_weight
         fused = w * lexical / max(float(lexical.max()), 1e-9) + (1 - w) * cosine
         shown = w * coverage + (1 - w) * cosine
+        # Ranked by the fused score; shown with an absolute one (the share of the query's word weight
+        # matched, with the cosine), kept from rising down the list so the list reads best first.
         order = np.lexsort((ids, -fused))
         out: list[Related] = []
-        seen: dict[str, int] = {}
+        seen: set[str] = set()
+        ceiling = 100.0
         for k in order.tolist():
             doc = docs[k]
             key = texts[doc] + "\x1f" + self.title(doc)
             if key in seen:
                 continue
-            seen[key] = doc
-            score = round(100.0 * float(shown[k]), 1)
-            if score >= self.settings.floor:
-                out.append(Related(_first_of(doc, key, docs, texts, self), score))
-            if len(out) >= limit:
+            seen.add(key)
+            ceiling = min(ceiling, round(100.0 * float(shown[k]), 1))
+            if ceiling < self.settings.floor or len(out) >= limit:
                 break
+            out.append(Related(_first_of(doc, key, docs, texts, self), ceiling))
         return out
 
     def _lexical(
-        self, query_keys: Sequence[str], words: TermIndex, mask: Mask | None
+        self, query_keys: Sequence[str], words: TermIndex, mask: Mask | None, wanted: int
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The best candidates by BM25 as (positions, BM25 scores, share of the query's weight matched)."""
         s = self.settings
@@ -204,10 +206,12 @@ class RelatedIndex:
         matched = np.zeros(n, dtype=np.float64)  # idf of the query stems each statement holds
         tf = np.zeros(n, dtype=np.float64)
         touched: list[np.ndarray] = []
-        total_weight = 0.0
         spent = 0
         common = max(s.max_share * n, 50.0)  # a small corpus has no common words to skip
-        for df, arrays in self._stem_postings(query_keys, words, n):
+        found, unknown = self._stem_postings(query_keys, words, n)
+        # Words no statement holds are the rarest of all: they weigh in what a statement leaves unmatched.
+        total_weight = unknown * math.log(1.0 + (n + 0.5) / 0.5)
+        for df, arrays in found:
             if df > common or (spent + df > s.budget and len(touched) >= 3):
                 break  # rarest first: what is left weighs little and costs the most
             spent += df
@@ -231,14 +235,18 @@ class RelatedIndex:
         if mask is not None and len(ids):
             ids = ids[mask(ids)]
         scores = bm25[ids]
-        if len(ids) > s.candidates:
-            best = np.argpartition(-scores, s.candidates - 1)[: s.candidates]
+        if len(ids) > wanted:
+            best = np.argpartition(-scores, wanted - 1)[:wanted]
             ids, scores = ids[best], scores[best]
         return ids, scores, np.minimum(matched[ids] / total_weight, 1.0)
 
-    def _stem_postings(self, query_keys: Sequence[str], words: TermIndex, n: int) -> list[tuple[int, list[np.ndarray]]]:
-        """(statements holding it, postings) of each of the query's stems found, rarest first."""
+    def _stem_postings(
+        self, query_keys: Sequence[str], words: TermIndex, n: int
+    ) -> tuple[list[tuple[int, list[np.ndarray]]], int]:
+        """(statements holding it, postings) of each of the query's stems found, rarest first, and
+        how many of its stems no statement holds."""
         found = []
+        unknown = 0
         content = [k for k in query_keys if k not in FUNCTION_WORDS] or list(query_keys)
         for stem in dict.fromkeys(self._stemmer.stemWords(content)):
             arrays = [words.postings(w) for w in self._words_of(words, stem)]
@@ -247,8 +255,10 @@ class RelatedIndex:
             df = min(n, sum(len(a) for a in arrays))
             if df:
                 found.append((df, arrays))
+            else:
+                unknown += 1
         found.sort(key=lambda item: item[0])
-        return found
+        return found, unknown
 
     def _words_of(self, index: TermIndex, stem: str) -> list[str]:
         """The words of `index` whose Snowball stem is `stem` (the map follows the index as it grows)."""

@@ -17,7 +17,7 @@ from bot.core.rerank import Fetch
 if TYPE_CHECKING:
     from bot.core.matcher import Matcher
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 2: with the related-statements index
 
 
 def save_snapshot(matcher: Matcher, path: str | Path, token: str = "", meta: Mapping[str, object] | None = None) -> None:
@@ -41,6 +41,7 @@ def save_snapshot(matcher: Matcher, path: str | Path, token: str = "", meta: Map
             "kind": bytes(matcher._kind),
             "speaker_names": matcher._speaker_names,
             "aliases": matcher._aliases,
+            "related": matcher._related.state(),
         }
         target = Path(path)
         partial = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.partial")
@@ -86,9 +87,10 @@ def _restore(cls: type[Matcher], state: dict[str, Any], settings: MatchingSettin
     matcher._kind = bytearray(state["kind"])
     matcher._aliases = state["aliases"]
     matcher.meta = dict(state.get("meta") or {})
+    matcher._related.restore(state["related"])
     n = len(matcher._ids)
     columns = (matcher._texts, matcher._alive, matcher._guild, matcher._date, matcher._speaker, matcher._kind)
-    if any(len(column) != n for column in columns) or matcher._index.documents > n:
+    if any(len(column) != n for column in columns) or matcher._index.documents > n or len(matcher._related) != n:
         return None
     for name in state["speaker_names"]:
         matcher._speaker_id(name)

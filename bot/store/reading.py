@@ -63,7 +63,7 @@ class StatementReader(StoreBase):
 
     def index_columns(self) -> IndexColumns:
         """Every live statement (all servers), in the order of `statements`, as the columns the
-        matching index keeps: plain rows of six columns in large batches, no context, no records
+        matching index keeps: plain rows of six columns (and each source's title) in large batches, no context, no records
         (at 10^6 statements this is what a start without an index snapshot reads)."""
         st = StatementRow.__table__.c  # type: ignore[attr-defined]
         src = SourceRow.__table__.c  # type: ignore[attr-defined]
@@ -74,12 +74,13 @@ class StatementReader(StoreBase):
             .order_by(st.source_id, st.position, st.id)
         )
         sql = str(query.compile(dialect=self.engine.dialect, compile_kwargs={"literal_binds": True}))
-        columns = IndexColumns(ids=[], texts=[], speakers=[], dates=[], kinds=[], guilds=[])
+        columns = IndexColumns(ids=[], texts=[], speakers=[], dates=[], kinds=[], guilds=[], titles=[])
         with self.engine.connect() as conn:
             dates = {}
             kinds = {}
-            for source_id, date, kind in conn.execute(select(src.id, src.date, src.kind)):
-                dates[source_id], kinds[source_id] = date, kind
+            titles = {}
+            for source_id, date, kind, title in conn.execute(select(src.id, src.date, src.kind, src.title)):
+                dates[source_id], kinds[source_id], titles[source_id] = date, kind, title
             # The driver's own cursor: a million SQLAlchemy rows cost more than the reading. On
             # PostgreSQL a named (server-side) cursor, so the rows arrive a batch at a time.
             driver = conn.connection.dbapi_connection
@@ -87,13 +88,16 @@ class StatementReader(StoreBase):
             try:
                 cursor.execute(sql)
                 while rows := cursor.fetchmany(_INDEX_BATCH):
-                    self._extend_columns(columns, rows, dates, kinds)
+                    self._extend_columns(columns, rows, dates, kinds, titles)
             finally:
                 cursor.close()
         return columns
 
     @staticmethod
-    def _extend_columns(columns: IndexColumns, rows: Sequence[Any], dates: dict[int, str | None], kinds: dict[int, str]) -> None:
+    def _extend_columns(
+        columns: IndexColumns, rows: Sequence[Any], dates: dict[int, str | None], kinds: dict[int, str],
+        titles: dict[int, str | None],
+    ) -> None:
         """Append a batch of (id, text, speaker, date, source id, server) rows to the columns."""
         ids, texts, speakers, own_dates, source_ids, guilds = zip(*rows)
         columns.ids.extend(ids)
@@ -102,6 +106,8 @@ class StatementReader(StoreBase):
         columns.dates.extend(map(_or_else, own_dates, map(dates.__getitem__, source_ids)))
         columns.kinds.extend(map(kinds.__getitem__, source_ids))
         columns.guilds.extend(guilds)
+        if columns.titles is not None:
+            columns.titles.extend(map(titles.__getitem__, source_ids))
 
     def get_statements(self, ids: Sequence[str], *, live_only: bool = False) -> dict[str, StatementRecord]:
         """Full records for these ids (removed ones too unless `live_only`)."""

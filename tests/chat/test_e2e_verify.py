@@ -195,3 +195,19 @@ async def test_result_buttons_do_not_time_out(env, monkeypatch):
     assert not any(c.get("disabled") for row in fake.messages[rec.reply["id"]]["components"] for c in row["components"])
     click = await fake.click(fake.messages[rec.reply["id"]], "More context")
     assert "social media post" in unescape(click.text())
+
+
+async def test_a_paraphrase_is_not_found_word_for_word_and_names_the_closest_statements(env):
+    rec = await env.fake.slash("verify", {"quote": "The Russian president wants the Ukraine crisis settled peacefully"})
+    embed = rec.reply["embeds"][0]
+    text = unescape(rec.text())
+    assert embed["title"].startswith("⬜ Unverified")
+    assert "Not found word for word. Closest statements in the corpus:" in text
+    assert "1. Vladimir Putin, 2025-05-19: “Russia is for a peaceful settlement" in text.replace("**", "")
+    assert_clean(env.fake)
+
+
+async def test_a_claim_about_nothing_in_the_corpus_says_nothing_is_close(env):
+    rec = await env.fake.slash("verify", {"quote": "The moon landing was filmed in a studio in Nevada"})
+    text = unescape(rec.text())
+    assert "Not found word for word. No statement in the corpus is close enough to show as related." in text

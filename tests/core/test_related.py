@@ -72,7 +72,7 @@ def _ranker(claims: list[tuple[str, str | None]], settings: RelatedSettings | No
 
 
 def test_a_post_finds_the_claim_it_is_about_first() -> None:
-    related, words, texts = _ranker(CLAIMS)
+    related, words, texts = _ranker(CLAIMS, RelatedSettings(floor=0))
     post = ("so apparently the clowns are gunna purge the night before halloween , i can’t wait to go clown hunting "
             "— Tyler (@tyler_w) October 3, 2016")
     assert related.rank(post, words, texts)[0].doc == 0

@@ -1,0 +1,212 @@
+"""Claim retrieval benchmark: related statements for posts about fact-checked claims, and their cost.
+
+Quality: CLEF 2020 CheckThat! Task 2 (English). The 10,375 fact-checked claims (text and title) are
+ingested as a statement list; each tweet of the `dev` split (posts never used to choose anything)
+asks for its related statements. Prints MAP@5 and P@1 (the task's measures) of the related ranking
+beside plain BM25 (bm25s over claim text + title, English stop words, untuned, the raw tweet), in the
+same run, and what the floor keeps. `--split train` measures the training posts instead.
+
+Cost: the time `related` adds per query at 10^4, 10^5 and 10^6 statements (speeches, debates, quotes,
+then synthetic text, as bench/matching.py builds them), the memory it holds per statement, and the
+snapshot save/load time with it. No assertions: numbers and the targets they are measured against.
+
+    python bench/claims.py                                 # quality, then cost at 10^4 and 10^5
+    python bench/claims.py --sizes 10000,100000,1000000    # cost at 10^6 too (several GB, minutes)
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gc
+import os
+import random
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np  # noqa: E402
+
+import datasets  # noqa: E402
+from bot.config import load_settings  # noqa: E402
+from bot.core.matcher import Matcher  # noqa: E402
+from bot.core.model import SourceInfo, StatementRecord  # noqa: E402
+from bot.core.normalize import match_text  # noqa: E402
+
+TARGETS = {"map5": "≥ 0.93 (best published system on the task's test posts: 0.929)", "p95": "check() p95 ≤ 15 ms at 10^6 with related"}
+
+
+def claims() -> list[StatementRecord]:
+    """The fact-checked claims as statements: text = claim, source title = the fact check's title."""
+    path = datasets.data_dir() / "clef2020_claims" / "verified_claims.docs.tsv"
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh, delimiter="\t"))[1:]
+    return [
+        StatementRecord(text=text, speaker=None, source=SourceInfo(title=title or None, kind="statements"), id=f"vclaim-{cid}")
+        for cid, text, title in rows
+    ]
+
+
+def posts(split: str) -> list[tuple[str, str, set[str]]]:
+    """(tweet id, text, ids of the claims it is about) of one split."""
+    folder = datasets.data_dir() / "clef2020_claims" / split
+    relevant: dict[str, set[str]] = {}
+    with open(folder / "tweet-vclaim-pairs.qrels", encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) >= 3:
+                relevant.setdefault(parts[0], set()).add(f"vclaim-{parts[2]}")
+    with open(folder / "tweets.queries.tsv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh, delimiter="\t"))[1:]
+    return [(tid, text, relevant[tid]) for tid, text in rows if tid in relevant]
+
+
+def average_precision(ranked: list[str], relevant: set[str], k: int = 5) -> float:
+    hits, total = 0, 0.0
+    for rank, item in enumerate(ranked[:k], start=1):
+        if item in relevant:
+            hits += 1
+            total += hits / rank
+    return total / min(len(relevant), k) if relevant else 0.0
+
+
+def scores(rankings: list[list[str]], queries: list[tuple[str, str, set[str]]]) -> tuple[float, float]:
+    """MAP@5 and P@1."""
+    ap = [average_precision(r, rel) for r, (_, _, rel) in zip(rankings, queries)]
+    p1 = [1.0 if r and r[0] in rel else 0.0 for r, (_, _, rel) in zip(rankings, queries)]
+    return float(np.mean(ap)), float(np.mean(p1))
+
+
+def plain_bm25(statements: list[StatementRecord], queries: list[tuple[str, str, set[str]]], once: bool = False) -> list[list[str]]:
+    """bm25s's top 5; with `once`, claims with the same words and title listed once (the first stored),
+    as the related ranking lists them."""
+    import bm25s
+
+    docs = [f"{s.text} {s.source.title or ''}" for s in statements]
+    retriever = bm25s.BM25()
+    retriever.index(bm25s.tokenize(docs, stopwords="en", show_progress=False), show_progress=False)
+    tokens = bm25s.tokenize([text for _, text, _ in queries], stopwords="en", show_progress=False)
+    found, _ = retriever.retrieve(tokens, k=20 if once else 5, show_progress=False)
+    keys = [match_text(d) for d in docs]
+    first = {}
+    for k, key in enumerate(keys):
+        first.setdefault(key, k)
+    out = []
+    for row in found:
+        ranked = list(dict.fromkeys(first[keys[int(j)]] for j in row)) if once else [int(j) for j in row]
+        out.append([statements[j].id or "" for j in ranked[:5]])
+    return out
+
+
+def quality(split: str) -> None:
+    statements = claims()
+    queries = posts(split)
+    settings = load_settings().matching
+    matcher = Matcher(replace(settings, related_floor=0.0))
+    matcher.add_many(statements)
+    print(f"== related statements for posts: CLEF 2020 CheckThat! 2a, {split} split ({len(queries)} posts, {len(statements):,} claims) ==")
+    started = time.perf_counter()
+    results = [matcher.related(text, limit=5) for _, text, _ in queries]
+    per_query = (time.perf_counter() - started) * 1000 / max(len(queries), 1)
+    ours = scores([[r.statement.id or "" for r in res] for res in results], queries)
+    bm25 = scores(plain_bm25(statements, queries), queries)
+    bm25_once = scores(plain_bm25(statements, queries, once=True), queries)
+    floor = settings.related_floor
+    shown = [[r.statement.id or "" for r in res if r.score >= floor] for res in results]
+    kept = scores(shown, queries)
+    nothing = sum(1 for s in shown if not s)
+    print(f"  related (hybrid)       MAP@5 {ours[0]:.3f}  P@1 {ours[1]:.3f}   ({per_query:.1f} ms a post)   target {TARGETS['map5']}")
+    print(f"  plain BM25 (bm25s)     MAP@5 {bm25[0]:.3f}  P@1 {bm25[1]:.3f}   (the same claim stored twice listed once:"
+          f" MAP@5 {bm25_once[0]:.3f}  P@1 {bm25_once[1]:.3f})")
+    print(f"  as shown, floor {floor:.0f}    MAP@5 {kept[0]:.3f}  P@1 {kept[1]:.3f}   ({nothing} of {len(queries)} posts get no related statement)")
+    lexical = Matcher(replace(settings, related_floor=0.0))
+    lexical._related.settings = replace(lexical._related.settings, lexical_weight=1.0)
+    lexical.add_many(statements)
+    words_only = scores([[r.statement.id or "" for r in lexical.related(text, limit=5)] for _, text, _ in queries], queries)
+    print(f"  without the dense rerank (BM25 part alone)  MAP@5 {words_only[0]:.3f}  P@1 {words_only[1]:.3f}")
+    # A post about nothing in the corpus: the same posts with their own claims taken out.
+    tops = []
+    for (_, text, rel), res in zip(queries, results):
+        others = [r.score for r in matcher.related(text, limit=10) if r.statement.id not in rel]
+        tops.append(others[0] if others else 0.0)
+    print(f"  posts whose claims are taken out: {sum(t >= floor for t in tops)}/{len(tops)} still show a statement above the floor"
+          f" (median best score {np.median(tops):.0f}; with their claim in, median best {np.median([r[0].score for r in results if r]):.0f})")
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def percentile(values: list[float], p: float) -> float:
+    return float(np.percentile(np.array(values), p)) if values else float("nan")
+
+
+def cost(sizes: list[int], n_queries: int) -> None:
+    import matching  # the corpus the matching benchmark measures, for comparable figures
+
+    settings = load_settings().matching
+    real = list(datasets.sotu()) + list(datasets.debates())
+    random.Random(5).shuffle(real)
+    quotes = list(datasets.quotes500k(limit=max(0, max(sizes) - len(real)) + 1000)) if max(sizes) > len(real) else []
+    rng = random.Random(11)
+    asked = [text for _, text, _ in posts("dev")] + datasets.liar()[:400]
+    rng.shuffle(asked)
+    asked = asked[:n_queries]
+    for size in sizes:
+        statements = matching.corpus(size, real, quotes)
+        by_id = {s.id: s for s in statements}
+        gc.collect()
+        before = rss_mb()
+        t0 = time.perf_counter()
+        matcher = Matcher(settings, fetch=lambda ids: {i: by_id[i] for i in ids if i in by_id})
+        matcher.add_many(statements)
+        build = time.perf_counter() - t0
+        held = matcher._related.nbytes() / max(len(statements), 1)
+        snapshot = Path(tempfile.gettempdir()) / f"quotecheck-claims-{os.getpid()}.snapshot"
+        t0 = time.perf_counter()
+        matcher.save(snapshot, token="bench")
+        saved = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        restored = Matcher.load(snapshot, settings, fetch=lambda ids: {i: by_id[i] for i in ids if i in by_id}, token="bench")
+        loaded = time.perf_counter() - t0
+        size_mb = snapshot.stat().st_size / 2**20
+        snapshot.unlink()
+        matcher = restored or matcher
+        matcher.related("warm up the sentence vectors", limit=5)
+        times, cpu = [], []
+        for q in asked:
+            c0, t0 = time.thread_time(), time.perf_counter()
+            matcher.related(q, limit=5)
+            times.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.thread_time() - c0) * 1000)
+        print(f"\n== {len(statements):,} statements ==")
+        print(f"  index build with related: {build:.1f} s; related index holds {held:.0f} bytes/statement"
+              f" (RSS of the whole process grew {(rss_mb() - before) * 2**20 / len(statements):.0f} bytes/statement)")
+        print(f"  snapshot with related: saved in {saved:.1f} s ({size_mb:.0f} MB), loaded in {loaded:.1f} s")
+        print(f"  related() added per query: p50 {percentile(times, 50):.1f} ms  p95 {percentile(times, 95):.1f} ms"
+              f"  p99 {percentile(times, 99):.1f} ms over {len(times)} posts and claims; CPU p50 {percentile(cpu, 50):.1f} ms"
+              f"  p95 {percentile(cpu, 95):.1f} ms (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+        del matcher, restored, statements, by_id
+        gc.collect()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", default="dev", choices=("dev", "train"), help="posts measured (dev: never tuned on)")
+    parser.add_argument("--sizes", default="10000,100000", help="corpus sizes for the cost runs (comma-separated; '' skips)")
+    parser.add_argument("--queries", type=int, default=300, help="posts and claims timed per size")
+    args = parser.parse_args(argv)
+    quality(args.split)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if sizes:
+        cost(sizes, args.queries)
+
+
+if __name__ == "__main__":
+    main()
