@@ -8,6 +8,7 @@ import-time set-up (which also looks for files online when a path is missing) is
 from __future__ import annotations
 
 import importlib.util
+import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,6 +18,10 @@ import numpy as np
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
+
+# One query's few dozen texts tokenise faster on the calling thread than spread over a thread pool
+# (and a busy machine makes the pool slower still); read by the tokenizer at each batch.
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 _PACKAGE = "wordllama"
 _WEIGHTS = "weights/l2_supercat_256.safetensors"

@@ -53,7 +53,7 @@ class RelatedSettings:
     candidates: int = 50  # lexical candidates reranked densely
     lexical_weight: float = 0.4  # of the BM25 score (scaled to the best candidate's) against the cosine
     max_share: float = 0.25  # stems in more statements than this carry almost no weight: skipped
-    budget: int = 300_000  # postings read per query; past it the commoner stems are left out
+    budget: int = 100_000  # postings read per query; past it the commoner stems are left out
     floor: float = 20.0  # below this score (0-100) a statement is not shown as related
 
 
@@ -97,8 +97,17 @@ class RelatedIndex:
         return number
 
     def add(self, doc: int, text_key: str, title: str | None) -> None:
-        """Statement `doc` (the next position), its match text and its source title."""
-        self.add_many([doc], [text_key], [title])
+        """Statement `doc` (the next position), its match text and its source title; searchable at
+        once (the title's words go to the index's per-word additions, not a rebuild)."""
+        if doc != len(self._title_of):
+            raise ValueError("related statements are added at the next positions")
+        number = self._title_number(match_text(title or ""))
+        title_key = self._title_names[number] if number >= 0 else ""
+        self._title_of.append(number)
+        self.titles.add(doc, title_key.split())
+        length = min(65535, _words(title_key) + _words(text_key))
+        self._lengths.append(length)
+        self._total_length += length
 
     def add_many(self, docs: Sequence[int], text_keys: Sequence[str], titles: Sequence[str | None]) -> None:
         """Many statements at the next positions, in order (start-up)."""
@@ -231,14 +240,27 @@ class RelatedIndex:
             touched.extend(arrays)
         if not touched or total_weight == 0.0:
             return np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
-        ids = np.unique(np.concatenate(touched))
+        ids = self._best(np.concatenate(touched), bm25, mask, wanted)
+        return ids, bm25[ids], np.minimum(matched[ids] / total_weight, 1.0)
+
+    @staticmethod
+    def _best(touched: np.ndarray, bm25: np.ndarray, mask: Mask | None, wanted: int) -> np.ndarray:
+        """The `wanted` best distinct statements among `touched` (repeats allowed) that `mask` keeps.
+        The best few are taken first, so a query's long tail of postings is neither deduplicated
+        nor masked unless the filter leaves too few of them."""
+        head = 8 * wanted
+        if len(touched) > head:
+            top = _distinct(touched[np.argpartition(-bm25[touched], head - 1)[:head]])
+            if mask is not None:
+                top = top[mask(top)]
+            if len(top) >= wanted:
+                return top[np.argpartition(-bm25[top], wanted - 1)[:wanted]] if len(top) > wanted else top
+        ids = _distinct(touched)
         if mask is not None and len(ids):
             ids = ids[mask(ids)]
-        scores = bm25[ids]
         if len(ids) > wanted:
-            best = np.argpartition(-scores, wanted - 1)[:wanted]
-            ids, scores = ids[best], scores[best]
-        return ids, scores, np.minimum(matched[ids] / total_weight, 1.0)
+            ids = ids[np.argpartition(-bm25[ids], wanted - 1)[:wanted]]
+        return ids
 
     def _stem_postings(
         self, query_keys: Sequence[str], words: TermIndex, n: int
@@ -271,6 +293,11 @@ class RelatedIndex:
                 stems.setdefault(word_stem, []).append(word)
             self._stemmed[key] = done + len(new)
         return stems.get(stem, [])
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    ordered = np.sort(values)
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
 
 
 def _first_of(doc: int, key: str, docs: list[int], texts: Sequence[str], index: RelatedIndex) -> int:
