@@ -24,19 +24,20 @@ import random
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np  # noqa: E402
+import datasets
+import numpy as np
 
-import datasets  # noqa: E402
-from bot.config import load_settings  # noqa: E402
-from bot.core.matcher import Matcher  # noqa: E402
-from bot.core.model import SourceInfo, StatementRecord  # noqa: E402
-from bot.core.normalize import match_text  # noqa: E402
+from bot.config import load_settings
+from bot.core.matcher import Matcher
+from bot.core.model import SourceInfo, StatementRecord
+from bot.core.normalize import match_text
 
 TARGETS = {"map5": "≥ 0.93 (best published system on the task's test posts: 0.929)", "p95": "check() p95 ≤ 15 ms at 10^6 with related"}
 
@@ -131,7 +132,7 @@ def quality(split: str) -> None:
     print(f"  without the dense rerank (BM25 part alone)  MAP@5 {words_only[0]:.3f}  P@1 {words_only[1]:.3f}")
     # A post about nothing in the corpus: the same posts with their own claims taken out.
     tops = []
-    for (_, text, rel), res in zip(queries, results):
+    for _, text, rel in queries:
         others = [r.score for r in matcher.related(text, limit=10) if r.statement.id not in rel]
         tops.append(others[0] if others else 0.0)
     print(f"  posts whose claims are taken out: {sum(t >= floor for t in tops)}/{len(tops)} still show a statement above the floor"
@@ -145,6 +146,13 @@ def rss_mb() -> float:
 
 def percentile(values: list[float], p: float) -> float:
     return float(np.percentile(np.array(values), p)) if values else float("nan")
+
+
+def _fetcher(by_id: dict[str | None, StatementRecord]) -> Callable[[Sequence[str]], dict[str, StatementRecord]]:
+    def fetch(ids: Sequence[str]) -> dict[str, StatementRecord]:
+        return {i: by_id[i] for i in ids if i in by_id}
+
+    return fetch
 
 
 def cost(sizes: list[int], n_queries: int) -> None:
@@ -164,7 +172,8 @@ def cost(sizes: list[int], n_queries: int) -> None:
         gc.collect()
         before = rss_mb()
         t0 = time.perf_counter()
-        matcher = Matcher(settings, fetch=lambda ids: {i: by_id[i] for i in ids if i in by_id})
+        fetch = _fetcher(by_id)
+        matcher = Matcher(settings, fetch=fetch)
         matcher.add_many(statements)
         build = time.perf_counter() - t0
         held = matcher._related.nbytes() / max(len(statements), 1)
@@ -173,7 +182,7 @@ def cost(sizes: list[int], n_queries: int) -> None:
         matcher.save(snapshot, token="bench")
         saved = time.perf_counter() - t0
         t0 = time.perf_counter()
-        restored = Matcher.load(snapshot, settings, fetch=lambda ids: {i: by_id[i] for i in ids if i in by_id}, token="bench")
+        restored = Matcher.load(snapshot, settings, fetch=fetch, token="bench")
         loaded = time.perf_counter() - t0
         size_mb = snapshot.stat().st_size / 2**20
         snapshot.unlink()
@@ -192,7 +201,7 @@ def cost(sizes: list[int], n_queries: int) -> None:
         print(f"  related() added per query: p50 {percentile(times, 50):.1f} ms  p95 {percentile(times, 95):.1f} ms"
               f"  p99 {percentile(times, 99):.1f} ms over {len(times)} posts and claims; CPU p50 {percentile(cpu, 50):.1f} ms"
               f"  p95 {percentile(cpu, 95):.1f} ms (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
-        del matcher, restored, statements, by_id
+        del matcher, restored, statements, by_id, fetch
         gc.collect()
 
 

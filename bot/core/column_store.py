@@ -20,8 +20,8 @@ from bot.core.columns import IndexColumns
 from bot.core.index import TermIndex
 from bot.core.matching import BaseMatcher
 from bot.core.model import SearchFilter, StatementRecord
-from bot.core.related import RelatedIndex, RelatedSettings
 from bot.core.normalize import match_text, match_texts
+from bot.core.related import RelatedIndex, RelatedSettings
 from bot.core.rerank import KIND_RANK, Fetch, date_number
 from bot.core.speakers import fold, name_tokens, same_person
 

@@ -24,7 +24,7 @@ import Stemmer
 
 from bot.core.embedding import SentenceEmbedder
 from bot.core.index import TermIndex
-from bot.core.normalize import keys, match_texts
+from bot.core.normalize import keys, match_text, match_texts
 from bot.core.posts import clean_post
 
 Mask = Callable[[np.ndarray], np.ndarray]
