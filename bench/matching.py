@@ -145,7 +145,8 @@ _B_NUMBERS = frozenset(
     eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion
     trillion percent half twice double triple""".split()
 )
-_B_CUTS = re.compile(r"\b(?:only if|if|unless|as long as|so long as|provided that|provided|except)\b", re.I)
+# ("provided" alone is mostly "as provided by law": a condition only as "provided that".)
+_B_CUTS = re.compile(r"\b(?:only if|if|unless|as long as|so long as|provided that|except)\b", re.I)
 # Before these an "if" concedes ("even if"), compares ("as if"), asks ("see if", "what if") or opens a
 # clause of its own ("and if"): it sets no condition on the words before it.
 _B_NOT_CONDITIONS = frozenset(
