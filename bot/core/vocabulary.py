@@ -4,8 +4,9 @@ A word replaced by a non-word a small edit away ("thuir" for "their") is a typo;
 another real word ("Iraq" for "Iran", "now" for "not") is a change. Real words are those of an English
 word-frequency list (the `wordfreq` package's own data, read directly so its heavier imports are not
 paid) and those of the corpus itself. Both lists hold misspellings too ("thier", "teh"): a word counts
-as real only when it is no more than a thousand times rarer than the word it replaced, which keeps
-common misspellings typos and real rare words (names, terms) words.
+as real only when it is common in the list (one use per million words) and no more than a thousand
+times rarer than the word it replaced, or recurs in the corpus no more than a hundred times rarer:
+common misspellings stay typos, and the corpus's own names and terms stay words.
 
 The list is read once, on the first question (about 0.2 s of CPU), not at start-up; every question
 after that is a dictionary lookup.
@@ -24,9 +25,14 @@ from rapidfuzz.distance import OSA
 # A document frequency in the corpus: how many statements hold a word key (0 for none).
 CorpusFrequency = Callable[[str], int]
 
+# A word of the list counts as real from one use per million words (3 on the Zipf scale): the list's
+# long tail holds slips people make often ("exten", "boses", "baus").
+_COMMON = 3.0
 # How much rarer than the original a real word may be: 3 on the Zipf scale is a thousand times.
 _RARER = 3.0
-_RARER_FACTOR = 10**_RARER
+# In the corpus, which holds its own slips, a word must recur and be no more than a hundred times rarer.
+_CORPUS_SEEN = 3
+_CORPUS_RARER_FACTOR = 100
 # Words shorter than this are left alone: one changed letter of "of" or "is" is usually another word.
 _MIN_LENGTH = 3
 
@@ -109,16 +115,16 @@ def small_edit(quoted: str, original: str) -> bool:
 
 
 def is_word(key: str, instead_of: str, corpus: CorpusFrequency | None = None, words: WordFrequencies = ENGLISH) -> bool:
-    """True when `key` is a real word where it replaced `instead_of`: in the word list or the corpus,
-    and not more than a thousand times rarer there than `instead_of`."""
+    """True when `key` is a real word where it replaced `instead_of`: a common word of the list, not a
+    thousand times rarer than `instead_of`, or a word the corpus holds often enough."""
     if not words.available:
         return True  # nothing to tell words from slips: every word is taken for a real one
     zipf = words.zipf(key)
-    if zipf > 0.0 and zipf >= words.zipf(instead_of) - _RARER:
+    if zipf >= _COMMON and zipf >= words.zipf(instead_of) - _RARER:
         return True
     if corpus is not None:
         seen = corpus(key)
-        if seen >= 2 and seen * _RARER_FACTOR >= corpus(instead_of):
+        if seen >= _CORPUS_SEEN and seen * _CORPUS_RARER_FACTOR >= corpus(instead_of):
             return True
     return False
 
