@@ -19,11 +19,13 @@ import json
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,7 +71,10 @@ def main() -> int:
           f"saving the snapshot included); from the snapshot: {warm['ready']:.1f} s ({warm_cpu:.1f} s of processor time); "
           f"load average {load:.1f} on {os.cpu_count()} cores")
 
-    lookups = _lookups(url, snapshots, args.fragments, args.seed)
+    try:
+        lookups = _lookups(url, snapshots, args.fragments, args.seed)
+    finally:
+        shutil.rmtree(snapshots, ignore_errors=True)
     ingest_s = build["seconds"]
     rows = [
         ("right statement, verdict verified/close (fragments)", f"{lookups['right_plain']}", "≥ 99%"),
@@ -170,6 +175,7 @@ def _lookups(url: str, snapshots: Path, count: int, seed: int) -> dict:
     right = {"plain": 0, "typo": 0}
     altered = 0
     misses: list[str] = []
+    causes: Counter[str] = Counter()
     for kind, queries in (("plain", plain), ("typo", typos)):
         for (quote, sid, text), (fragment, _, _) in zip(queries, plain):
             source_words = match_text(fragment)
@@ -183,8 +189,13 @@ def _lookups(url: str, snapshots: Path, count: int, seed: int) -> dict:
             )
             if found and result.verdict in {"verified", "close"}:
                 right[kind] += 1
-            elif len(misses) < 12:
-                misses.append(f"  {kind}: {result.verdict} {quote[:90]!r}")
+            else:
+                first = result.differences[0] if result.differences else None
+                cause = ("wrong statement" if not found else
+                         f"{result.verdict}, {first.kind} ({getattr(first, 'reason', '') or 'no reason'})" if first else result.verdict)
+                causes[f"{kind}: {cause}"] += 1
+                if len(misses) < 12:
+                    misses.append(f"  {kind}: {result.verdict} {quote[:90]!r}")
             altered += kind == "typo" and result.verdict == "altered"
     service.close()
     times.sort()
@@ -195,6 +206,7 @@ def _lookups(url: str, snapshots: Path, count: int, seed: int) -> dict:
 
     if misses:
         print("some misses:\n" + "\n".join(misses))
+        print("misses by cause: " + "; ".join(f"{cause}: {n}" for cause, n in causes.most_common()))
     return {
         "right_plain": f"{right['plain'] / count:.1%} ({right['plain']} of {count:,})",
         "right_typo": f"{right['typo'] / count:.1%} ({right['typo']} of {count:,})",
