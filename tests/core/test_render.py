@@ -130,3 +130,29 @@ def test_a_typo_is_a_minor_difference() -> None:
     assert text.startswith("CLOSE")
     assert "Minor differences: “Thuir” instead of “Their” (typo)" in text
     assert "leaves out" not in text
+
+
+def test_known_kinds_get_their_own_look_and_others_are_shown_as_written() -> None:
+    from dataclasses import replace
+
+    from bot.chat.embeds import source_text
+    from bot.core.kinds import kind_badge, kind_label
+
+    for kind, text_line, chat in (("post", "Source (Post): NPR", "💬 Post — Putin and Trump talk — NPR"),
+                                  ("press release", "Source (Press release): NPR", "📣 Press release — Putin"),
+                                  ("podcast", "Source (podcast): NPR", "podcast — Putin and Trump talk"),
+                                  ("article", "Source: NPR", "Putin and Trump talk — NPR")):
+        statement = replace(STATEMENT, source=replace(SOURCE, kind=kind))
+        assert text_line in render_result(CheckResult("Russia is for a peaceful settlement", None, "verified", 100.0, statement))
+        assert source_text(statement).startswith(chat)
+    assert (kind_label("video"), kind_badge("letter"), kind_label("Zine")) == ("Video", "✉️ Letter", "Zine")
+
+
+def test_a_quote_with_chat_syntax_shows_the_words_matched() -> None:
+    result = CheckResult("> @everyone Russia is for a peaceful settlement", None, "verified", 100.0, STATEMENT,
+                         matched_quote="Russia is for a peaceful settlement")
+    text = render_result(result)
+    assert "Quote as matched (chat formatting left out): “Russia is for a peaceful settlement”" in text
+    assert "@everyone" not in text
+    assert result.to_json()["quote"] == "> @everyone Russia is for a peaceful settlement"
+    assert result.to_json()["quote_as_matched"] == "Russia is for a peaceful settlement"

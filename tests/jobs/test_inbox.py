@@ -148,3 +148,18 @@ def test_a_run_killed_between_ingesting_and_moving_redoes_only_the_move(store, t
     assert [p.name for p in report.ingested] == ["gettysburg.md"]
     assert report.added == 0 and report.skipped == 3
     assert export(store) == before
+
+
+def test_a_statement_list_over_the_upload_cap_is_streamed_in_parts(store, tmp_path, monkeypatch):
+    import bot.statement_lists as statement_lists
+
+    monkeypatch.setattr("bot.ingest.MAX_FILE_BYTES", 10_000)  # the cap of uploads and other files
+    monkeypatch.setattr(statement_lists, "PART_LINES", 100)
+    inbox_dir = tmp_path / "inbox"
+    lines = [json.dumps({"text": f"Dropped statement number {n} for the harbour board", "speaker": "Maria Alvarez",
+                         "source": {"title": "Board minutes", "kind": "press release"}}) for n in range(450)]
+    _drop(inbox_dir, "minutes.jsonl", "\n".join(lines) + "\n")
+    assert (inbox_dir / "minutes.jsonl").stat().st_size > 10_000
+    report = Inbox([inbox_dir], ingest_inbox_file(store)).scan()
+    assert not report.rejected and report.added == 450
+    assert {s["source"]["kind"] for s in export(store)} == {"press release"}
