@@ -29,7 +29,7 @@ def _speakers_by_name(store: CorpusStore) -> dict[str, str]:
         rows = session.execute(
             select(StatementRow.speaker, SpeakerRow.name).join(SpeakerRow, StatementRow.speaker_id == SpeakerRow.id)
         ).all()
-    return {written: canonical for written, canonical in rows}
+    return dict(rows)
 
 
 @pytest.mark.parametrize("scan_after", [0, 10_000])  # every document reads all surnames / none does
