@@ -20,7 +20,7 @@ def alternation(entries: Iterable[str]) -> str:
 
 # Verbs that attribute words to someone when written right after a quotation (`," she said`).
 SPEECH_VERBS: tuple[str, ...] = (
-    "said", "says", "say", "told", "tells", "added", "adds", "asked", "asks", "noted", "notes", "wrote", "writes",
+    "said", "says", "say", "told", "tells", "sang", "sings", "reacted", "reacts", "added", "adds", "asked", "asks", "noted", "notes", "wrote", "writes",
     "stated", "states", "explained", "explains", "argued", "argues", "insisted", "insists", "continued",
     "continues", "declared", "declares", "warned", "warns", "tweeted", "tweets", "posted", "recalled", "recalls",
     "replied", "replies", "responded", "responds", "answered", "answers", "claimed", "claims", "acknowledged",
