@@ -17,6 +17,7 @@ import math
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import cast
 
 import numpy as np
@@ -115,16 +116,23 @@ class RelatedIndex:
             return
         if docs[0] != len(self._title_of) or len(docs) != len(text_keys) or len(docs) != len(titles):
             raise ValueError("related statements are added at the next positions, one title per text")
-        # Titles repeat (one per source): each distinct title's words are keyed once.
-        distinct = list(dict.fromkeys(t or "" for t in titles))
-        keyed = dict(zip(distinct, match_texts(distinct)))
-        numbers = [self._title_number(keyed[t or ""]) for t in titles]
-        self._title_of.extend(numbers)
-        title_keys = [self._title_names[n] if n >= 0 else "" for n in numbers]
+        # Titles repeat (one per source): each distinct title is keyed, numbered (in order of first
+        # appearance, as one at a time) and counted once; the per-statement work is dictionary lookups.
+        distinct = list(dict.fromkeys(titles))
+        keyed = dict(zip(distinct, match_texts([t or "" for t in distinct])))
+        number_of = {t: self._title_number(keyed[t]) for t in distinct}
+        key_of = {t: self._title_names[n] if n >= 0 else "" for t, n in number_of.items()}
+        self._title_of.extend(map(number_of.__getitem__, titles))
+        title_keys = list(map(key_of.__getitem__, titles))
         self.titles.add_many(list(docs), title_keys)
-        lengths = [min(65535, _words(t) + _words(k)) for t, k in zip(text_keys, title_keys)]
-        self._lengths.extend(lengths)
-        self._total_length += sum(lengths)
+        count = len(text_keys)
+        text_words = np.fromiter(map(str.count, text_keys, repeat(" ")), dtype=np.int64, count=count)
+        text_words += np.fromiter(map(bool, text_keys), dtype=np.int64, count=count)  # _words, in bulk
+        title_words = {t: _words(k) for t, k in key_of.items()}
+        words = text_words + np.fromiter(map(title_words.__getitem__, titles), dtype=np.int64, count=count)
+        lengths = np.minimum(words, 65535).astype(np.uint16)
+        self._lengths.frombytes(lengths.tobytes())
+        self._total_length += int(lengths.sum(dtype=np.int64))
 
     def state(self) -> dict[str, object]:
         """Plain values for a snapshot."""
