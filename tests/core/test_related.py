@@ -125,3 +125,33 @@ def test_positions_must_follow_on() -> None:
     related = RelatedIndex()
     with pytest.raises(ValueError):
         related.add(3, "words", None)
+
+
+def test_adding_many_at_start_up_builds_the_same_index_as_one_at_a_time() -> None:
+    import random
+
+    from bot.core.normalize import match_texts
+    from bot.core.related import RelatedIndex, RelatedSettings
+
+    rng = random.Random(3)
+    words = "peace war tax the a union state of people jobs".split()
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(0, 12))) for _ in range(2000)]
+    titles = [rng.choice([None, "", "State of the Union 2020", "Debate 1996", "Speech é ünïon"]) for _ in range(2000)]
+    keys = match_texts(texts)
+    bulk, single = RelatedIndex(RelatedSettings()), RelatedIndex(RelatedSettings())
+    bulk.add_many(range(2000), keys, titles)
+    for doc, (key, title) in enumerate(zip(keys, titles)):
+        single.add(doc, key, title)
+    bulk_state, single_state = bulk.state(), single.state()
+    titles_bulk, titles_single = bulk_state.pop("titles"), single_state.pop("titles")
+    assert bulk_state == single_state  # title numbers, lengths, total length
+    # The title index numbers words in another order when built in bulk; each word's counts agree.
+    assert _df_by_word(titles_bulk) == _df_by_word(titles_single)
+
+
+def _df_by_word(state: dict) -> dict[str, int]:
+    from array import array
+
+    df = array("i")
+    df.frombytes(state["df"])
+    return dict(zip(state["vocab"], df))
