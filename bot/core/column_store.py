@@ -188,18 +188,23 @@ class ColumnStore(BaseMatcher[int]):
         if not len(indexes):
             return
         order = np.argsort(sids, kind="stable")
-        bounds = np.flatnonzero(np.diff(sids[order])) + 1
-        for group in np.split(order, bounds):
-            sid = int(sids[group[0]])
-            owned = self._by_speaker.get(sid)
+        grouped = sids[order]
+        starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+        ends = np.r_[starts[1:], len(grouped)]
+        # One buffer of every statement index grouped by speaker; each speaker's list takes its slice.
+        data = indexes[order].astype(np.int32).tobytes()
+        width = np.dtype(np.int32).itemsize
+        by_speaker = self._by_speaker
+        for sid, start, end in zip(grouped[starts].tolist(), (starts * width).tolist(), (ends * width).tolist()):
+            owned = by_speaker.get(sid)
             if owned is None:
-                owned = self._by_speaker[sid] = array("i")
-            owned.frombytes(indexes[group].astype(np.int32).tobytes())
+                owned = by_speaker[sid] = array("i")
+            owned.frombytes(data[start:end])
         for guild in np.unique(guilds).tolist():
             counts = np.bincount(sids[guilds == guild])
+            spoken_here = np.flatnonzero(counts)
             tally = self._speaker_counts.setdefault(int(guild), Counter())
-            for sid in np.flatnonzero(counts).tolist():
-                tally[sid] += int(counts[sid])
+            tally.update(dict(zip(spoken_here.tolist(), counts[spoken_here].tolist())))
 
     def remove(self, statement_id: str) -> None:
         """Drop a statement; gone from results at once. Unknown ids are ignored."""
