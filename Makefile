@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
+	$(BIN)/python -m pip install --quiet -e '.[images,test,lint]'
 	@touch $(STAMP)
 
 ## Run the bot's main job: the chat bot when a token is configured, else the console on the bundled corpus.
@@ -25,7 +25,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/mypy
 
-## Print the extraction, matching, claim retrieval, load and scheduled-jobs benchmarks.
+## Print the extraction, matching, claim retrieval, load, scheduled-jobs and picture benchmarks.
 bench: $(STAMP)
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/matching.py
@@ -35,6 +35,7 @@ bench: $(STAMP)
 	@test ! -f bench/load.py || $(BIN)/python bench/load.py
 	$(BIN)/python bench/jobs.py
 	$(BIN)/python bench/scale_real.py
+	$(BIN)/python bench/images.py
 
 ## Register the slash commands with Discord (needs a token).
 sync: $(STAMP)

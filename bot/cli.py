@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--speaker", metavar="NAME", help="who the quote is attributed to")
     check.add_argument("--json", action="store_true", help="print the JSON result instead of the text reply")
     check.add_argument("--batch", metavar="FILE", help="JSONL queries, one per line ('-' reads standard input)")
+    check.add_argument("--image", metavar="FILE", help="a picture (quote card, screenshot): check the quotations printed in it")
     check.set_defaults(handler=cmd_check)
 
     search = sub.add_parser(
@@ -184,6 +185,10 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     """Verify one quote, or a JSONL batch."""
     from bot.service import QuoteService, clean_quote
 
+    if args.image is not None:
+        if args.quote is not None or args.batch is not None:
+            raise UsageError("give either a QUOTE, --batch FILE or --image FILE, not more than one")
+        return _check_image(args, settings)
     if args.batch is not None:
         if args.quote is not None:
             raise UsageError("give either a QUOTE or --batch FILE, not both")
@@ -245,6 +250,38 @@ def _positive(text: str) -> int:
     if not 1 <= value <= 100:
         raise argparse.ArgumentTypeError("give a number from 1 to 100")
     return value
+
+
+def _check_image(args: argparse.Namespace, settings: Settings) -> int:
+    """`check --image FILE`: the text read from the picture and the verdict on each quotation in it."""
+    from bot.imaging.decode import ImageError
+    from bot.imaging.reader import ImageReader, check_claims, read_file
+    from bot.service import QuoteService
+
+    path = Path(args.image)
+    if not path.exists():
+        raise UsageError(f"no such file: {args.image}")
+    reader = ImageReader()
+    try:
+        reading = read_file(path, reader)
+    except ImageError as exc:
+        return _fail(str(exc), EXIT_INPUT)
+    finally:
+        reader.close()
+    results = []
+    if reading.claims:
+        service = QuoteService.open(settings)
+        try:
+            results = check_claims(service, reading.claims, speaker=args.speaker)
+        finally:
+            service.close()
+    if args.json:
+        print(json_text({"image": args.image, "text": reading.text, "results": [r.to_json() for r in results]}))
+    else:
+        from bot.core.render import render_image_result
+
+        print(render_image_result(reading.text, results))
+    return EXIT_OK
 
 
 def _read_batch(name: str) -> list[str]:

@@ -17,9 +17,11 @@ _SPEAKER_PREFIX = re.compile(
     re.DOTALL,
 )
 QUIT = {"quit", "exit", ":q", "/quit", "/exit"}
+# `check --image FILE`: the quotations printed in a picture, as on the command line.
+_IMAGE = re.compile(r"^check\s+--image\s+(?P<path>\S.*?)\s*$")
 BANNER = (
-    "quotecheck console: type a quote and press Enter; write `Speaker Name: quote` to name the speaker.\n"
-    "`quit` or Ctrl-D to leave."
+    "quotecheck console: type a quote and press Enter; write `Speaker Name: quote` to name the speaker,\n"
+    "`check --image FILE` to check the quotations in a picture. `quit` or Ctrl-D to leave."
 )
 
 
@@ -60,6 +62,12 @@ def run_console(service: Any, *, stdin: TextIO | None = None, stdout: TextIO | N
             return 0
         if not line:
             continue
+        image = _IMAGE.match(line)
+        if image:
+            print(check_image(service, image.group("path").strip("\"'"), guild_id), file=stdout)
+            print(file=stdout)
+            stdout.flush()
+            continue
         speaker, quote = parse_line(line)
         try:
             result = service.check(quote, speaker=speaker, guild_id=guild_id)
@@ -69,3 +77,19 @@ def run_console(service: Any, *, stdin: TextIO | None = None, stdout: TextIO | N
         print(render_result(result), file=stdout)  # terminal-safe: see bot.core.terminal
         print(file=stdout)
         stdout.flush()
+
+
+def check_image(service: Any, path: str, guild_id: int | None = None) -> str:
+    """The reply for a picture file: the text read and each quotation's verdict, or one line saying why not."""
+    from pathlib import Path
+
+    from bot.core.render import render_image_result
+    from bot.imaging.decode import ImageError
+    from bot.imaging.reader import check_claims, read_file, shared_reader
+
+    try:
+        reading = read_file(Path(path).expanduser(), shared_reader())
+        results = check_claims(service, reading.claims, guild_id=guild_id)
+    except (ImageError, StoreUnavailableError) as exc:
+        return one_line(f"error: {exc}")
+    return render_image_result(reading.text, results)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import discord
@@ -12,19 +14,24 @@ from discord.ext import commands
 from bot.core.claims import find_claims
 from bot.core.dates import date_bound as inclusive_bound
 from bot.core.model import CheckResult, SearchFilter
+from bot.imaging.decode import ImageError
+from bot.imaging.reader import shared_reader
 
 from .buttons import new_search, result_view
 from .embeds import compact_result_embed, fit, result_embed, statement_embed
 from .errors import UserFacingError, answered, defer_public
-from .safety import QUOTE_MAX, cap, check_quote
+from .pictures import Picture, attachment_picture, fetch, message_pictures
+from .safety import QUOTE_MAX, cap, check_quote, cut, quote_block, safe
 
 if TYPE_CHECKING:
     from .app import QuoteBot
 
+MESSAGE_MAX = 2000
 MESSAGE_READ_MAX = 4000  # a message's content is at most 4,000 characters (Nitro); anything beyond is not read
 CLAIMS_MAX = 5
 # The embeds of one reply share Discord's 6,000 characters; the rest of the budget is for the heading.
 CLAIMS_EMBED_BUDGET = 5800
+PICTURE_TEXT_BUDGET = 1500  # of the message content, for the text read from the pictures
 SEARCH_MAX = 50
 
 
@@ -45,16 +52,46 @@ def date_bound(raw: str | None, *, end: bool) -> str | None:
         raise UserFacingError("Dates are written YYYY, YYYY-MM or YYYY-MM-DD.") from None
 
 
-def claims_to_check(text: str) -> tuple[list[tuple[str, str | None]], int]:
-    """The quotations of a chat message worth checking (at most CLAIMS_MAX, each within the quote limit,
-    with the speaker named next to it), and how many quotations the message holds in all."""
-    found = find_claims(text)
+@dataclass(frozen=True)
+class PictureReading:
+    """What one picture gave: the text read and its quotations, or why it could not be read."""
+
+    picture: Picture
+    text: str = ""
+    claims: tuple[tuple[str, str | None], ...] = ()
+    error: str | None = None
+
+
+def usable_claims(found: Sequence[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
+    """The quotations within the quote limit and checkable, each with its speaker cut to the option's limit."""
     usable = []
     for quote, speaker in found:
         quote = cap(quote, QUOTE_MAX)
         if not check_quote(quote):
             usable.append((quote, cap(speaker, 100) if speaker else None))
-    return usable[:CLAIMS_MAX], len(found)
+    return usable
+
+
+def pictures_text(readings: Sequence[PictureReading], budget: int = PICTURE_TEXT_BUDGET) -> str:
+    """The text read from each picture as an escaped block quote (or why there is none), within `budget`."""
+    share = max(budget // max(len(readings), 1) - 60, 100)
+    parts = []
+    for reading in readings:
+        name = safe(reading.picture.name, 60) or "the picture"
+        if reading.error:
+            parts.append(f"**{name}**: {safe(reading.error, 200)}")
+        elif not reading.text.strip():
+            parts.append(f"**{name}**: no text found.")
+        else:
+            parts.append(f"**Text read from {name}**\n{quote_block(reading.text, share)}")
+    return "\n".join(parts)
+
+
+def claims_to_check(text: str) -> tuple[list[tuple[str, str | None]], int]:
+    """The quotations of a chat message worth checking (at most CLAIMS_MAX, each within the quote limit,
+    with the speaker named next to it), and how many quotations the message holds in all."""
+    found = find_claims(text)
+    return usable_claims(found)[:CLAIMS_MAX], len(found)
 
 
 class Lookups(commands.Cog):
@@ -77,15 +114,24 @@ class Lookups(commands.Cog):
         return [app_commands.Choice(name=cap(n, 100), value=cap(n, 100)) for n in names if n and n.strip()][:25]
 
     @app_commands.command(name="verify")
-    @app_commands.describe(quote="The quotation, as you saw it", speaker="Who it is attributed to (optional)")
+    @app_commands.describe(quote="The quotation, as you saw it", speaker="Who it is attributed to (optional)",
+                           image="A picture of the quotation (quote card, screenshot) instead of typed words")
     @app_commands.check(lookup_allowed)
     async def verify(
         self,
         interaction: discord.Interaction,
-        quote: app_commands.Range[str, 1, QUOTE_MAX],
+        quote: app_commands.Range[str, 1, QUOTE_MAX] | None = None,
         speaker: app_commands.Range[str, 1, 100] | None = None,
+        image: discord.Attachment | None = None,
     ) -> None:
         """Check a quotation against the corpus of verified statements."""
+        if image is not None:
+            if quote:
+                raise UserFacingError("Give either a quote or a picture, not both.")
+            await self._verify_picture(interaction, image, cap(speaker, 100) if speaker else None)
+            return
+        if quote is None:
+            raise UserFacingError("Give the quote to check, or attach a picture of it.")
         problem = check_quote(quote)  # the option's Range is only a hint to the Discord app
         if problem:
             raise UserFacingError(problem)
@@ -98,21 +144,57 @@ class Lookups(commands.Cog):
 
     verify.autocomplete("speaker")(speaker_choices)
 
+    async def _verify_picture(self, interaction: discord.Interaction, image: discord.Attachment,
+                              speaker: str | None) -> None:
+        """/verify with a picture: the text read from it and the verdict on each quotation printed in it."""
+        await defer_public(interaction)
+        reading = await self._read(attachment_picture(image))
+        claims = usable_claims(reading.claims)
+        if reading.error or not claims:
+            raise UserFacingError(_unreadable([reading]))
+        results = await asyncio.to_thread(self._check_all, [(q, speaker or s) for q, s in claims[:CLAIMS_MAX]],
+                                          interaction.guild_id)
+        await self._send_results(interaction, "", results, len(claims), [reading])
+
     async def verify_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
-        """Check every quotation in a message."""
+        """Check every quotation in a message, in its text and in its pictures."""
         text = cap(message.content or "", MESSAGE_READ_MAX)
         await defer_public(interaction)
         claims, found = await asyncio.to_thread(claims_to_check, text)
-        if not claims:
+        pictures = message_pictures(message)
+        if not claims and not pictures:
             raise UserFacingError("I found no quotation in that message.")
-        results = await asyncio.to_thread(self._check_all, claims, interaction.guild_id)
+        readings = [await self._read(picture) for picture in pictures]
+        for reading in readings:
+            from_picture = usable_claims(reading.claims)
+            found += len(from_picture)
+            claims.extend(from_picture)
+        if not claims:
+            raise UserFacingError(_unreadable(readings) if readings else "I found no quotation in that message.")
+        checked = claims[:CLAIMS_MAX]
+        results = await asyncio.to_thread(self._check_all, checked, interaction.guild_id)
+        await self._send_results(interaction, f" from {message.jump_url}", results, found, readings)
+
+    async def _read(self, picture: Picture) -> PictureReading:
+        """Fetch and read one picture off the event loop; a picture that cannot be read says why."""
+        reader = getattr(self.bot, "image_reader", None) or shared_reader()
+        try:
+            data = await fetch(picture, reader.limits, self.bot.settings.discord.api_base)
+            read = await asyncio.to_thread(reader.read, data)
+        except ImageError as exc:
+            return PictureReading(picture, error=str(exc))
+        return PictureReading(picture, read.text, read.claims)
+
+    async def _send_results(self, interaction: discord.Interaction, where: str, results: list[CheckResult],
+                            found: int, readings: Sequence[PictureReading]) -> None:
         # Each result gets an equal share, less room for its title and colour.
         share = min(CLAIMS_EMBED_BUDGET // len(results) - 100, 2000)
         embeds = fit([compact_result_embed(r, budget=share) for r in results])
-        head = f"Checked {len(results)} quotation{'s' if len(results) > 1 else ''} from {message.jump_url}"
-        if found > len(claims):
-            head += f" (the first {len(claims)} of {found})"
-        await interaction.followup.send(content=head, embeds=embeds)
+        head = f"Checked {len(results)} quotation{'s' if len(results) > 1 else ''}{where}"
+        if found > len(results):
+            head += f" (the first {len(results)} of {found})"
+        content = head + ("\n" + pictures_text(readings) if readings else "")
+        await interaction.followup.send(content=cut(content, MESSAGE_MAX), embeds=embeds)
         answered(interaction)
 
     def _check_all(self, claims: list[tuple[str, str | None]], guild_id: int | None) -> list[CheckResult]:
@@ -156,3 +238,17 @@ class Lookups(commands.Cog):
             raise UserFacingError("There is no statement with that id here.")
         await interaction.followup.send(embed=statement_embed(statement))
         answered(interaction)
+
+
+def _unreadable(readings: Sequence[PictureReading]) -> str:
+    """One line per picture saying why it gave nothing to check (already safe to show)."""
+    lines = []
+    for reading in readings:
+        name = safe(reading.picture.name, 60) or "the picture"
+        if reading.error:
+            lines.append(f"{name}: {safe(reading.error, 200)}")
+        elif not reading.text.strip():
+            lines.append(f"{name}: no text found.")
+        else:
+            lines.append(f"{name}: no quotation found in the text read: {safe(' '.join(reading.text.split()), 300)}")
+    return "\n".join(lines)

@@ -181,6 +181,30 @@ def render_batch(results: Sequence[CheckResult]) -> str:
     return "\n\n---\n\n".join(render_result(r) for r in results)
 
 
+IMAGE_TEXT_LINES = 20  # of the text read from a picture, shown above the verdicts
+
+
+def render_image_result(text: str, results: Sequence[CheckResult]) -> str:
+    """The reply for a picture: the text read from it (as a quote block), then each quotation's verdict."""
+    read = [line for line in text.splitlines() if line.strip()]
+    if not read:
+        return "No text found in the picture."
+    lines = ["Text read from the picture:"]
+    lines.extend("> " + one_line(_cut(line, 200)) for line in read[:IMAGE_TEXT_LINES])
+    if len(read) > IMAGE_TEXT_LINES:
+        lines.append(f"> … ({len(read) - IMAGE_TEXT_LINES} more lines)")
+    if not results:
+        lines.append("")
+        lines.append("No quotation to check was found in that text.")
+        return "\n".join(lines)
+    for result in results:
+        who = f" (given to {result.speaker})" if result.speaker else ""
+        lines.append("")
+        lines.append(one_line(f"Quotation: “{_cut(result.quote, 300)}”{who}"))
+        lines.append(render_result(result))
+    return "\n".join(lines)
+
+
 def _cut(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -98,7 +98,9 @@ async def test_commands_are_guild_only_where_they_must_be(env):
     assert int(corpus["default_member_permissions"]) == 1 << 13  # Manage Messages
     assert corpus.get("contexts") == [0] or corpus.get("dm_permission") is False
     quote = next(o for o in commands["verify"]["options"] if o["name"] == "quote")
-    assert quote["max_length"] == 1000 and quote["required"]
+    image = next(o for o in commands["verify"]["options"] if o["name"] == "image")
+    # A quote or a picture of one: neither option alone is required, the bot asks for one of them.
+    assert quote["max_length"] == 1000 and not quote.get("required") and image["type"] == 11 and not image.get("required")
     assert any(o.get("autocomplete") for o in commands["verify"]["options"] if o["name"] == "speaker")
 
 

@@ -128,6 +128,7 @@ class FakeDiscord:
         self.messages: dict[str, dict[str, Any]] = {}
         self.interactions: dict[str, Interaction] = {}
         self.attachments: dict[str, tuple[Attachment, str]] = {}
+        self.downloads: list[str] = []  # ids of the files fetched, in order
         self.deleted: list[dict[str, Any]] = []  # messages the bot deleted
         self.pinged: list[tuple[str, list[str]]] = []  # (message id, mentions that would notify)
         self.gateway_received: list[dict[str, Any]] = []
@@ -268,11 +269,17 @@ class FakeDiscord:
             data["guild_id"] = command["guild_id"]
         return await self._deliver(4, member, data, wait=wait, timeout=timeout, guild=guild)
 
-    def post_message(self, content: str, *, author: Member | None = None, guild: Guild | None = None) -> dict[str, Any]:
-        """A member posts a message in the guild's channel (no gateway event: the bot does not read messages)."""
+    def post_message(self, content: str, *, author: Member | None = None, guild: Guild | None = None,
+                     attachments: list[Attachment] | None = None, embeds: list[dict[str, Any]] | None = None,
+                     ) -> dict[str, Any]:
+        """A member posts a message in the guild's channel (no gateway event: the bot does not read messages),
+        with files (served by this server, as Discord's CDN serves them) and embeds (e.g. a link preview
+        whose image URL comes from `host`)."""
         author = author or self.bob
         message = self._message_shell(author.user, guild, content=content)
         message["type"] = 0
+        message["attachments"] = [self._attach(a, {}, as_payload=True) for a in attachments or []]
+        message["embeds"] = list(embeds or [])
         self.messages[message["id"]] = message
         return message
 
@@ -403,15 +410,20 @@ class FakeDiscord:
         if choices and value not in [c["value"] for c in choices]:
             raise ClientRefused(f"option {name!r} must be one of the choices")
 
-    def _attach(self, attachment: Attachment, resolved: dict[str, Any]) -> str:
+    def host(self, attachment: Attachment) -> str:
+        """Serve a file at a URL of this server (an image a link preview points at) and return the URL."""
+        return self._attach(attachment, {}, as_payload=True)["url"]
+
+    def _attach(self, attachment: Attachment, resolved: dict[str, Any], *, as_payload: bool = False) -> Any:
         attachment_id = snowflake()
         url = f"http://127.0.0.1:{self.port}/attachments/{attachment_id}/{attachment.filename}"
         self.attachments[attachment_id] = (attachment, url)
-        resolved.setdefault("attachments", {})[attachment_id] = {
+        payload = {
             "id": attachment_id, "filename": attachment.filename, "size": len(attachment.data), "url": url,
             "proxy_url": url, "content_type": attachment.content_type,
         }
-        return attachment_id
+        resolved.setdefault("attachments", {})[attachment_id] = payload
+        return payload if as_payload else attachment_id
 
     def _channel_payload(self, guild: Guild | None = None) -> dict[str, Any]:
         guild = guild or self.guild
@@ -646,6 +658,7 @@ class FakeDiscord:
         found = self.attachments.get(request.match_info["id"])
         if found is None:
             return _error(404, 0, "Not Found")
+        self.downloads.append(request.match_info["id"])
         return web.Response(body=found[0].data, content_type=found[0].content_type)
 
     async def _rest(self, request: web.Request) -> web.Response:

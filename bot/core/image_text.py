@@ -1,0 +1,308 @@
+"""Text read from a picture (a quote card, a screenshot of a post) turned into the quotations it shows.
+
+An OCR engine gives pieces of text with their boxes, in no reliable order and with its typical
+slips (`1` for `I`, a lost space after a full stop, a dash read as `-` or dropped). This module puts
+the pieces back into lines and paragraphs, mends those slips, and finds what a reader of the card
+sees: the quotation, and the name printed under it (`— Abraham Lincoln`) as its speaker. A
+screenshot of a post gives its author (the name beside the `@handle`) when no other name is printed.
+Pure: the engine and the image decoding live in `bot.imaging`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import statistics
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from bot.core.claims import find_claims
+from bot.core.speakers import CAP_TOKEN, strip_titles
+
+MIN_CONFIDENCE = 0.5  # below this the engine is guessing (noise in a photo, texture read as letters)
+MIN_WORDS = 3  # fewer words are a caption or a label, not a quotation
+QUOTE_CHARS = 1000  # a quotation longer than this is cut (the chat limit for a typed quote)
+
+
+@dataclass(frozen=True)
+class OcrPiece:
+    """One piece of text an OCR engine found, with its box in pixels and the engine's confidence (0-1)."""
+
+    text: str
+    left: float
+    top: float
+    right: float
+    bottom: float
+    confidence: float = 1.0
+
+    @property
+    def height(self) -> float:
+        return max(self.bottom - self.top, 1.0)
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass(frozen=True)
+class Row:
+    """Pieces that sit on one line of the picture, left to right."""
+
+    text: str
+    top: float
+    bottom: float
+    height: float
+
+
+@dataclass(frozen=True)
+class ImageText:
+    """What a picture says: its text as read (lines kept) and the quotations found in it with their speakers."""
+
+    text: str
+    claims: tuple[tuple[str, str | None], ...]
+
+
+_NAME = rf"(?:{CAP_TOKEN})(?:\s+(?:(?:von|van|der|den|de|da|del|la|le|bin|al)\s+)*(?:{CAP_TOKEN})){{0,4}}"
+_DASHES = "-–—―~"
+# `— Abraham Lincoln`, `- Lincoln, 1863`, `~Mark Twain (1897)`: a name signed under a quotation.
+_SIGNED = re.compile(rf"^[{_DASHES}]+\s*(?P<name>{_NAME})\s*(?:[,(].*)?$")
+# A line holding only a name (the engine often drops the dash in front of it).
+_NAME_ONLY = re.compile(rf"^(?P<name>{_NAME})\s*(?:,\s*\d{{3,4}})?$")
+# The author line of a post: `Abraham Lincoln @lincoln`, `Abraham Lincoln ✓ @lincoln · 2h`.
+_AUTHOR = re.compile(rf"^(?P<name>{_NAME})\W{{0,3}}\s*@\w+")
+_HANDLE = re.compile(r"^@\w+(?:\s*[·•].*)?$")
+# The lines around a post's text: time and date, counts of replies and likes, links, hashtags.
+_METADATA = re.compile(
+    r"\b\d{1,2}:\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?|\d(?:[\d.,]*\d)?\s*[KkMm]?\s*(?:Retweets?|Reposts?|Likes?|Replies|Views|Quotes?|Comments?|Shares?|Bookmarks?)\b"
+    r"|^(?:https?://|www\.)\S+$|^#\w+(?:\s+#\w+)*$|^@\w+$"
+)
+_OPENING = "\"“„«'‘"
+_CLOSING = "\"”»'’"
+_ANY_MARK = re.compile(r"[\"“”„«»]")
+# A quotation closed and another opened: `"…," she said, "…"`.
+_TWO_QUOTATIONS = re.compile(r"[”\"]\s*[,;]?\s+\w+(?:\s+\w+){0,3}[,:]?\s*[“\"]")
+# A lone `1` or `l` where the word `I` stands ("If 1 didn't", "l think", "1'm").
+_LONE_I = re.compile(r"(?<![\w.,'’])[1l|](?=(?:['’](?:m|ll|ve|d))?(?![\w.,]))")
+_DIGIT = re.compile(r"\d")  # a number close after a lone `1` means it is a number ("1 in 10")
+# A full stop, question or exclamation mark run into the next sentence: "excellent.If".
+_RUN_ON = re.compile(r"(?<=[a-z])([.!?])(?=[A-Z][a-z])")
+_COMMA_RUN = re.compile(r"(?<=[a-z]),(?=[a-z])")  # "testing,and"
+# An initial run into the name after it: "Donald J.Trump".
+_INITIAL = re.compile(r"(?<=\b[A-Z])\.(?=[A-Z][a-z])")
+# Two names run together ("JamesStockdale", "LyndonB"), not "McCain", "DeSantis" or "MacArthur".
+_CAMEL = re.compile(r"(?<!\bMac)(?<!\bVan)(?<!\bVon)(?<=[a-z]{2})(?=[A-Z])")
+_TOKEN = re.compile(r"\S+")
+# A lower-case run of letters long enough to hold two words.
+_LOWER_RUN = re.compile(r"(?<![\w'’])[a-z]{4,40}(?![\w'’])")
+_SHORT_WORDS = frozenset(
+    "a i am an as at be by do go he if in is it me my no of oh ok on or so to up us we".split()
+)
+COMMON_COUNT = 2e6  # occurrences in the word counts of a common word (about the 20,000 most frequent)
+LONG_WORD_COUNT = 5e4  # the same for words of eight letters or more
+SHORT_COMMON_COUNT = 4e7  # the same for words of three or four letters (about the 1,500 most frequent)
+_TOTAL_KEY = ""  # the word counts may carry their total under the empty word
+# A line ending in a hyphen whose next line goes on with the word: "conver-" + "sation".
+_HYPHENATED = re.compile(r"(?<=[a-z])-$")
+
+
+def rows_of(pieces: list[OcrPiece]) -> list[Row]:
+    """The pieces the engine is sure of, grouped into lines (top to bottom) read left to right."""
+    kept = sorted((p for p in pieces if p.confidence >= MIN_CONFIDENCE and p.text.strip()), key=lambda p: p.middle)
+    groups: list[list[OcrPiece]] = []
+    for piece in kept:
+        last = groups[-1] if groups else None
+        # Same line when its middle lies within the line's band (boxes of one line differ by a few pixels).
+        if last is not None and abs(piece.middle - statistics.fmean(p.middle for p in last)) < 0.5 * min(piece.height, last[0].height):
+            last.append(piece)
+        else:
+            groups.append([piece])
+    rows = []
+    for group in groups:
+        group.sort(key=lambda p: p.left)
+        text = " ".join(" ".join(p.text.split()) for p in group)
+        rows.append(Row(text, min(p.top for p in group), max(p.bottom for p in group), statistics.median(p.height for p in group)))
+    return rows
+
+
+def mend(text: str, words: Mapping[str, float] | None = None) -> str:
+    """The engine's usual slips undone: `1`/`l` standing for the word I, a sentence or a name run into
+    the next, and (given English word counts) words whose space between them was lost ("toget")."""
+    text = _LONE_I.sub(lambda m: m.group() if _DIGIT.search(text, m.end(), m.end() + 12) else "I", text)
+    text = _TOKEN.sub(lambda m: m.group() if m.group()[0] in "@#" or "/" in m.group() else _CAMEL.sub(" ", m.group()), text)
+    text = _INITIAL.sub(". ", text)
+    text = _RUN_ON.sub(r"\1 ", text)
+    text = _COMMA_RUN.sub(", ", text)
+    if words:
+        text = _LOWER_RUN.sub(lambda m: " ".join(split_run_on(m.group(), words) or [m.group()]), text)
+    return text
+
+
+def split_run_on(token: str, words: Mapping[str, float]) -> list[str] | None:
+    """The common words `token` is made of when the engine lost the spaces between them ("thingswemust"),
+    or None when it is a word in its own right or not made of common words.
+
+    The most probable split under a unigram model (Viterbi), kept only when more probable than the
+    token as one word. Only common words count as parts (short ones from a closed list), so a rare
+    name is not cut into syllables that happen to be words."""
+    total = words.get(_TOTAL_KEY) or sum(words.values())
+    n = len(token)
+    best: list[tuple[float, int]] = [(0.0, 0)] + [(-math.inf, 0)] * n  # (log probability, start of the last part)
+    for end in range(1, n + 1):
+        for start in range(max(0, end - 24), end):
+            part = token[start:end]
+            if best[start][0] == -math.inf or not _common(part, words):
+                continue
+            score = best[start][0] + math.log(words[part] / total)
+            if score > best[end][0]:
+                best[end] = (score, start)
+    if best[n][0] == -math.inf:
+        return None
+    parts = []
+    end = n
+    while end > 0:
+        start = best[end][1]
+        parts.append(token[start:end])
+        end = start
+    parts.reverse()
+    alone = words.get(token)
+    if len(parts) < 2 or (alone and math.log(alone / total) >= best[n][0]):
+        return None
+    return parts
+
+
+def _common(part: str, words: Mapping[str, float]) -> bool:
+    if len(part) <= 2:
+        return part in _SHORT_WORDS and part in words
+    # Short parts must be very common: "con", "ing" and "tion" are pieces of longer words, not words.
+    count = words.get(part, 0.0)
+    if len(part) >= 8:
+        return count >= LONG_WORD_COUNT  # long words are rarely pieces of other words
+    return count >= (SHORT_COMMON_COUNT if len(part) <= 4 else COMMON_COUNT)
+
+
+def paragraphs(rows: list[Row]) -> list[list[Row]]:
+    """Rows split where the gap or the letter size changes: a paragraph, a signature and a header apart."""
+    blocks: list[list[Row]] = []
+    for row in rows:
+        if blocks:
+            prev = blocks[-1][-1]
+            gap = row.top - prev.bottom
+            size_change = max(row.height, prev.height) / min(row.height, prev.height)
+            if gap < 0.9 * max(row.height, prev.height) and size_change < 1.25:
+                blocks[-1].append(row)
+                continue
+        blocks.append([row])
+    return blocks
+
+
+def join_rows(rows: list[Row]) -> str:
+    """The rows of one paragraph (already mended) as one line of text, words broken by a hyphen at a
+    line end joined again."""
+    out = ""
+    for row in rows:
+        text = row.text
+        if not out:
+            out = text
+        elif _HYPHENATED.search(out) and text[:1].islower():
+            out = out[:-1] + text
+        else:
+            out += " " + text
+    return out
+
+
+def signature(text: str) -> str | None:
+    """The name of a signature line (`— Abraham Lincoln`, `- Lincoln, 1863`), else None."""
+    match = _SIGNED.match(text.strip())
+    return _name(match.group("name")) if match else None
+
+
+def read_text(pieces: list[OcrPiece], words: Mapping[str, float] | None = None) -> ImageText:
+    """The text of the picture and its quotations, each with the name signed under it, or the post's author.
+    `words` (English word counts) lets words run together by the engine be split again."""
+    rows = [replace(row, text=mend(row.text, words)) for row in rows_of(pieces)]
+    shown = "\n".join(row.text for row in rows)
+    author = _author(rows)
+    claims: list[tuple[str, str | None]] = []
+    seen: set[str] = set()
+    pending: list[str] = []  # paragraphs waiting for the signature that closes them
+
+    def flush(speaker: str | None) -> None:
+        body = " ".join(pending)
+        pending.clear()
+        for quote, named in _quotations(body):
+            key = quote.casefold()
+            if key not in seen:
+                seen.add(key)
+                claims.append((quote[:QUOTE_CHARS], named or speaker))
+
+    for block in paragraphs(rows):
+        current: list[Row] = []
+        for index, row in enumerate(block):
+            text = row.text
+            if _is_metadata(text) or _AUTHOR.match(text) or _HANDLE.match(text) or _names(text, author):
+                continue
+            signed = signature(text)
+            before = join_rows(current) if current else (pending[-1] if pending else "")
+            last_row = index == len(block) - 1
+            # A bare name closes the text above it when set apart (a paragraph of its own) or after its last sentence.
+            apart = len(block) == 1 and bool(pending)
+            if signed is None and last_row and before and (apart or _closes_quotation(before)) and (plain := _NAME_ONLY.match(text)):
+                signed = _name(plain.group("name"))
+            if signed is not None:
+                if current:
+                    pending.append(join_rows(current))
+                    current = []
+                flush(signed)
+            else:
+                current.append(row)
+        if current:
+            pending.append(join_rows(current))
+    flush(author)
+    return ImageText(shown, tuple(claims))
+
+
+def _quotations(body: str) -> list[tuple[str, str | None]]:
+    """The quotations of a paragraph run: itself when it is one quotation (marked or not), else each marked one."""
+    body = body.strip()
+    if not body:
+        return []
+    if len(body) > 2 and body[0] in _OPENING and body.rstrip(".")[-1:] in _CLOSING and not _TWO_QUOTATIONS.search(body):
+        # One quotation from end to end, perhaps with words quoted inside it ("…a 'have not' nation").
+        words = body.strip(_OPENING + _CLOSING + " ")
+        return [(words, None)] if len(words.split()) >= MIN_WORDS else []
+    if _ANY_MARK.search(body):
+        found = find_claims(body)
+        if found:
+            return found
+    words = body.strip(_OPENING + _CLOSING + " ")
+    return [(words, None)] if len(words.split()) >= MIN_WORDS else []
+
+
+def _author(rows: list[Row]) -> str | None:
+    """The name on a post's author line (`Name @handle`, or `Name` above a line `@handle`)."""
+    for index, row in enumerate(rows[:4]):
+        author = _AUTHOR.match(row.text)
+        if author:
+            return _name(author.group("name"))
+        if _HANDLE.match(row.text) and index > 0 and (above := _NAME_ONLY.match(rows[index - 1].text)):
+            return _name(above.group("name"))
+    return None
+
+
+def _names(text: str, author: str | None) -> bool:
+    """True for the line that only names the post's author (shown above the `@handle` line)."""
+    plain = _NAME_ONLY.match(text)
+    return author is not None and plain is not None and _name(plain.group("name")) == author
+
+
+def _closes_quotation(text: str) -> bool:
+    return text.rstrip()[-1:] in _CLOSING + ".!?"
+
+
+def _is_metadata(text: str) -> bool:
+    return bool(_METADATA.search(text)) and len(text.split()) <= 12
+
+
+def _name(raw: str) -> str | None:
+    name = strip_titles(" ".join(raw.split())).strip(" ,.")
+    return name or None

@@ -1,0 +1,110 @@
+"""The pure part of reading pictures: pieces of OCR text put back into lines, mended, and turned into
+quotations with the name printed under them. The pieces are laid out as an engine reports them."""
+
+from __future__ import annotations
+
+from bot.core.image_text import OcrPiece, mend, paragraphs, read_text, rows_of, signature
+
+
+def lines(*rows: str, top: float = 100, height: float = 40, gap: float = 12, confidence: float = 0.95) -> list[OcrPiece]:
+    """One piece per row, stacked from `top` with `gap` pixels between rows."""
+    pieces = []
+    y = top
+    for text in rows:
+        pieces.append(OcrPiece(text, 90, y, 90 + 20 * len(text), y + height, confidence))
+        y += height + gap
+    return pieces
+
+
+def test_pieces_on_one_line_are_joined_left_to_right_and_lines_read_top_to_bottom():
+    pieces = [
+        OcrPiece("people,", 400, 152, 560, 190),
+        OcrPiece("the", 90, 150, 160, 192),
+        OcrPiece("Government of", 90, 100, 380, 140),
+        OcrPiece("for", 180, 151, 240, 191),
+    ]
+    assert [row.text for row in rows_of(pieces)] == ["Government of", "the for people,"]
+
+
+def test_pieces_the_engine_is_unsure_of_are_dropped():
+    pieces = lines("The tone and spirit were excellent") + [OcrPiece("~~%#", 10, 900, 60, 930, 0.2)]
+    assert [row.text for row in rows_of(pieces)] == ["The tone and spirit were excellent"]
+
+
+def test_a_quote_card_gives_its_words_and_the_signed_name():
+    pieces = lines("\u201cThe tone and spirit of the", "conversation were excellent.\u201d")
+    pieces += lines("\u2014 Donald Trump", top=260, height=30)
+    read = read_text(pieces)
+    assert read.claims == (("The tone and spirit of the conversation were excellent.", "Donald Trump"),)
+    assert read.text.splitlines()[0] == "\u201cThe tone and spirit of the"
+
+
+def test_the_dash_read_as_a_hyphen_or_lost_still_signs_the_quote():
+    for signed in ("- Donald Trump", "-Donald Trump", "~ Donald Trump, 2025", "Donald Trump"):
+        pieces = lines('"The tone and spirit of the', 'conversation were excellent."') + lines(signed, top=260, height=30)
+        assert read_text(pieces).claims[0][1] == "Donald Trump", signed
+
+
+def test_a_name_only_line_is_not_a_signature_in_the_middle_of_text():
+    pieces = lines("We met with the delegation and", "Donald Trump", "said the talks went well")
+    claims = read_text(pieces).claims
+    assert claims == (("We met with the delegation and Donald Trump said the talks went well", None),)
+
+
+def test_titles_in_the_signature_are_dropped():
+    assert signature("\u2014 President Abraham Lincoln") == "Abraham Lincoln"
+    assert signature("The words of a long line") is None
+
+
+def test_words_without_quotation_marks_are_one_quotation_signed_by_a_name_set_apart():
+    read = read_text(lines("Government of the people, by the", "people, for the people") + lines("Abraham Lincoln", top=300))
+    assert read.claims == (("Government of the people, by the people, for the people", "Abraham Lincoln"),)
+
+
+def test_a_word_broken_at_a_line_end_is_joined():
+    read = read_text(lines("The tone of the conver-", "sation was excellent"))
+    assert read.claims[0][0] == "The tone of the conversation was excellent"
+
+
+def test_the_usual_ocr_slips_are_mended():
+    assert mend("If 1 didn't think it was excellent, l would say so") == "If I didn't think it was excellent, I would say so"
+    assert mend("1'm sure.It was") == "I'm sure. It was"
+    assert mend("Donald J.Trump") == "Donald J. Trump"
+    # Real numbers stay numbers.
+    assert mend("1 in 10 people, 1,000 jobs, page 1.") == "1 in 10 people, 1,000 jobs, page 1."
+
+
+def test_two_cards_in_one_picture_give_two_signed_quotations():
+    pieces = lines('"The tone and spirit were excellent."') + lines("- Donald Trump", top=160, height=30)
+    pieces += lines('"Russia is ready to work with Ukraine."', top=400) + lines("- Vladimir Putin", top=460, height=30)
+    assert read_text(pieces).claims == (
+        ("The tone and spirit were excellent.", "Donald Trump"),
+        ("Russia is ready to work with Ukraine.", "Vladimir Putin"),
+    )
+
+
+def test_a_screenshot_of_a_post_gives_its_author_and_leaves_out_time_and_counts():
+    pieces = lines("Donald J.Trump", top=50, height=36) + lines("@realDonaldTrump", top=96, height=28)
+    pieces += lines("The tone and spirit of the conversation were", "excellent.", top=175)
+    pieces += lines("10:24 AM \u00b7 May 19, 2025", top=300, height=26)
+    pieces += lines("1,204 Reposts 312 Quotes 5,318 Likes", top=370, height=26)
+    read = read_text(pieces)
+    assert read.claims == (("The tone and spirit of the conversation were excellent.", "Donald J. Trump"),)
+    assert "5,318 Likes" in read.text  # shown as read, only left out of the quotation
+
+
+def test_a_quotation_inside_other_text_is_found_with_its_speaker():
+    pieces = lines('BREAKING: Putin said "Russia is ready to work with', 'Ukraine on a memorandum" today')
+    claims = read_text(pieces).claims
+    assert claims[0][0].startswith("Russia is ready to work with Ukraine")
+    assert claims[0][1] is not None and claims[0][1].endswith("Putin")
+
+
+def test_no_text_or_a_few_words_give_no_quotation():
+    assert read_text([]).claims == () and read_text([]).text == ""
+    assert read_text(lines("SALE")).claims == ()
+
+
+def test_paragraphs_split_at_gaps_and_size_changes():
+    rows = rows_of(lines("one line of text", "two line of text") + lines("small name", top=400, height=20))
+    assert [len(block) for block in paragraphs(rows)] == [2, 1]
