@@ -70,7 +70,8 @@ _SIGNED = re.compile(rf"^[{_DASHES}]+\s*(?P<name>{_NAME})\s*(?:[,(].*)?$")
 _NAME_ONLY = re.compile(rf"^(?P<name>{_NAME})\s*(?:,\s*\d{{3,4}})?$")
 # The author line of a post: `Abraham Lincoln @lincoln`, `Abraham Lincoln ✓ @lincoln · 2h`.
 _AUTHOR = re.compile(rf"^(?P<name>{_NAME})\W{{0,3}}\s*@\w+")
-_HANDLE = re.compile(r"^@\w+(?:\s*[·•].*)?$")
+# A handle alone on its line (the engine may split it at a capital: "@Morton kondracke").
+_HANDLE = re.compile(r"^@\w+(?:\s\w+)?(?:\s*[·•].*)?$")
 # The lines around a post's text: time and date, counts of replies and likes, links, hashtags.
 _METADATA = re.compile(
     r"\b\d{1,2}:\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?|\d(?:[\d.,]*\d)?\s*[KkMm]?\s*(?:Retweets?|Reposts?|Likes?|Replies|Views|Quotes?|Comments?|Shares?|Bookmarks?)\b"
@@ -92,14 +93,17 @@ _INITIAL = re.compile(r"(?<=\b[A-Z])\.(?=[A-Z][a-z])")
 # Two names run together ("JamesStockdale", "LyndonB"), not "McCain", "DeSantis" or "MacArthur".
 _CAMEL = re.compile(r"(?<!\bMac)(?<!\bVan)(?<!\bVon)(?<=[a-z]{2})(?=[A-Z])")
 _TOKEN = re.compile(r"\S+")
-# A lower-case run of letters long enough to hold two words.
-_LOWER_RUN = re.compile(r"(?<![\w'’])[a-z]{4,40}(?![\w'’])")
+# A run of letters (capitalised or not) long enough to hold two words ("ofa").
+_LOWER_RUN = re.compile(r"(?<![\w'’])[A-Za-z][a-z]{2,40}(?![\w'’])")
 _SHORT_WORDS = frozenset(
     "a i am an as at be by do go he if in is it me my no of oh ok on or so to up us we".split()
 )
 COMMON_COUNT = 2e6  # occurrences in the word counts of a common word (about the 20,000 most frequent)
 LONG_WORD_COUNT = 5e4  # the same for words of eight letters or more
-SHORT_COMMON_COUNT = 4e7  # the same for words of three or four letters (about the 1,500 most frequent)
+SHORT_COMMON_COUNT = 5e6  # the same for words of three or four letters
+THREE_LETTER_COUNT = 2e7  # and for three letters (about the 500 most frequent)
+# Frequent on the web as tokens, but here pieces of a misread longer word ("informatlon").
+_WORD_ENDINGS = frozenset("ing ion tion sion ment ent ence ance ted ness ers ure ther tho ful less able ible ive ous ity est ism ist ally".split())
 _TOTAL_KEY = ""  # the word counts may carry their total under the empty word
 # A line ending in a hyphen whose next line goes on with the word: "conver-" + "sation".
 _HYPHENATED = re.compile(r"(?<=[a-z])-$")
@@ -133,8 +137,17 @@ def mend(text: str, words: Mapping[str, float] | None = None) -> str:
     text = _RUN_ON.sub(r"\1 ", text)
     text = _COMMA_RUN.sub(", ", text)
     if words:
-        text = _LOWER_RUN.sub(lambda m: " ".join(split_run_on(m.group(), words) or [m.group()]), text)
+        text = _LOWER_RUN.sub(lambda m: _split_run(m.group(), words), text)
     return text
+
+
+def _split_run(token: str, words: Mapping[str, float]) -> str:
+    """`token` with spaces put back, its capital kept on the first word ("Thecostof" → "The cost of")."""
+    parts = split_run_on(token.lower(), words)
+    if parts is None:
+        return token
+    parts[0] = token[: len(parts[0])]
+    return " ".join(parts)
 
 
 def split_run_on(token: str, words: Mapping[str, float]) -> list[str] | None:
@@ -174,10 +187,14 @@ def _common(part: str, words: Mapping[str, float]) -> bool:
     if len(part) <= 2:
         return part in _SHORT_WORDS and part in words
     # Short parts must be very common: "con", "ing" and "tion" are pieces of longer words, not words.
+    if part in _WORD_ENDINGS:
+        return False
     count = words.get(part, 0.0)
     if len(part) >= 8:
         return count >= LONG_WORD_COUNT  # long words are rarely pieces of other words
-    return count >= (SHORT_COMMON_COUNT if len(part) <= 4 else COMMON_COUNT)
+    if len(part) == 3:
+        return count >= THREE_LETTER_COUNT
+    return count >= (SHORT_COMMON_COUNT if len(part) == 4 else COMMON_COUNT)
 
 
 def paragraphs(rows: list[Row]) -> list[list[Row]]:

@@ -68,12 +68,3 @@ class RapidOcrEngine:
             pieces.append(OcrPiece(str(text), min(xs), min(ys), max(xs), max(ys), float(score)))
         return pieces
 
-
-def available() -> bool:
-    """True when an OCR engine can be loaded."""
-    try:
-        import rapidocr_onnxruntime  # noqa: F401
-        import PIL  # noqa: F401
-    except ImportError:
-        return False
-    return True

@@ -18,6 +18,16 @@ UKRAINE = "I asked him before his conversation with Putin not to make decisions 
 OCR_WAIT = 120.0  # seconds a test waits for an answer that needs the OCR engine (the model loads on first use)
 
 
+@pytest.fixture(autouse=True)
+def patient_reader(env):
+    """The bot's reader with a time limit for a machine busy with other work (the limit itself is tested below)."""
+    from bot.imaging.reader import ImageReader
+
+    env.bot.image_reader = ImageReader(timeout=OCR_WAIT)
+    yield
+    env.bot.image_reader.close()
+
+
 def unescape(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text)
 
@@ -129,6 +139,7 @@ async def test_lookups_are_answered_while_a_picture_is_read_and_a_slow_one_is_gi
 
     fake = env.fake
     engine = GatedEngine()
+    env.bot.image_reader.close()
     env.bot.image_reader = ImageReader(engine, timeout=60, max_pending=2)
     try:
         slow = await fake.slash("verify", {"image": png(EXCELLENT, "Donald Trump")}, wait=False)
@@ -141,6 +152,7 @@ async def test_lookups_are_answered_while_a_picture_is_read_and_a_slow_one_is_gi
         assert slow.reply["embeds"][0]["title"].startswith("✅ Verified")
 
         engine.gate.clear()
+        env.bot.image_reader.close()
         env.bot.image_reader = ImageReader(engine, timeout=0.5, max_pending=1)
         late = await fake.slash("verify", {"image": png(EXCELLENT, "Donald Trump")}, timeout=OCR_WAIT)
         assert "took too long" in one_line_error(late)
@@ -148,4 +160,3 @@ async def test_lookups_are_answered_while_a_picture_is_read_and_a_slow_one_is_gi
         assert "Too many pictures" in one_line_error(busy)
     finally:
         engine.gate.set()
-        env.bot.image_reader.close()

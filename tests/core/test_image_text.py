@@ -108,3 +108,27 @@ def test_no_text_or_a_few_words_give_no_quotation():
 def test_paragraphs_split_at_gaps_and_size_changes():
     rows = rows_of(lines("one line of text", "two line of text") + lines("small name", top=400, height=20))
     assert [len(block) for block in paragraphs(rows)] == [2, 1]
+
+
+# Word counts shaped like those of a large English corpus (the real table ships in the `wordsegment` package).
+COUNTS = {"": 5e11, "to": 1.2e10, "get": 6e8, "a": 9e9, "better": 1.6e8, "things": 2e8, "we": 2e9, "must": 2.9e8,
+          "con": 3e7, "vers": 1.2e6, "at": 2.3e9, "lon": 3.6e6, "plan": 1.6e8, "toget": 3.8e4, "stockdale": 2.6e5,
+          "stock": 1e8, "dale": 1e7, "under": 3e8, "estimated": 3e7, "radioisotopes": 6e4, "of": 1.3e10}
+
+
+def test_words_run_together_are_split_only_into_common_words():
+    from bot.core.image_text import split_run_on
+
+    assert split_run_on("thingswemust", COUNTS) == ["things", "we", "must"]
+    assert split_run_on("toget", COUNTS) == ["to", "get"]  # a rare word of its own, far less likely than "to get"
+    assert split_run_on("ofradioisotopes", COUNTS) == ["of", "radioisotopes"]
+    assert split_run_on("stockdale", COUNTS) is None  # a name more common than its pieces together
+    assert split_run_on("conversatlon", COUNTS) is None  # a misread word is not cut into syllables
+    assert split_run_on("better", COUNTS) is None
+    assert mend("we have aplan toget abetter deal", COUNTS) == "we have a plan to get a better deal"
+
+
+def test_a_handle_split_by_the_engine_still_marks_the_author_line():
+    pieces = lines("Morton Kondracke", top=50, height=36) + lines("@Morton kondracke", top=96, height=28)
+    pieces += lines("And you vowed swift retaliation against terrorists", top=175)
+    assert read_text(pieces).claims == (("And you vowed swift retaliation against terrorists", "Morton Kondracke"),)
