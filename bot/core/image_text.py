@@ -63,7 +63,8 @@ class ImageText:
 
 
 _NAME = rf"(?:{CAP_TOKEN})(?:\s+(?:(?:von|van|der|den|de|da|del|la|le|bin|al)\s+)*(?:{CAP_TOKEN})){{0,4}}"
-_DASHES = "-–—―~"
+# Dashes, and what a recogniser trained on Chinese as well reads for one (一 "one", ー, －, ─).
+_DASHES = "-–—―~一ー－─"
 # `— Abraham Lincoln`, `- Lincoln, 1863`, `~Mark Twain (1897)`: a name signed under a quotation.
 _SIGNED = re.compile(rf"^[{_DASHES}]+\s*(?P<name>{_NAME})\s*(?:[,(].*)?$")
 # A line holding only a name (the engine often drops the dash in front of it).
@@ -90,15 +91,22 @@ _RUN_ON = re.compile(r"(?<=[a-z])([.!?])(?=[A-Z][a-z])")
 _COMMA_RUN = re.compile(r"(?<=[a-z]),(?=[a-z])")  # "testing,and"
 # An initial run into the name after it: "Donald J.Trump".
 _INITIAL = re.compile(r"(?<=\b[A-Z])\.(?=[A-Z][a-z])")
-# Two names run together ("JamesStockdale", "LyndonB"), not "McCain", "DeSantis" or "MacArthur".
-_CAMEL = re.compile(r"(?<!\bMac)(?<!\bVan)(?<!\bVon)(?<=[a-z]{2})(?=[A-Z])")
+# Two names run together ("JamesStockdale", "AlGore", "LyndonB"), not "McCain", "DeSantis" or "MacArthur".
+_CAMEL = re.compile(
+    r"(?<!\bMac)(?<!\bVan)(?<!\bVon)(?<!\bMc)(?<!\bDe)(?<!\bDi)(?<!\bDu)(?<!\bLa)(?<!\bLe)(?<!\bO')(?<!\bi)(?<!\be)"
+    r"(?<=[a-z])(?=[A-Z])"
+)
 _TOKEN = re.compile(r"\S+")
+_L_WORD = re.compile(r"(?<![\w'’])l[a-z]+(?![\w'’])")  # a word starting with a small l
+I_FOR_L_RATIO = 100.0
 # A run of letters (capitalised or not) long enough to hold two words ("ofa").
 _LOWER_RUN = re.compile(r"(?<![\w'’])[A-Za-z][a-z]{2,40}(?![\w'’])")
 _SHORT_WORDS = frozenset(
     "a i am an as at be by do go he if in is it me my no of oh ok on or so to up us we".split()
 )
 COMMON_COUNT = 2e6  # occurrences in the word counts of a common word (about the 20,000 most frequent)
+SPLIT_PRIOR = 20.0  # how much likelier a lost space is than a rare word written as one
+FUNCTION_WORD_COUNT = 1e9  # "the", "of", "and", "we"…: a capitalised run is split only after one of these
 LONG_WORD_COUNT = 5e4  # the same for words of eight letters or more
 SHORT_COMMON_COUNT = 5e6  # the same for words of three or four letters
 THREE_LETTER_COUNT = 2e7  # and for three letters (about the 500 most frequent)
@@ -137,8 +145,15 @@ def mend(text: str, words: Mapping[str, float] | None = None) -> str:
     text = _RUN_ON.sub(r"\1 ", text)
     text = _COMMA_RUN.sub(", ", text)
     if words:
+        text = _L_WORD.sub(lambda m: _capital_i(m.group(), words), text)
         text = _LOWER_RUN.sub(lambda m: _split_run(m.group(), words), text)
     return text
+
+
+def _capital_i(token: str, words: Mapping[str, float]) -> str:
+    """`lraq` → `Iraq`, `lt` → `It`: a capital I read as a small l, when the word with I is far more common."""
+    with_i = words.get("i" + token[1:].lower(), 0.0)
+    return "I" + token[1:] if with_i > I_FOR_L_RATIO * max(words.get(token.lower(), 0.0), 1.0) else token
 
 
 def _split_run(token: str, words: Mapping[str, float]) -> str:
@@ -146,6 +161,8 @@ def _split_run(token: str, words: Mapping[str, float]) -> str:
     parts = split_run_on(token.lower(), words)
     if parts is None:
         return token
+    if token[0].isupper() and (len(parts[0]) < 2 or words.get(parts[0], 0.0) < FUNCTION_WORD_COUNT):
+        return token  # a capitalised run is a name ("Ifill", "Pollyannas") unless it starts a sentence ("Thecostof")
     parts[0] = token[: len(parts[0])]
     return " ".join(parts)
 
@@ -178,7 +195,8 @@ def split_run_on(token: str, words: Mapping[str, float]) -> list[str] | None:
         end = start
     parts.reverse()
     alone = words.get(token)
-    if len(parts) < 2 or (alone and math.log(alone / total) >= best[n][0]):
+    # The engine often loses a space and rarely adds letters: a split gets the benefit of the doubt.
+    if len(parts) < 2 or (alone and math.log(alone / total) >= best[n][0] + math.log(SPLIT_PRIOR)):
         return None
     return parts
 

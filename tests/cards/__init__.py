@@ -85,7 +85,7 @@ def _background(style: CardStyle, rng: random.Random) -> Image.Image:
     small = Image.new("RGB", (24, 24))
     small.putdata([tuple(rng.randint(30, 220) for _ in range(3)) for _ in range(24 * 24)])
     photo = small.resize(size, Image.Resampling.BICUBIC).filter(ImageFilter.GaussianBlur(18))
-    grain = Image.effect_noise(size, 28).convert("RGB")
+    grain = Image.frombytes("L", size, rng.randbytes(size[0] * size[1])).convert("RGB")  # seeded: the same card each run
     photo = Image.blend(photo, grain, 0.18)
     return Image.blend(photo, Image.new("RGB", size, (0, 0, 0)), 0.35)  # darkened, as cards do for white text
 

@@ -132,3 +132,16 @@ def test_a_handle_split_by_the_engine_still_marks_the_author_line():
     pieces = lines("Morton Kondracke", top=50, height=36) + lines("@Morton kondracke", top=96, height=28)
     pieces += lines("And you vowed swift retaliation against terrorists", top=175)
     assert read_text(pieces).claims == (("And you vowed swift retaliation against terrorists", "Morton Kondracke"),)
+
+
+def test_a_capital_i_read_as_a_small_l_and_a_dash_read_as_a_chinese_one_are_mended():
+    counts = {**COUNTS, "iraq": 3e7, "it": 4e9, "lt": 2e7, "lraq": 10.0, "last": 2e8, "line": 2e8}
+    assert mend("talked about lraq. lt is the last line", counts) == "talked about Iraq. It is the last line"
+    assert signature("\u4e00Franklin D. Roosevelt") == "Franklin D. Roosevelt"
+    assert signature(mend("\u4e00AlGore")) == "Al Gore"
+
+
+def test_a_capitalised_run_is_split_only_when_it_starts_with_a_common_word():
+    counts = {**COUNTS, "the": 2.3e10, "cost": 1.6e8, "fill": 3e7, "i": 1e10}
+    assert mend("Thecostof it", counts) == "The cost of it"
+    assert mend("Gwen Ifill", counts) == "Gwen Ifill"  # a name, not "I fill"
