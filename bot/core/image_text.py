@@ -89,12 +89,14 @@ _DIGIT = re.compile(r"\d")  # a number close after a lone `1` means it is a numb
 # A full stop, question or exclamation mark run into the next sentence: "excellent.If".
 _RUN_ON = re.compile(r"(?<=[a-z])([.!?])(?=[A-Z][a-z])")
 _COMMA_RUN = re.compile(r"(?<=[a-z]),(?=[a-z])")  # "testing,and"
+_POSSESSIVE_RUN = re.compile(r"(?<=[A-Za-z])(['’]s)(?=[a-z]{4,})")  # "Commission'ssubstantive"
 # An initial run into the name after it: "Donald J.Trump".
 _INITIAL = re.compile(r"(?<=\b[A-Z])\.(?=[A-Z][a-z])")
-# Two names run together ("JamesStockdale", "AlGore", "LyndonB"), not "McCain", "DeSantis" or "MacArthur".
+# Two names run together ("JamesStockdale", "AlGore", "LyndonB"), not "McCain", "DeSantis", "MacArthur"
+# or an acronym read with a small letter ("ISiS").
 _CAMEL = re.compile(
-    r"(?<!\bMac)(?<!\bVan)(?<!\bVon)(?<!\bMc)(?<!\bDe)(?<!\bDi)(?<!\bDu)(?<!\bLa)(?<!\bLe)(?<!\bO')(?<!\bi)(?<!\be)"
-    r"(?<=[a-z])(?=[A-Z])"
+    r"(?<!Mac)(?<!Van)(?<!Von)(?<!Mc)(?<!\bDe)(?<!\bDi)(?<!\bDu)(?<!\bLa)(?<!\bLe)(?<!\bi)(?<!\be)"
+    r"(?<![A-Z]{2}[a-z])(?<=[a-z])(?=[A-Z])"
 )
 _TOKEN = re.compile(r"\S+")
 _L_WORD = re.compile(r"(?<![\w'’])l[a-z]+(?![\w'’])")  # a word starting with a small l
@@ -106,7 +108,7 @@ _SHORT_WORDS = frozenset(
 )
 COMMON_COUNT = 2e6  # occurrences in the word counts of a common word (about the 20,000 most frequent)
 SPLIT_PRIOR = 20.0  # how much likelier a lost space is than a rare word written as one
-FUNCTION_WORD_COUNT = 1e9  # "the", "of", "and", "we"…: a capitalised run is split only after one of these
+KNOWN_NAME_COUNT = 1e3  # a capitalised run seen this often as one word is kept whole
 LONG_WORD_COUNT = 5e4  # the same for words of eight letters or more
 SHORT_COMMON_COUNT = 5e6  # the same for words of three or four letters
 THREE_LETTER_COUNT = 2e7  # and for three letters (about the 500 most frequent)
@@ -144,6 +146,7 @@ def mend(text: str, words: Mapping[str, float] | None = None) -> str:
     text = _INITIAL.sub(". ", text)
     text = _RUN_ON.sub(r"\1 ", text)
     text = _COMMA_RUN.sub(", ", text)
+    text = _POSSESSIVE_RUN.sub(r"\1 ", text)
     if words:
         text = _L_WORD.sub(lambda m: _capital_i(m.group(), words), text)
         text = _LOWER_RUN.sub(lambda m: _split_run(m.group(), words), text)
@@ -161,8 +164,8 @@ def _split_run(token: str, words: Mapping[str, float]) -> str:
     parts = split_run_on(token.lower(), words)
     if parts is None:
         return token
-    if token[0].isupper() and (len(parts[0]) < 2 or words.get(parts[0], 0.0) < FUNCTION_WORD_COUNT):
-        return token  # a capitalised run is a name ("Ifill", "Pollyannas") unless it starts a sentence ("Thecostof")
+    if token[0].isupper() and (len(parts[0]) < 2 or words.get(token.lower(), 0.0) >= KNOWN_NAME_COUNT):
+        return token  # a capitalised word the counts know is a name ("Ifill"), not words run together
     parts[0] = token[: len(parts[0])]
     return " ".join(parts)
 

@@ -70,6 +70,7 @@ def test_the_usual_ocr_slips_are_mended():
     assert mend("If 1 didn't think it was excellent, l would say so") == "If I didn't think it was excellent, I would say so"
     assert mend("1'm sure.It was") == "I'm sure. It was"
     assert mend("Donald J.Trump") == "Donald J. Trump"
+    assert mend("the Commission'ssubstantive work, it's good") == "the Commission's substantive work, it's good"
     # Real numbers stay numbers.
     assert mend("1 in 10 people, 1,000 jobs, page 1.") == "1 in 10 people, 1,000 jobs, page 1."
 
@@ -142,6 +143,7 @@ def test_a_capital_i_read_as_a_small_l_and_a_dash_read_as_a_chinese_one_are_mend
 
 
 def test_a_capitalised_run_is_split_only_when_it_starts_with_a_common_word():
-    counts = {**COUNTS, "the": 2.3e10, "cost": 1.6e8, "fill": 3e7, "i": 1e10}
-    assert mend("Thecostof it", counts) == "The cost of it"
-    assert mend("Gwen Ifill", counts) == "Gwen Ifill"  # a name, not "I fill"
+    counts = {**COUNTS, "the": 2.3e10, "cost": 1.6e8, "fill": 3e7, "i": 1e10, "ifill": 7e4, "american": 3e8, "dollar": 5e7}
+    assert mend("Thecostof the Americandollar", counts) == "The cost of the American dollar"
+    assert mend("Gwen Ifill", counts) == "Gwen Ifill"  # a name the counts know, not "I fill"
+    assert mend("JohnMcCain fighting ISiS") == "John McCain fighting ISiS"
