@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 import datasets  # noqa: E402
 import matching  # noqa: E402
+
 from bot.config import Settings  # noqa: E402
 from bot.core.model import StatementRecord  # noqa: E402
 from bot.core.normalize import match_text  # noqa: E402

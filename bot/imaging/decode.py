@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 MB = 1024 * 1024
 
@@ -40,7 +41,7 @@ def check_size(size: int, limits: ImageLimits) -> None:
         raise ImageError("The image file is empty.")
 
 
-def decode(data: bytes, limits: ImageLimits) -> object:
+def decode(data: bytes, limits: ImageLimits) -> Any:
     """The picture as an RGB Pillow image at most `work_side` pixels a side; ImageError when it is too big,
     not a picture, or damaged."""
     from PIL import Image, UnidentifiedImageError
@@ -76,7 +77,7 @@ def decode(data: bytes, limits: ImageLimits) -> object:
     return image
 
 
-def _flatten(image: object) -> object:
+def _flatten(image: Any) -> Any:
     """RGB pixels, with transparency laid on white (text on a transparent sticker stays readable)."""
     from PIL import Image
 

@@ -92,7 +92,7 @@ def check_claims(service: Any, claims: Sequence[tuple[str, str | None]], *, guil
     (only symbols) are passed over."""
     from bot.service import QuoteError
 
-    results = []
+    results: list[Any] = []
     for quote, printed in claims:
         if len(results) >= CLAIMS_MAX:
             break

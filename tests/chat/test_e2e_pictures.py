@@ -102,8 +102,9 @@ async def test_hostile_pictures_get_one_plain_line_and_the_bot_keeps_answering(e
 
 
 async def test_a_picture_elsewhere_than_discord_is_not_fetched_and_a_blank_one_has_no_text(env):
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     fake = env.fake
     outside = fake.post_message("", embeds=[{"type": "image", "url": "https://example.invalid/card.png",
