@@ -54,7 +54,7 @@ class RelatedSettings:
     candidates: int = 50  # lexical candidates reranked densely
     lexical_weight: float = 0.4  # of the BM25 score (scaled to the best candidate's) against the cosine
     max_share: float = 0.25  # stems in more statements than this carry almost no weight: skipped
-    budget: int = 100_000  # postings read per query; past it the commoner stems are left out
+    budget: int = 30_000  # postings read per query; past it the commoner stems are left out
     floor: float = 20.0  # below this score (0-100) a statement is not shown as related
 
 
@@ -82,6 +82,7 @@ class RelatedIndex:
         self._stemmer = Stemmer.Stemmer("english")
         self._stems: dict[int, dict[str, list[str]]] = {}  # id(index) → stem → its words there
         self._stemmed: dict[int, int] = {}  # id(index) → how many of its terms are in _stems
+        self._sums: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     # -- building ---------------------------------------------------------------------------------
 
@@ -218,10 +219,9 @@ class RelatedIndex:
         n = len(self)
         avg = max(self._total_length / max(n, 1), 1.0)
         lengths = np.frombuffer(self._lengths, dtype=np.uint16)
-        # Zeroed pages cost nothing until touched, so whole-corpus arrays per query stay cheap.
-        bm25 = np.zeros(n, dtype=np.float64)
-        matched = np.zeros(n, dtype=np.float64)  # idf of the query stems each statement holds
-        tf = np.zeros(n, dtype=np.float64)
+        # Corpus-sized sums, kept between queries and cleared where touched: fresh arrays would
+        # cost a page fault per page a query's postings reach (thousands at 10^6 statements).
+        bm25, matched, tf = self._scratch(n)  # matched: idf of the query stems each statement holds
         touched: list[np.ndarray] = []
         spent = 0
         common = max(s.max_share * n, 50.0)  # a small corpus has no common words to skip
@@ -234,6 +234,12 @@ class RelatedIndex:
             spent += df
             idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
             total_weight += idf
+            touched.extend(arrays)
+            if len(arrays) == 1:  # one word of the stem, in statements only or titles only: tf is 1
+                a = arrays[0]
+                bm25[a] += idf * (s.k1 + 1.0) / (1.0 + s.k1 * (1.0 - s.b + s.b * lengths[a] / avg))
+                matched[a] += idf
+                continue
             # A statement may hold the stem in several words and in its title: tf counts them. Each
             # array adds its share of the saturated weight, so the shares sum to BM25's term weight.
             for a in arrays:
@@ -245,11 +251,22 @@ class RelatedIndex:
                 matched[a] += idf / count
             for a in arrays:
                 tf[a] = 0.0
-            touched.extend(arrays)
         if not touched or total_weight == 0.0:
             return np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
-        ids = self._best(np.concatenate(touched), bm25, mask, wanted)
-        return ids, bm25[ids], np.minimum(matched[ids] / total_weight, 1.0)
+        every = np.concatenate(touched)
+        ids = self._best(every, bm25, mask, wanted)
+        found_bm25, found_matched = bm25[ids], matched[ids]
+        bm25[every] = 0.0
+        matched[every] = 0.0
+        return ids, found_bm25, np.minimum(found_matched / total_weight, 1.0)
+
+    def _scratch(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Three zeroed arrays of at least `n` (the caller clears what it touched; callers are
+        serialised by the matcher's lock)."""
+        if self._sums is None or len(self._sums[0]) < n:
+            size = max(n, 2 * (len(self._sums[0]) if self._sums else 0), 1024)
+            self._sums = (np.zeros(size), np.zeros(size), np.zeros(size))
+        return self._sums
 
     @staticmethod
     def _best(touched: np.ndarray, bm25: np.ndarray, mask: Mask | None, wanted: int) -> np.ndarray:

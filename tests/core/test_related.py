@@ -155,3 +155,10 @@ def _df_by_word(state: dict) -> dict[str, int]:
     df = array("i")
     df.frombytes(state["df"])
     return dict(zip(state["vocab"], df))
+
+
+def test_one_query_leaves_nothing_behind_for_the_next() -> None:
+    related, words, texts = _ranker(CLAIMS, RelatedSettings(floor=0))
+    first = related.rank("Paul McCartney's Blackbird was about civil rights", words, texts)
+    related.rank("Clowns purge Halloween night police Sweden", words, texts)
+    assert related.rank("Paul McCartney's Blackbird was about civil rights", words, texts) == first
