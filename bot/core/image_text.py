@@ -78,6 +78,7 @@ _METADATA = re.compile(
     r"\b\d{1,2}:\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?|\d(?:[\d.,]*\d)?\s*[KkMm]?\s*(?:Retweets?|Reposts?|Likes?|Replies|Views|Quotes?|Comments?|Shares?|Bookmarks?)\b"
     r"|^(?:https?://|www\.)\S+$|^#\w+(?:\s+#\w+)*$|^@\w+$"
 )
+_PRONOUNS = frozenset("he she they i we you it someone".split())
 _OPENING = "\"“„«'‘"
 _CLOSING = "\"”»'’"
 _ANY_MARK = re.compile(r"[\"“”„«»]")
@@ -271,6 +272,8 @@ def read_text(pieces: list[OcrPiece], words: Mapping[str, float] | None = None) 
             key = quote.casefold()
             if key not in seen:
                 seen.add(key)
+                if named is not None and named.casefold() in _PRONOUNS:
+                    named = None  # `He said: "…"` names nobody; the name signed under it or the author does
                 claims.append((quote[:QUOTE_CHARS], named or speaker))
 
     for block in paragraphs(rows):

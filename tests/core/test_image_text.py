@@ -147,3 +147,9 @@ def test_a_capitalised_run_is_split_only_when_it_starts_with_a_common_word():
     assert mend("Thecostof the Americandollar", counts) == "The cost of the American dollar"
     assert mend("Gwen Ifill", counts) == "Gwen Ifill"  # a name the counts know, not "I fill"
     assert mend("JohnMcCain fighting ISiS") == "John McCain fighting ISiS"
+
+
+def test_a_pronoun_before_the_quotation_gives_way_to_the_post_author():
+    pieces = lines("Bill Gates", top=50, height=36) + lines("@BillGates", top=96, height=28)
+    pieces += lines('He said: "Well, I just sat in my dorm and I made computers."', top=175)
+    assert read_text(pieces).claims == (("Well, I just sat in my dorm and I made computers.", "Bill Gates"),)
