@@ -161,3 +161,13 @@ async def test_lookups_are_answered_while_a_picture_is_read_and_a_slow_one_is_gi
         assert "Too many pictures" in one_line_error(busy)
     finally:
         engine.gate.set()
+
+
+async def test_an_embed_image_over_the_byte_limit_is_refused_at_download(env):
+    fake = env.fake
+    # A link preview's image comes with no size from Discord: the download itself checks it.
+    url = fake.host(Attachment("poster.png", b"\x89PNG" + bytes(11 * 1024 * 1024), "image/png"))
+    message = fake.post_message("", embeds=[{"type": "image", "url": url, "thumbnail": {"url": url, "proxy_url": url}}])
+    rec = await fake.message_command("Verify quotes", message, timeout=OCR_WAIT)
+    assert "too large" in one_line_error(rec)
+    assert len(fake.downloads) == 1  # requested once; refused from the length the server sends
