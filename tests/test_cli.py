@@ -283,3 +283,12 @@ def test_search_usage_errors_exit_2(loaded: str, capsys: pytest.CaptureFixture[s
     with pytest.raises(SystemExit) as info:
         main(["search", PARAPHRASE, "--limit", "0", "--db", loaded])
     assert info.value.code == 2
+
+
+def test_check_batch_carries_related_statements(loaded: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    batch = tmp_path / "q.jsonl"
+    batch.write_text(json.dumps({"quote": PARAPHRASE}) + "\n" + json.dumps({"quote": PUTIN}) + "\n", encoding="utf-8")
+    assert main(["check", "--batch", str(batch), "--json", "--db", loaded]) == 0
+    paraphrase, verbatim = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert paraphrase["verdict"] == "unverified" and paraphrase["related"][0]["speaker"] == "Vladimir Putin"
+    assert verbatim["verdict"] == "verified" and "related" not in verbatim
