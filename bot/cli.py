@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.core.errors import QuotecheckError
 from bot.core.model import CorpusFormatError
 from bot.core.terminal import json_text, one_line
 
@@ -30,7 +31,7 @@ COMMAND_MODULES: list[str] = ["bot.jobs.commands", "bot.chat.sync"]
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 
-class UsageError(Exception):
+class UsageError(QuotecheckError):
     """Bad command-line usage detected after parsing; exit code 2."""
 
 

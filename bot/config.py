@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_origin, get_type_hints
+
+from bot.core.errors import QuotecheckError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "quotecheck.toml"
@@ -75,12 +78,22 @@ class JobSettings:
 
 
 @dataclass(frozen=True)
+class LimitSettings:
+    """Sizes users may want to raise or lower for their community."""
+
+    import_max_mb: float = 5.0  # the largest file `/corpus import` accepts
+    claims_per_message: int = 5  # quotations checked per message by "Verify quotes"
+    ingest_max_file_mb: float = 50.0  # the largest corpus file `quotecheck ingest` and the inbox read
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = ""
     bundled: tuple[str, ...] = ("corpus",)
     matching: MatchingSettings = field(default_factory=MatchingSettings)
     discord: DiscordSettings = field(default_factory=DiscordSettings)
     jobs: JobSettings = field(default_factory=JobSettings)
+    limits: LimitSettings = field(default_factory=LimitSettings)
     log_level: str = "INFO"
 
     @property
@@ -92,7 +105,7 @@ class Settings:
         return [p if p.is_absolute() else PROJECT_ROOT / p for p in map(Path, self.bundled)]
 
 
-class SettingsError(ValueError):
+class SettingsError(QuotecheckError, ValueError):
     """A setting that cannot be read; the message names it."""
 
 
@@ -110,6 +123,7 @@ def load_settings(
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise SettingsError(f"{path}: {exc}") from exc
+    check_file(raw, path)
     if str(raw.get("discord", {}).get("token", "")).strip() and path.resolve().is_relative_to(PROJECT_ROOT):
         # A file in the project gets committed, copied into images and shared; the token must not travel with it.
         raise SettingsError(
@@ -119,6 +133,7 @@ def load_settings(
     matching = _section(MatchingSettings, raw.get("matching", {}), env, "MATCHING")
     discord = _section(DiscordSettings, raw.get("discord", {}), env, "DISCORD")
     jobs = _section(JobSettings, raw.get("jobs", {}), env, "JOBS")
+    limits = _section(LimitSettings, raw.get("limits", {}), env, "LIMITS")
     token = env.get("QUOTECHECK_DISCORD_TOKEN") or env.get("DISCORD_TOKEN")
     if token:
         discord = replace(discord, token=token)
@@ -132,6 +147,7 @@ def load_settings(
         matching=matching,
         discord=discord,
         jobs=jobs,
+        limits=limits,
         log_level=env.get("QUOTECHECK_LOG_LEVEL") or raw.get("logging", {}).get("level", "INFO"),
     )
     return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
@@ -164,3 +180,70 @@ def _from_env(value: str, default: Any, name: str) -> Any:
     except ValueError as exc:
         raise SettingsError(f"{name}: {value!r} is not a valid {type(default).__name__}") from exc
     return value
+
+
+# -- checking the file -------------------------------------------------------------------------------
+
+# The file's tables: those read into a settings class, and the small ones read key by key above.
+_TABLES: dict[str, type | dict[str, Any]] = {
+    "database": {"url": str},
+    "corpus": {"bundled": tuple[str, ...]},
+    "matching": MatchingSettings,
+    "discord": DiscordSettings,
+    "jobs": JobSettings,
+    "limits": LimitSettings,
+    "logging": {"level": str},
+}
+
+
+def check_file(raw: Mapping[str, Any], path: Path) -> None:
+    """SettingsError naming every unknown key (with the likely one meant) and every value of the wrong type."""
+    problems: list[str] = []
+    for table, values in raw.items():
+        expected = _TABLES.get(table)
+        if expected is None:
+            problems.append(_unknown(table, list(_TABLES)))
+            continue
+        if not isinstance(values, dict):
+            problems.append(f"[{table}] must be a table of settings")
+            continue
+        types = expected if isinstance(expected, dict) else get_type_hints(expected)
+        for key, value in values.items():
+            if key not in types:
+                problems.append(_unknown(f"{table}.{key}", [f"{table}.{k}" for k in types]))
+            elif not _fits(value, types[key]):
+                problems.append(f"{table}.{key} must be {_describe(types[key])}, not {value!r}")
+    if problems:
+        raise SettingsError(f"{path}: " + "; ".join(problems))
+
+
+def _unknown(key: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(key, known, n=1)
+    return f"{key} is not a setting" + (f" (did you mean {close[0]}?)" if close else "")
+
+
+def _fits(value: Any, expected: Any) -> bool:
+    if expected is bool:
+        return isinstance(value, bool)
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if expected is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if expected is str:
+        return isinstance(value, str)
+    if get_origin(expected) is tuple:
+        item = get_args(expected)[0]
+        return isinstance(value, list | tuple) and all(_fits(v, item) for v in value)
+    if get_origin(expected) is Mapping:  # a feed: a table, or a bare URL
+        return isinstance(value, str) or (isinstance(value, dict) and all(isinstance(k, str) for k in value))
+    return True
+
+
+def _describe(expected: Any) -> str:
+    names = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}
+    if expected in names:
+        return names[expected]
+    if get_origin(expected) is tuple:
+        items = {int: "whole numbers", str: "texts"}.get(get_args(expected)[0], "tables or texts")
+        return f"a list of {items}"
+    return str(expected)

@@ -34,6 +34,7 @@ def ingest_paths(
     actor: str | None = None,
     progress: bool = True,
     rejects: Rejects | None = None,
+    max_bytes: int | None = None,
 ) -> IngestSummary:
     """Add every corpus file under `paths`; a bad file is rejected with its reason and the rest go in.
     With `rejects`, a statement list's bad lines are written there and its good lines go in."""
@@ -46,7 +47,9 @@ def ingest_paths(
         for path in files:
             summary.files += 1
             try:
-                outcome = ingest_file(sink, path, guild_id=guild_id, actor=actor, rejects=rejects, progress=progress and bar is None)
+                outcome = ingest_file(
+                    sink, path, guild_id=guild_id, actor=actor, rejects=rejects, progress=progress and bar is None, max_bytes=max_bytes
+                )
             except CorpusFormatError as exc:
                 summary.rejected.append((str(path), str(exc)))
             else:
@@ -74,12 +77,13 @@ def ingest_file(
     actor: str | None = None,
     rejects: Rejects | None = None,
     progress: bool = False,
+    max_bytes: int | None = None,
 ) -> DocumentOutcome:
     """Read, parse and store one file; CorpusFormatError says why it was rejected. Statement lists
-    are read line by line, whatever their size (`bot.statement_lists`); other files up to 50 MB."""
+    are read line by line, whatever their size (`bot.statement_lists`); other files up to `max_bytes` (`[limits] ingest_max_file_mb`)."""
     if path.suffix.lower() in STATEMENT_SUFFIXES and not path.is_dir():
         return ingest_statement_list(sink, path, guild_id=guild_id, actor=actor, rejects=rejects, progress=progress)
-    data = read_bytes(path)
+    data = read_bytes(path, max_bytes)
     content_hash = hashlib.sha256(data).hexdigest()
     origin = str(path.resolve())
     known = sink.known_document(origin, content_hash, guild_id)
@@ -91,12 +95,14 @@ def ingest_file(
     return sink.import_document(doc, origin=origin, content_hash=content_hash, guild_id=guild_id, actor=actor)
 
 
-def read_bytes(path: Path) -> bytes:
-    """The file's bytes, or CorpusFormatError naming what went wrong."""
+def read_bytes(path: Path, max_bytes: int | None = None) -> bytes:
+    """The file's bytes, or CorpusFormatError naming what went wrong (`max_bytes`: `[limits] ingest_max_file_mb`,
+    by default MAX_FILE_BYTES)."""
+    max_bytes = MAX_FILE_BYTES if max_bytes is None else max_bytes
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise CorpusFormatError(f"file too large ({size // (1024 * 1024)} MB; the limit is 50 MB)")
+        if size > max_bytes:
+            raise CorpusFormatError(f"file too large ({size // (1024 * 1024)} MB; the limit is {max_bytes / (1024 * 1024):g} MB)")
         return path.read_bytes()
     except FileNotFoundError:
         raise CorpusFormatError("no such file") from None

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -37,7 +37,9 @@ class QuoteMatcher(Protocol):
     # its candidate source on its own (a database-side index).
     holds_corpus: bool
 
-    def check(self, quote: str, speaker: str | None = None, flt: SearchFilter | None = None) -> CheckResult: ...
+    def check(
+        self, quote: str, speaker: str | None = None, flt: SearchFilter | None = None, *, pieces: Sequence[str] | None = None
+    ) -> CheckResult: ...
 
     def search(self, query: str, flt: SearchFilter | None = None, limit: int = 10) -> list[tuple[StatementRecord, float]]: ...
 

@@ -27,7 +27,7 @@ from bot.config import PROJECT_ROOT, Settings
 from bot.core.claims import attributed_quote
 from bot.core.matcher import Matcher
 from bot.core.model import CheckResult, IngestSummary, ParsedDocument, SearchFilter, StatementRecord
-from bot.core.query import MAX_QUOTE_CHARS, QuoteError, clean_quote
+from bot.core.query import MAX_QUOTE_CHARS, QuoteError, checkable, clean_quote
 from bot.core.text_rules import replace_surrogates
 from bot.protocols import QuoteMatcher
 from bot.store.buttons import ButtonRefs
@@ -176,12 +176,14 @@ class QuoteService:
         self, quote: str, speaker: str | None = None, guild_id: int | None = None, *, log_lookup: bool = True
     ) -> CheckResult:
         """The verdict on one quote (statements of `guild_id` and the shared corpus); logs the lookup."""
-        text = clean_quote(quote)  # chat syntax removed: the reply shows the quote as matched
+        text, pieces = checkable(quote)  # chat syntax removed: the reply shows the quote as matched
         speaker = _valid_text(speaker).strip() or None if speaker else None
         started = time.perf_counter()
         flt = SearchFilter(guild_id=guild_id)
-        with self._lock, _unavailable_is_an_answer(changing=False):  # the index reads records from the database
-            result = self.matcher.check(text, speaker=speaker, flt=flt)
+        # No service lock: the matcher locks its index only while it reads it, never across the
+        # database reads of records (a refresh in another thread waits for nothing here).
+        with _unavailable_is_an_answer(changing=False):  # the index reads records from the database
+            result = self.matcher.check(text, speaker=speaker, flt=flt, pieces=pieces)
             if text != quote.strip() and result.verdict not in {"verified", "close"}:
                 # A statement may hold chat syntax itself (a post quoting "@everyone"): the words as pasted, too.
                 pasted = self.matcher.check(quote.strip(), speaker=speaker, flt=flt)
@@ -217,7 +219,7 @@ class QuoteService:
 
     def search(self, query: str, flt: SearchFilter | None = None, limit: int = 10) -> list[tuple[StatementRecord, float]]:
         """Statements resembling `query`, best first, within the filter (speaker, dates, server)."""
-        with self._lock, _unavailable_is_an_answer(changing=False):
+        with _unavailable_is_an_answer(changing=False):
             return list(self.matcher.search(query, flt or SearchFilter(), limit=limit))
 
     def get(self, statement_id: str, guild_id: int | None = None) -> StatementRecord | None:
@@ -365,7 +367,8 @@ class QuoteService:
         """Ingest files and folders (see `bot.ingest.ingest_paths`) and index what they add."""
         from bot.ingest import ingest_paths
 
-        return ingest_paths(self, paths, guild_id=guild_id, actor=actor, progress=progress)
+        max_bytes = int(self.settings.limits.ingest_max_file_mb * 1024 * 1024)
+        return ingest_paths(self, paths, guild_id=guild_id, actor=actor, progress=progress, max_bytes=max_bytes)
 
     def refresh(self) -> int:
         """Apply corpus changes committed since the last refresh (by this or another process); returns how many."""

@@ -150,3 +150,20 @@ def test_search_is_the_related_ranking_with_its_filters(service: QuoteService) -
     assert others and all(st.speaker == "Volodymyr Zelenskyy" for st, _ in others)
     assert all(st.speaker != "Volodymyr Zelenskyy" for st, _ in service.search(PARAPHRASE, SearchFilter(speaker="Putin")))
     assert service.search(PARAPHRASE, SearchFilter(date_from="2026-01-01")) == []
+
+
+def test_a_check_normalises_the_quote_once(service: QuoteService, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.core.matching
+    import bot.core.query
+    from bot.core.normalize import quote_pieces
+
+    calls: list[str] = []
+
+    def counted(quote: str) -> list[str]:
+        calls.append(quote)
+        return quote_pieces(quote)
+
+    monkeypatch.setattr(bot.core.query, "quote_pieces", counted)
+    monkeypatch.setattr(bot.core.matching, "quote_pieces", counted)
+    assert service.check(PUTIN, speaker="Putin").verdict == "verified"
+    assert calls == [PUTIN]

@@ -32,7 +32,6 @@ from .views import AddStatementModal, EditStatementModal, ImportConfirmView, Rev
 if TYPE_CHECKING:
     from .app import QuoteBot
 
-IMPORT_MAX_BYTES = 5 * 1024 * 1024
 REVIEW_WINDOW = timedelta(days=30)
 # A modal cannot follow a defer, so the reads before it must fit in Discord's 3-second window with room
 # left for the answer; a slower database gets a refusal instead of a silently missed window.
@@ -77,8 +76,9 @@ class Corpus(commands.GroupCog, group_name="corpus", group_description="Manage t
         suffix = PurePath(file.filename).suffix.lower()
         if suffix not in SUPPORTED_SUFFIXES:
             raise UserFacingError(f"Unsupported file type; use one of {', '.join(sorted(SUPPORTED_SUFFIXES))}.")
-        if file.size > IMPORT_MAX_BYTES:
-            raise UserFacingError(f"The file is larger than {IMPORT_MAX_BYTES // (1024 * 1024)} MB.")
+        limit_mb = self.bot.settings.limits.import_max_mb
+        if file.size > limit_mb * 1024 * 1024:
+            raise UserFacingError(f"The file is larger than {limit_mb:g} MB.")
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = await file.read()
         content_hash = hashlib.sha256(data).hexdigest()

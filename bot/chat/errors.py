@@ -7,9 +7,7 @@ import logging
 import discord
 from discord import app_commands
 
-from bot.core.model import CorpusFormatError
-from bot.service import QuoteError
-from bot.store.records import ConflictError, NotFoundError, SharedCorpusError, StoreUnavailableError
+from bot.core.errors import QuotecheckError
 
 from .safety import safe
 
@@ -24,8 +22,12 @@ class NotOwner(app_commands.CheckFailure):
     """Only the application's owner may run this command."""
 
 
-class UserFacingError(app_commands.AppCommandError):
+class UserFacingError(QuotecheckError, app_commands.AppCommandError):
     """A failure whose message is safe to show as it is (written by the bot, not echoed input)."""
+
+    @property
+    def user_message(self) -> str:
+        return str(self)
 
 
 class InputError(UserFacingError):
@@ -37,21 +39,11 @@ GENERIC_FAILURE = "Something went wrong on our side; the error was logged. Pleas
 
 def plain_message(error: BaseException) -> str | None:
     """The sentence for a domain error the user can act on (conflict, unknown id, bad file), else None."""
-    if isinstance(error, ConflictError):
-        return ("Someone else changed this statement after you opened it, so nothing was saved. "
-                "Run the command again to edit the current version.")
-    if isinstance(error, StoreUnavailableError):
-        if not error.changing:
-            return "The corpus database is not answering right now. Please try again in a minute."
-        return "The corpus database is not answering right now, so nothing was changed. Please try again in a minute."
-    if isinstance(error, SharedCorpusError):
-        return ("This statement is part of the shared corpus every server uses, so only the bot's owner can "
-                "change it. Use `/corpus add` to add a corrected statement for this server.")
-    if isinstance(error, NotFoundError):
-        return "There is no such statement in this server's corpus."
-    if isinstance(error, (CorpusFormatError, QuoteError)):
-        return safe(str(error), 300) or "That input cannot be used."
-    return None
+    if not isinstance(error, QuotecheckError) or error.user_message is None:
+        return None
+    if error.quotes_input:  # the message may repeat what the user typed: shown, never interpreted
+        return safe(error.user_message, 300) or "That input cannot be used."
+    return error.user_message
 
 
 def describe(error: app_commands.AppCommandError) -> str:

@@ -14,12 +14,14 @@ from typing import TypeVar
 
 import discord
 
+from bot.core.errors import QuotecheckError
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 FORBIDDEN_LIMIT = 3
 
 
-class PathDisabled(RuntimeError):
+class PathDisabled(QuotecheckError, RuntimeError):
     """The path was switched off after repeated 403s; the message says what to change."""
 
 

@@ -87,11 +87,11 @@ def pictures_text(readings: Sequence[PictureReading], budget: int = PICTURE_TEXT
     return "\n".join(parts)
 
 
-def claims_to_check(text: str) -> tuple[list[tuple[str, str | None]], int]:
-    """The quotations of a chat message worth checking (at most CLAIMS_MAX, each within the quote limit,
+def claims_to_check(text: str, limit: int = CLAIMS_MAX) -> tuple[list[tuple[str, str | None]], int]:
+    """The quotations of a chat message worth checking (at most `limit`, each within the quote limit,
     with the speaker named next to it), and how many quotations the message holds in all."""
     found = find_claims(text)
-    return usable_claims(found)[:CLAIMS_MAX], len(found)
+    return usable_claims(found)[:limit], len(found)
 
 
 class Lookups(commands.Cog):
@@ -160,7 +160,7 @@ class Lookups(commands.Cog):
         """Check every quotation in a message, in its text and in its pictures."""
         text = cap(message.content or "", MESSAGE_READ_MAX)
         await defer_public(interaction)
-        claims, found = await asyncio.to_thread(claims_to_check, text)
+        claims, found = await asyncio.to_thread(claims_to_check, text, self.bot.settings.limits.claims_per_message)
         pictures = message_pictures(message)
         if not claims and not pictures:
             raise UserFacingError("I found no quotation in that message.")

@@ -8,6 +8,7 @@ detection. The core stays pure: it only ever sees a callable and plain values.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -55,8 +56,9 @@ class CandidateMatcher(BaseMatcher[str]):
         self._candidates = candidates
         self._fetch = fetch
         self._speaker_names = speaker_names
-        # Match texts of the candidates of the lookup in progress (lookups are serialised by the lock).
-        self._seen: dict[str, str] = {}
+        # Match texts of the candidates of each thread's lookup in progress: lookups run side by side,
+        # none holds a lock while the database answers.
+        self._local = threading.local()
 
     def __len__(self) -> int:
         return 0  # nothing is held here; the corpus size is the database's
@@ -70,15 +72,22 @@ class CandidateMatcher(BaseMatcher[str]):
     def remove(self, statement_id: str) -> None:
         """Nothing to do: the candidate function skips removed statements."""
 
-    def check(self, quote: str, speaker: str | None = None, flt: SearchFilter | None = None) -> CheckResult:
-        with self._lock:
-            self._seen.clear()
-            return super().check(quote, speaker, flt)
+    @property
+    def _seen(self) -> dict[str, str]:
+        seen: dict[str, str] | None = getattr(self._local, "seen", None)
+        if seen is None:
+            seen = self._local.seen = {}
+        return seen
+
+    def check(
+        self, quote: str, speaker: str | None = None, flt: SearchFilter | None = None, *, pieces: Sequence[str] | None = None
+    ) -> CheckResult:
+        self._seen.clear()
+        return super().check(quote, speaker, flt, pieces=pieces)
 
     def search(self, query: str, flt: SearchFilter | None = None, limit: int = 10) -> list[tuple[StatementRecord, float]]:
-        with self._lock:
-            self._seen.clear()
-            return super().search(query, flt, limit)
+        self._seen.clear()
+        return super().search(query, flt, limit)
 
     def _rank(self, pieces: Sequence[str], flt: SearchFilter | None, limit: int, wide: bool = False) -> list[tuple[str, float]]:
         found = self._candidates(CandidateQuery(tuple(pieces), flt, limit * (2 if wide else 1), wide))

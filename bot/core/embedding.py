@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from bot.core.errors import QuotecheckError
+
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
 
@@ -28,7 +30,7 @@ _WEIGHTS = "weights/l2_supercat_256.safetensors"
 _TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
 
 
-class EmbeddingUnavailable(RuntimeError):
+class EmbeddingUnavailable(QuotecheckError, RuntimeError):
     """The model's files are not installed."""
 
 

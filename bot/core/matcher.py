@@ -56,8 +56,8 @@ class Matcher(ColumnStore):
         within the filter; none below the floor (bot/core/related.py)."""
         with self._lock:
             ranked = self._related.rank(text, self._index, self._texts, self._mask(flt), limit)
-            records = self._load([r.doc for r in ranked])
-            return tuple(RelatedStatement(records[r.doc], r.score) for r in ranked if r.doc in records)
+        records = self._load([r.doc for r in ranked])  # the database read, with no lock held
+        return tuple(RelatedStatement(records[r.doc], r.score) for r in ranked if r.doc in records)
 
     def search(self, query: str, flt: SearchFilter | None = None, limit: int = 10) -> list[tuple[StatementRecord, float]]:
         """Statements `query` most likely refers to (the related ranking), best first, within the
@@ -71,68 +71,76 @@ class Matcher(ColumnStore):
     def _rank(
         self, pieces: Sequence[str], flt: SearchFilter | None, limit: int, wide: bool = False
     ) -> list[tuple[int, float]]:
-        terms = [k for piece in pieces for k in piece.split()]
-        mask = self._mask(flt)
-        ids: np.ndarray | None = None
-        if flt and flt.speaker:
-            speakers = self._speaker_set(flt.speaker)
-            owned = [self._by_speaker[int(s)] for s in speakers if int(s) in self._by_speaker]
-            if sum(len(a) for a in owned) <= _SCAN_LIMIT:
-                ids = np.concatenate([np.frombuffer(a, dtype=np.int32).copy() for a in owned]) if owned else np.zeros(0, np.int32)
-                ids = ids[mask(ids)] if len(ids) else ids
-        if ids is None:
-            s = self.settings
-            ids, _ = self._index.top(
-                terms,
-                limit * (2 if wide else 1),
-                query_terms=s.query_terms * (2 if wide else 1),
-                max_share=min(1.0, s.max_term_share * 4) if wide else s.max_term_share,
-                mask=mask,
-                budget=_WIDE_BUDGET if wide else _BUDGET,
-            )
-        return rerank(pieces, ids.tolist(), self._texts.__getitem__)
+        with self._lock:
+            terms = [k for piece in pieces for k in piece.split()]
+            mask = self._mask(flt)
+            ids: np.ndarray | None = None
+            if flt and flt.speaker:
+                speakers = self._speaker_set(flt.speaker)
+                owned = [self._by_speaker[int(s)] for s in speakers if int(s) in self._by_speaker]
+                if sum(len(a) for a in owned) <= _SCAN_LIMIT:
+                    ids = np.concatenate([np.frombuffer(a, dtype=np.int32).copy() for a in owned]) if owned else np.zeros(0, np.int32)
+                    ids = ids[mask(ids)] if len(ids) else ids
+            if ids is None:
+                s = self.settings
+                ids, _ = self._index.top(
+                    terms,
+                    limit * (2 if wide else 1),
+                    query_terms=s.query_terms * (2 if wide else 1),
+                    max_share=min(1.0, s.max_term_share * 4) if wide else s.max_term_share,
+                    mask=mask,
+                    budget=_WIDE_BUDGET if wide else _BUDGET,
+                )
+            return rerank(pieces, ids.tolist(), self._texts.__getitem__)
 
     def _short(self, pieces: Sequence[str]) -> bool:
         # A short quote of common words ("there you go again") ties with thousands of statements
         # on rarity, and a paraphrase among them can score high: look at every word as well.
-        terms = {k for piece in pieces for k in piece.split()}
-        return len(terms) <= _SHORT_QUOTE and all(
-            self._index.df(t) > self.settings.max_term_share * len(self._ids) / 10 for t in terms
-        )
+        with self._lock:
+            terms = {k for piece in pieces for k in piece.split()}
+            return len(terms) <= _SHORT_QUOTE and all(
+                self._index.df(t) > self.settings.max_term_share * len(self._ids) / 10 for t in terms
+            )
 
     def _rank_common(self, pieces: Sequence[str], flt: SearchFilter | None, limit: int) -> list[tuple[int, float]]:
         # Last resort for quotes of common words only ("there is no way to love"): statements
         # holding most of the words, whatever their rarity.
-        terms = [k for piece in pieces for k in piece.split()]
-        if len(set(terms)) < 3:
-            return []
-        ids = self._index.conjunction(terms, limit, self._mask(flt))
-        texts = self._texts
-        return sorted(((i, quote_score(pieces, texts[i])) for i in ids.tolist()), key=lambda item: -item[1])
+        with self._lock:
+            terms = [k for piece in pieces for k in piece.split()]
+            if len(set(terms)) < 3:
+                return []
+            ids = self._index.conjunction(terms, limit, self._mask(flt))
+            texts = self._texts
+            return sorted(((i, quote_score(pieces, texts[i])) for i in ids.tolist()), key=lambda item: -item[1])
 
     def _text(self, key: int) -> str:
-        return self._texts[key]
+        with self._lock:
+            return self._texts[key]
 
     def _load(self, indexes: Sequence[int]) -> dict[int, StatementRecord]:
-        if self._fetch is None:
-            return {i: r for i in indexes if (r := self._records[i]) is not None}
-        wanted = {self._ids[i]: i for i in indexes if self._alive[i]}
+        with self._lock:
+            if self._fetch is None:
+                return {i: r for i in indexes if (r := self._records[i]) is not None}
+            wanted = {self._ids[i]: i for i in indexes if self._alive[i]}
+        # Read from the database without the lock: positions are never reused, and a statement
+        # removed meanwhile is one a lookup a moment earlier would have shown.
         fetched = self._fetch(list(wanted)) if wanted else {}
         return {wanted[sid]: rec for sid, rec in fetched.items() if sid in wanted}
 
     def _latest(self, flt: SearchFilter | None, limit: int) -> list[tuple[StatementRecord, float]]:
         if not flt or not flt.speaker:
             return []
-        owned = [self._by_speaker[int(s)] for s in self._speaker_set(flt.speaker) if int(s) in self._by_speaker]
-        if not owned:
-            return []
-        ids = np.concatenate([np.frombuffer(a, dtype=np.int32).copy() for a in owned])
-        ids = ids[self._mask(flt)(ids)]
-        dates = np.frombuffer(self._date, dtype=np.int32)[ids]
-        order = np.lexsort((-ids, -dates))[:limit]
-        records = self._load(ids[order].tolist())
-        return [(records[int(i)], 100.0) for i in ids[order] if int(i) in records]
-
+        with self._lock:
+            owned = [self._by_speaker[int(s)] for s in self._speaker_set(flt.speaker) if int(s) in self._by_speaker]
+            if not owned:
+                return []
+            ids = np.concatenate([np.frombuffer(a, dtype=np.int32).copy() for a in owned])
+            ids = ids[self._mask(flt)(ids)]
+            dates = np.frombuffer(self._date, dtype=np.int32)[ids]
+            order = np.lexsort((-ids, -dates))[:limit]
+            chosen = ids[order].tolist()
+        records = self._load(chosen)
+        return [(records[i], 100.0) for i in chosen if i in records]
 
     def speakers(self, prefix: str = "", guild_id: int | None = None, limit: int = 25) -> list[str]:
         """Speaker names for autocomplete: names with a word starting with `prefix` (most quoted first), then fuzzy matches."""

@@ -25,7 +25,7 @@ from bot.core.model import (
     StatementRecord,
     VerdictName,
 )
-from bot.core.normalize import match_text, split_elisions
+from bot.core.normalize import match_text, quote_pieces
 from bot.core.omissions import may_omit_meaning
 from bot.core.rerank import KIND_RANK, K, date_number, merge, quote_score
 from bot.core.speakers import fold, same_person
@@ -114,37 +114,38 @@ class BaseMatcher(Generic[K]):
     def search(self, query: str, flt: SearchFilter | None = None, limit: int = 10) -> list[tuple[StatementRecord, float]]:
         """Statements resembling `query` (any words), best first, within the filter; an empty query
         with a speaker filter lists that speaker's latest statements."""
-        with self._lock:
-            pieces = [match_text(p) for p in (split_elisions(query) or [query])]
-            pieces = [p for p in pieces if p]
-            if not pieces:
-                return self._latest(flt, limit)
-            ranked = self._rank(pieces, flt, max(limit, self.settings.candidates))
-            if not ranked or ranked[0][1] < self.settings.widen_below:
-                ranked = merge(ranked, self._rank(pieces, flt, self.settings.candidates, wide=True))
-            records = self._load([i for i, _ in ranked[: limit * 2]])
-            return [(records[i], score) for i, score in ranked if i in records][:limit]
+        pieces = quote_pieces(query)
+        if not pieces:
+            return self._latest(flt, limit)
+        ranked = self._rank(pieces, flt, max(limit, self.settings.candidates))
+        if not ranked or ranked[0][1] < self.settings.widen_below:
+            ranked = merge(ranked, self._rank(pieces, flt, self.settings.candidates, wide=True))
+        records = self._load([i for i, _ in ranked[: limit * 2]])
+        return [(records[i], score) for i, score in ranked if i in records][:limit]
 
     def related(self, text: str, flt: SearchFilter | None = None, limit: int = 5) -> tuple[RelatedStatement, ...] | None:
         """The statements a paraphrase, remembered quote or post most likely refers to, best first
         (none below the floor); None where the candidate source cannot rank them."""
         return None
 
-    def check(self, quote: str, speaker: str | None = None, flt: SearchFilter | None = None) -> CheckResult:
-        """The verdict on one quote, optionally attributed to `speaker`; raises ValueError when the quote has no words."""
+    def check(
+        self, quote: str, speaker: str | None = None, flt: SearchFilter | None = None, *, pieces: Sequence[str] | None = None
+    ) -> CheckResult:
+        """The verdict on one quote, optionally attributed to `speaker`; raises ValueError when the quote has no words.
+
+        `pieces`: the quote's `quote_pieces`, when the caller has them already. The candidate source
+        locks what it must itself, so a lookup never holds the lock while records are read."""
         started = time.perf_counter()
-        with self._lock:
-            pieces = [match_text(p) for p in split_elisions(quote)]
-            pieces = [p for p in pieces if p]
-            if not pieces:
-                raise ValueError("the quote has no words to check")
-            result = self._check(quote, pieces, speaker or None, flt)
-            if result.verdict == "misattributed":
-                result = self._own_words(quote, pieces, speaker, flt) or result  # type: ignore[arg-type]
-            if result.verdict in RELATED_VERDICTS:
-                # Not said word for word: what it most likely refers to, whoever it was given to.
-                scope = SearchFilter(guild_id=flt.guild_id) if flt else None
-                result = replace(result, related=self.related(quote, scope))
+        words = list(pieces) if pieces is not None else quote_pieces(quote)
+        if not words:
+            raise ValueError("the quote has no words to check")
+        result = self._check(quote, words, speaker or None, flt)
+        if result.verdict == "misattributed" and speaker:
+            result = self._own_words(quote, words, speaker, flt) or result
+        if result.verdict in RELATED_VERDICTS:
+            # Not said word for word: what it most likely refers to, whoever it was given to.
+            scope = SearchFilter(guild_id=flt.guild_id) if flt else None
+            result = replace(result, related=self.related(quote, scope))
         elapsed = (time.perf_counter() - started) * 1000.0
         return replace(result, elapsed_ms=elapsed)
 

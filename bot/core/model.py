@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from bot.core.errors import QuotecheckError
+
 # An open short label: "article", "speech", "transcript", "statements" (a statement list), "post", "interview", ...
 SourceKind = str
 VerdictName = Literal["verified", "close", "altered", "misattributed", "unverified"]
@@ -101,8 +103,10 @@ class ParsedDocument:
     aliases: tuple[tuple[str, str], ...] = ()
 
 
-class CorpusFormatError(ValueError):
+class CorpusFormatError(QuotecheckError, ValueError):
     """A corpus file that cannot be read as any known format; the message says why, in one line."""
+
+    quotes_input = True
 
 
 @dataclass(frozen=True, slots=True)

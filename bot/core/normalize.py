@@ -36,8 +36,6 @@ _HOMOGLYPHS = dict(
 _TABLE = str.maketrans({**dict.fromkeys(_INVISIBLE), **_STYLE, **_HOMOGLYPHS})
 
 _SPACES = re.compile(r"\s+")
-# A word: a number (with thousands separators or decimals) or letters/digits joined by apostrophes.
-WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+(?:'[^\W_]+)*")
 # Elision marks: "...", "…" (already folded to "..."), "[...]", "[…]", ". . .".
 _ELISION = re.compile(r"\s*(?:\[\s*(?:\.\s*){3,}\]|(?:\.\s?){2,}\.)\s*")
 
@@ -146,6 +144,13 @@ def split_elisions(quote: str) -> list[str]:
     """The pieces of a quote between elision marks ("…", "...", "[...]"), empty pieces dropped."""
     folded = quote.translate(_TABLE)
     return [piece for piece in _ELISION.split(folded) if keys(piece)]
+
+
+def quote_pieces(quote: str) -> list[str]:
+    """The match texts of a quote's pieces between elision marks, pieces without words dropped: what
+    the matcher looks up (the same as `match_text` of each of `split_elisions`, in one pass)."""
+    folded = quote.translate(_TABLE)
+    return [" ".join(words) for piece in _ELISION.split(folded) if (words := keys(piece))]
 
 
 # -- bulk ----------------------------------------------------------------------------------------

@@ -176,11 +176,6 @@ def describe_difference(diff: Difference) -> str:
     return f"{text} ({diff.reason})" if diff.reason else text
 
 
-def render_batch(results: Sequence[CheckResult]) -> str:
-    """Several replies separated by a rule (the chat's "Verify quotes" on a message)."""
-    return "\n\n---\n\n".join(render_result(r) for r in results)
-
-
 IMAGE_TEXT_LINES = 20  # of the text read from a picture, shown above the verdicts
 
 

@@ -13,10 +13,12 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core.errors import QuotecheckError
+
 MB = 1024 * 1024
 
 
-class ImageError(ValueError):
+class ImageError(QuotecheckError, ValueError):
     """A picture that cannot be read; the message is one plain line that is safe to show to the user."""
 
 

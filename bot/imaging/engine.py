@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from typing import Any, Protocol
 
+from bot.core.errors import QuotecheckError
 from bot.core.image_text import OcrPiece
 
 # Text detection runs on the picture shrunk to this many pixels on its longer side: quote cards and
@@ -17,7 +18,7 @@ from bot.core.image_text import OcrPiece
 DETECTION_SIDE = 736
 
 
-class OcrUnavailable(RuntimeError):
+class OcrUnavailable(QuotecheckError, RuntimeError):
     """No OCR engine is installed (the `images` extra)."""
 
 

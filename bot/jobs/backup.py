@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from bot.core.errors import QuotecheckError
 from bot.jobs.clock import utcnow
 
 PREFIX = "quotecheck-"
@@ -23,7 +24,7 @@ SUFFIX = ".sqlite"
 PAGES_PER_STEP = 4096  # copy in steps so writers are never blocked for the whole copy
 
 
-class BackupError(RuntimeError):
+class BackupError(QuotecheckError, RuntimeError):
     """A backup or restore that cannot be done; the message says why, in one line."""
 
 

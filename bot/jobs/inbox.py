@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.core.model import CorpusFormatError, IngestSummary
+from bot.core.model import CorpusFormatError
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +36,6 @@ class FileOutcome:
 
 
 IngestFile = Callable[[Path], FileOutcome]
-
-
-def outcome_from_summary(summary: IngestSummary) -> FileOutcome:
-    """Turn the ingest pipeline's summary for a single file into a `FileOutcome`."""
-    if summary.rejected:
-        return FileOutcome(ok=False, reason="; ".join(reason for _, reason in summary.rejected))
-    return FileOutcome(ok=True, added=summary.added, skipped=summary.skipped)
 
 
 @dataclass(slots=True)

@@ -41,13 +41,13 @@ def resolve_path(value: str) -> Path:
     return path if path.is_absolute() else PROJECT_ROOT / path
 
 
-def ingest_inbox_file(target: DocumentSink | CorpusStore) -> Callable[[Path], FileOutcome]:
+def ingest_inbox_file(target: DocumentSink | CorpusStore, max_bytes: int | None = None) -> Callable[[Path], FileOutcome]:
     """Ingest one dropped file into `target` (QuoteService or CorpusStore) as `quotecheck ingest` does."""
     sink = as_sink(target)
 
     def ingest(path: Path) -> FileOutcome:
         try:
-            outcome = ingest_file(sink, path, actor="inbox")
+            outcome = ingest_file(sink, path, actor="inbox", max_bytes=max_bytes)
         except CorpusFormatError as exc:
             return FileOutcome(ok=False, reason=str(exc))
         return FileOutcome(ok=True, added=outcome.added, skipped=outcome.skipped)
@@ -89,7 +89,9 @@ def build_runners(
     runners: dict[str, Runner] = {}
 
     inbox = Inbox(
-        [resolve_path(f) for f in jobs.inbox], ingest_inbox_file(target), settle_seconds=jobs.inbox_settle_seconds
+        [resolve_path(f) for f in jobs.inbox],
+        ingest_inbox_file(target, int(settings.limits.ingest_max_file_mb * 1024 * 1024)),
+        settle_seconds=jobs.inbox_settle_seconds,
     )
 
     async def run_inbox() -> JobOutcome:

@@ -10,6 +10,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
+from bot.core.errors import QuotecheckError
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Execution option that makes a SQLite transaction start with BEGIN IMMEDIATE (see `writer`).
 WRITE_OPTION = "quotecheck_write"
@@ -18,7 +20,7 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 _migrate_lock = threading.Lock()
 
 
-class StoreError(RuntimeError):
+class StoreError(QuotecheckError, RuntimeError):
     """The database cannot be used (no connection, bad URL, failed migration); the message says why."""
 
 

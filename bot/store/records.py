@@ -6,25 +6,41 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from bot.core.errors import QuotecheckError
 
-class ConflictError(RuntimeError):
+
+class ConflictError(QuotecheckError, RuntimeError):
     """The statement changed since it was read (its version moved on); reload and retry."""
 
+    user_text = ("Someone else changed this statement after you opened it, so nothing was saved. "
+                 "Run the command again to edit the current version.")
 
-class NotFoundError(LookupError):
+
+class NotFoundError(QuotecheckError, LookupError):
     """No such statement (or it belongs to another server)."""
 
+    user_text = "There is no such statement in this server's corpus."
 
-class StoreUnavailableError(RuntimeError):
+
+class StoreUnavailableError(QuotecheckError, RuntimeError):
     """The database could not be reached or stayed locked: the change was not made (its transaction rolled back)."""
 
     def __init__(self, message: str, *, changing: bool = True) -> None:
         super().__init__(message)
         self.changing = changing  # False for a lookup: there was nothing to change
 
+    @property
+    def user_message(self) -> str:
+        if not self.changing:
+            return "The corpus database is not answering right now. Please try again in a minute."
+        return "The corpus database is not answering right now, so nothing was changed. Please try again in a minute."
 
-class SharedCorpusError(PermissionError):
+
+class SharedCorpusError(QuotecheckError):
     """The statement belongs to the shared corpus every server uses: only the bot's owner may change it."""
+
+    user_text = ("This statement is part of the shared corpus every server uses, so only the bot's owner can "
+                 "change it. Use `/corpus add` to add a corrected statement for this server.")
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from bot.core.errors import QuotecheckError
 from bot.store.corpus import CorpusStore
 from bot.store.records import AuditEntry
 from bot.store.tables import SourceRow, StatementRow
@@ -23,7 +24,7 @@ _SOURCE_FIELDS = ("title", "url", "outlet", "date", "kind", "author")
 _EDITABLE = ("text", "speaker", "date", "context_before", "context_after")
 
 
-class ReplayError(ValueError):
+class ReplayError(QuotecheckError, ValueError):
     """The log cannot be replayed: a row refers to a statement it never created, or lacks its content."""
 
 

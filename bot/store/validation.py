@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from bot.core.model import CorpusFormatError, ParsedDocument, StatementRecord
 from bot.core.text_rules import CONTROL, is_valid_unicode
+from bot.store.tables import SourceRow, StatementRow
 
 BAD_TEXT = CONTROL
 
@@ -21,8 +23,21 @@ def check_text(value: str | None, what: str) -> None:
         raise CorpusFormatError(f"{what} is not valid Unicode text")
 
 
-# Column widths (see tables.py): longer values are refused here rather than by PostgreSQL mid-transaction.
-LIMITS = {"speaker": 300, "outlet": 300, "author": 300, "id": 64}
+
+
+def _width(column: Any) -> int:
+    length = column.type.length
+    assert isinstance(length, int), column
+    return length
+
+
+# Column widths, read from the tables: longer values are refused here rather than by PostgreSQL mid-transaction.
+LIMITS = {
+    "speaker": _width(StatementRow.__table__.c.speaker),  # type: ignore[attr-defined]
+    "outlet": _width(SourceRow.__table__.c.outlet),  # type: ignore[attr-defined]
+    "author": _width(SourceRow.__table__.c.author),  # type: ignore[attr-defined]
+    "id": _width(StatementRow.__table__.c.id),  # type: ignore[attr-defined]
+}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
