@@ -37,7 +37,7 @@ def quote_score(pieces: Sequence[str], statement: str) -> float:
     for piece in pieces:
         part = fuzz.partial_ratio(piece, statement) if len(statement) >= len(piece) else fuzz.ratio(piece, statement)
         score += part * len(piece) / total
-    return score
+    return min(score, 100.0)  # the weighted sum of perfect parts can round to just over 100
 
 
 def rerank(pieces: Sequence[str], order: Sequence[K], text_of: Callable[[K], str]) -> list[tuple[K, float]]:
