@@ -301,20 +301,10 @@ class BaseMatcher(Generic[K]):
             covered = _covered(qwords, self._text(i).split())
             if len(covered) >= 3:
                 hits.append((i, covered))
-        best: tuple[K, K, int] | None = None
-        need = 0.85 * len(qwords)
-        for a, cov_a in hits:
-            if len(cov_a) >= need:
-                return None  # one statement holds the quote: not a splice
-            for b, cov_b in hits:
-                if a == b or len(cov_b - cov_a) < _SPLICE_PART or len(cov_a) < len(cov_b):
-                    continue
-                union = len(cov_a | cov_b)
-                if union >= need and (best is None or union > best[2]):
-                    best = (a, b, union)
-        if best is None:
+        pair = _splice_pair(hits, 0.85 * len(qwords))
+        if pair is None:
             return None
-        a, b, _ = best
+        a, b = pair
         loaded = {**records, **self._load([i for i in (a, b) if i not in records])}
         if a not in loaded or b not in loaded:
             return None
@@ -360,6 +350,22 @@ def _alias_groups(aliases: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, 
         for name in group:
             groups[fold(name)] = group
     return groups
+
+
+def _splice_pair(hits: list[tuple[K, set[int]]], need: float) -> tuple[K, K] | None:
+    """The two statements whose runs of quote words together cover at least `need` words (the most,
+    the first holding more), or None; none either when one statement alone covers them."""
+    best: tuple[K, K, int] | None = None
+    for a, cov_a in hits:
+        if len(cov_a) >= need:
+            return None  # one statement holds the quote: not a splice
+        for b, cov_b in hits:
+            if a == b or len(cov_b - cov_a) < _SPLICE_PART or len(cov_a) < len(cov_b):
+                continue
+            union = len(cov_a | cov_b)
+            if union >= need and (best is None or union > best[2]):
+                best = (a, b, union)
+    return None if best is None else (best[0], best[1])
 
 
 def _covered(quote_words: list[str], statement_words: list[str]) -> set[int]:
