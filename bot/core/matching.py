@@ -145,7 +145,7 @@ class BaseMatcher(Generic[K]):
         if result.verdict in RELATED_VERDICTS:
             # Not said word for word: what it most likely refers to, whoever it was given to.
             scope = SearchFilter(guild_id=flt.guild_id) if flt else None
-            result = replace(result, related=self.related(quote, scope))
+            result = self._paraphrase_of_speaker(replace(result, related=self.related(quote, scope)))
         elapsed = (time.perf_counter() - started) * 1000.0
         return replace(result, elapsed_ms=elapsed)
 
@@ -185,6 +185,21 @@ class BaseMatcher(Generic[K]):
             return None  # the search was the speaker's own already
         own = self._check(quote, pieces, speaker, replace(flt or SearchFilter(), speaker=speaker))
         return own if own.verdict in ("verified", "close") else None
+
+    def _paraphrase_of_speaker(self, result: CheckResult) -> CheckResult:
+        """Words given to a speaker that alter someone else's statement, while the statement they most
+        likely refer to is that speaker's own, are the speaker's words retold: not said as quoted
+        (`unverified`), with the speaker's statement first among the related ones."""
+        match, speaker = result.match, result.speaker
+        if result.verdict != "altered" or match is None or not speaker or not result.related:
+            return result
+        closest = result.related[0].statement
+        if self._is_speaker(speaker, match.named_speaker) or closest.named_speaker is None:
+            return result
+        if not self._is_speaker(speaker, closest.named_speaker):
+            return result
+        note = f"the nearest wording is by {match.speaker}, in other words than {speaker}'s"
+        return replace(result, verdict="unverified", match=None, differences=(), note=note)
 
     def _is_source(self, c: _Candidate[K]) -> bool:
         # A real source covers most of the quote; words that merely recur across a few scattered

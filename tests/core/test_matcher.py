@@ -91,6 +91,19 @@ def test_close_words_with_wrong_speaker_are_misattributed_but_altered_stay_alter
     assert matcher.check("the tone and spirit of the conversation were terrible", speaker="Putin").verdict == "altered"
 
 
+def test_a_speakers_words_retold_are_not_someone_elses_altered_statement(matcher: Matcher) -> None:
+    afghanistan = "The Soviet Union says it wants a peaceful settlement in Afghanistan, yet it continues a brutal war."
+    matcher.add(record(9, afghanistan, "Ronald Reagan", SOTU))
+    claim = "Russia wants a peaceful settlement in Ukraine"
+    retold = matcher.check(claim, speaker="Vladimir Putin")
+    assert retold.verdict == "unverified" and retold.match is None and not retold.differences
+    assert retold.related and retold.related[0].statement.text == PUTIN
+    assert retold.note and "Ronald Reagan" in retold.note
+    # Given to the statement's own speaker, or to nobody, the changed names are an alteration.
+    assert matcher.check(claim, speaker="Ronald Reagan").verdict == "altered"
+    assert matcher.check(claim).verdict == "altered"
+
+
 def test_earliest_primary_source_is_preferred(matcher: Matcher) -> None:
     later = SourceInfo(title="Report", outlet="Wire", date="2025-05-20")
     matcher.add(record(20, ZELENSKYY, "Volodymyr Zelenskyy", later))
