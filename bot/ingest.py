@@ -12,7 +12,7 @@ from bot.core.documents import STATEMENT_SUFFIXES, SUPPORTED_SUFFIXES, parse_doc
 from bot.core.model import CorpusFormatError, IngestSummary, ParsedDocument
 from bot.core.terminal import one_line
 from bot.protocols import DocumentSink
-from bot.statement_lists import Rejects, ingest_statement_list
+from bot.statement_lists import Rejects, ingest_statement_list, reading_errors
 from bot.store.records import DocumentOutcome
 
 if TYPE_CHECKING:
@@ -99,19 +99,11 @@ def read_bytes(path: Path, max_bytes: int | None = None) -> bytes:
     """The file's bytes, or CorpusFormatError naming what went wrong (`max_bytes`: `[limits] ingest_max_file_mb`,
     by default MAX_FILE_BYTES)."""
     max_bytes = MAX_FILE_BYTES if max_bytes is None else max_bytes
-    try:
+    with reading_errors():
         size = path.stat().st_size
         if size > max_bytes:
             raise CorpusFormatError(f"file too large ({size // (1024 * 1024)} MB; the limit is {max_bytes / (1024 * 1024):g} MB)")
         return path.read_bytes()
-    except FileNotFoundError:
-        raise CorpusFormatError("no such file") from None
-    except IsADirectoryError:
-        raise CorpusFormatError("is a directory") from None
-    except PermissionError:
-        raise CorpusFormatError("permission denied") from None
-    except OSError as exc:
-        raise CorpusFormatError(f"cannot read: {exc.strerror or exc}") from None
 
 
 def decode(data: bytes) -> str:

@@ -14,6 +14,7 @@ import hashlib
 import json
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -143,16 +144,25 @@ def _check_every_line(sink: DocumentSink, path: Path, origin: str, guild_id: int
         checker.statements.clear()  # only the check matters here: memory stays bounded
 
 
-def _parts(path: Path) -> Iterator[tuple[bytes, list[tuple[int, str]]]]:
-    """(the part's bytes, its numbered lines) for each `PART_LINES` lines of `path`."""
+@contextmanager
+def reading_errors() -> Iterator[None]:
+    """File errors as the one-line reasons an ingest summary gives (CorpusFormatError)."""
     try:
-        fh = open(path, "rb")
+        yield
     except FileNotFoundError:
         raise CorpusFormatError("no such file") from None
     except IsADirectoryError:
         raise CorpusFormatError("is a directory") from None
     except PermissionError:
         raise CorpusFormatError("permission denied") from None
+    except OSError as exc:
+        raise CorpusFormatError(f"cannot read: {exc.strerror or exc}") from None
+
+
+def _parts(path: Path) -> Iterator[tuple[bytes, list[tuple[int, str]]]]:
+    """(the part's bytes, its numbered lines) for each `PART_LINES` lines of `path`."""
+    with reading_errors():
+        fh = open(path, "rb")
     with fh:
         offset = 0
         number = 0
