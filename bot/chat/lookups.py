@@ -77,14 +77,23 @@ def pictures_text(readings: Sequence[PictureReading], budget: int = PICTURE_TEXT
     share = max(budget // max(len(readings), 1) - 60, 100)
     parts = []
     for reading in readings:
-        name = safe(reading.picture.name, 60) or "the picture"
-        if reading.error:
-            parts.append(f"**{name}**: {safe(reading.error, 200)}")
-        elif not reading.text.strip():
-            parts.append(f"**{name}**: no text found.")
-        else:
-            parts.append(f"**Text read from {name}**\n{quote_block(reading.text, share)}")
+        name = _picture_name(reading)
+        problem = _nothing_read(reading)
+        parts.append(f"**{name}**: {problem}" if problem else f"**Text read from {name}**\n{quote_block(reading.text, share)}")
     return "\n".join(parts)
+
+
+def _picture_name(reading: PictureReading) -> str:
+    return safe(reading.picture.name, 60) or "the picture"
+
+
+def _nothing_read(reading: PictureReading) -> str | None:
+    """Why a picture gave no text (safe to show), or None when text was read."""
+    if reading.error:
+        return safe(reading.error, 200)
+    if not reading.text.strip():
+        return "no text found."
+    return None
 
 
 def claims_to_check(text: str, limit: int = CLAIMS_MAX) -> tuple[list[tuple[str, str | None]], int]:
@@ -244,11 +253,6 @@ def _unreadable(readings: Sequence[PictureReading]) -> str:
     """One line per picture saying why it gave nothing to check (already safe to show)."""
     lines = []
     for reading in readings:
-        name = safe(reading.picture.name, 60) or "the picture"
-        if reading.error:
-            lines.append(f"{name}: {safe(reading.error, 200)}")
-        elif not reading.text.strip():
-            lines.append(f"{name}: no text found.")
-        else:
-            lines.append(f"{name}: no quotation found in the text read: {safe(' '.join(reading.text.split()), 300)}")
+        problem = _nothing_read(reading) or f"no quotation found in the text read: {safe(' '.join(reading.text.split()), 300)}"
+        lines.append(f"{_picture_name(reading)}: {problem}")
     return "\n".join(lines)
