@@ -10,10 +10,10 @@ without a rebuild.
 from __future__ import annotations
 
 import math
+import re
 from array import array
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from itertools import count, islice, repeat
+from itertools import islice
 from typing import cast
 
 import numpy as np
@@ -75,10 +75,9 @@ class TermIndex:
         compact postings (start-up). Vectorised, a slice of documents at a time so that the
         words of only one slice are ever Python strings (10^6 documents hold ~3 * 10^7 words)."""
         doc_ids = np.asarray(docs, dtype=np.int64)
-        # A word's id in one C-level lookup: a missing word is numbered by the counter on the spot.
-        numbering: defaultdict[str, int] = defaultdict(count(len(self._vocab)).__next__, self._vocab)
+        numbering = _Numbering(self._vocab)  # numbers new words into self._vocab
         slices = [self._pairs(numbering, doc_ids[k : k + _SLICE], texts[k : k + _SLICE]) for k in range(0, len(texts), _SLICE)]
-        self._vocab = vocab = dict(numbering)
+        vocab = self._vocab
         del numbering
         if len(vocab) > len(self._df):
             self._df.frombytes(bytes(self._df.itemsize * (len(vocab) - len(self._df))))
@@ -105,14 +104,11 @@ class TermIndex:
         df += counts.astype(np.int32)
 
     @staticmethod
-    def _pairs(vocab: defaultdict[str, int], docs: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-        """The distinct (term id << 32 | document) of some documents, sorted; a new word gets the
-        next id from `vocab` itself, so ids follow the order of first appearance."""
-        spaces = np.fromiter(map(str.count, texts, repeat(" ")), dtype=np.int64, count=len(texts))
-        lengths = spaces + np.fromiter(map(bool, texts), dtype=np.int64, count=len(texts))
-        words = " ".join(filter(None, texts)).split()
-        tids = np.fromiter(map(vocab.__getitem__, words), dtype=np.int64, count=len(words))
-        if len(texts) <= _LOCAL and len(vocab) <= _SMALL_VOCAB:
+    def _pairs(numbering: _Numbering, docs: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        """The distinct (term id << 32 | document) of some documents, sorted; new words are numbered
+        in the order of first appearance."""
+        tids, lengths = numbering.number(texts)
+        if len(texts) <= _LOCAL and len(numbering.vocab) <= _SMALL_VOCAB:
             # (term, position in the slice) fits 31 bits: an int32 sort is twice as fast.
             local = np.repeat(np.arange(len(texts), dtype=np.int32), lengths)
             keys = _unique((tids.astype(np.int32) << _LOCAL_BITS) | local)
@@ -328,6 +324,211 @@ class TermIndex:
         if len(self._acc) < self._docs:
             self._acc = np.zeros(max(self._docs, 2 * len(self._acc), 1024), dtype=np.float64)
         return self._acc
+
+
+class _Numbering:
+    """Word → term id for many words at once, without a Python string per word occurrence.
+
+    A slice's words are read from its UTF-8 bytes: a word of up to 16 bytes is its bytes (two
+    little-endian 64-bit lanes, zero-padded; a word holds no zero byte, so the lanes are the word
+    itself, not a hash of it), looked up in an open-addressing table with numpy. Longer words take
+    the dictionary, and so do slices holding whitespace other than single spaces. New words are
+    numbered in order of first appearance, as one dictionary would number them; `vocab` stays the
+    one record of the ids."""
+
+    def __init__(self, vocab: dict[str, int]) -> None:
+        self.vocab = vocab
+        # Term id → lanes; the last entry, (0, 0), marks an empty slot and is no word's.
+        self._lane0 = np.zeros(1, dtype=np.uint64)
+        self._lane1 = np.zeros(1, dtype=np.uint64)
+        self._bits = 10
+        self._table = np.zeros(1 << self._bits, dtype=np.int64)  # slot → term id, or the empty mark
+        self._held = 0
+        self._learn(list(vocab), np.fromiter(vocab.values(), dtype=np.int64, count=len(vocab)))
+
+    @property
+    def _empty(self) -> int:
+        return len(self._lane0) - 1
+
+    def number(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(term id of every word, in order; how many words each text holds)."""
+        joined = "\n".join(texts)
+        if "\x00" in joined or joined.count("\n") != max(len(texts) - 1, 0):
+            return self._by_dictionary(texts)
+        raw = joined.encode("utf-8") + bytes(16)
+        data = np.frombuffer(raw, dtype=np.uint8)[:-16]
+        low = data <= 32
+        spaces = data[low]
+        if np.any((spaces != 32) & (spaces != 10)) or (not joined.isascii() and _OTHER_SPACE.search(joined)):
+            return self._by_dictionary(texts)
+        separators = np.flatnonzero(low)
+        starts = np.empty(len(separators) + 1, dtype=np.int64)
+        starts[0] = 0
+        starts[1:] = separators + 1
+        sizes = np.empty(len(separators) + 1, dtype=np.int64)
+        sizes[:-1] = separators
+        sizes[-1] = len(data)
+        sizes -= starts
+        breaks = np.flatnonzero(data[separators] == 10)  # the separators between texts
+        if len(sizes) and sizes.min() == 0:
+            # Empty texts or runs of spaces: words of no letters dropped, as str.split drops them.
+            text_of = np.zeros(len(starts), dtype=np.int64)
+            text_of[breaks + 1] = 1
+            np.cumsum(text_of, out=text_of)
+            filled = sizes > 0
+            starts, sizes = starts[filled], sizes[filled]
+            lengths = np.bincount(text_of[filled], minlength=len(texts)).astype(np.int64)
+        else:
+            bounds = np.empty(len(breaks) + 2, dtype=np.int64)
+            bounds[0] = -1
+            bounds[1:-1] = breaks
+            bounds[-1] = len(separators)
+            lengths = np.diff(bounds)
+        # Unaligned 8-byte reads at any byte: the first and second lanes of each word.
+        lanes = np.ndarray(shape=(len(raw) - 7,), dtype="<u8", buffer=raw, strides=(1,))
+        lane0 = lanes[starts]
+        lane0 &= _LOW_BYTES[np.minimum(sizes, 8)]
+        lane1 = np.zeros(len(starts), dtype=np.uint64)
+        wide = np.flatnonzero(sizes > 8)
+        lane1[wide] = lanes[starts[wide] + 8] & _LOW_BYTES[np.minimum(sizes[wide] - 8, 8)]
+        tids = self._find(lane0, lane1)
+        long = wide[sizes[wide] > 16].tolist()
+        long_words = {k: raw[int(starts[k]) : int(starts[k] + sizes[k])].decode("utf-8") for k in long}
+        tids[long] = [self.vocab.get(w, -1) for w in long_words.values()]
+        missing = np.flatnonzero(tids < 0)
+        if len(missing):
+            self._add(missing, tids, lane0, lane1, sizes, raw, starts, long_words)
+        return tids, lengths
+
+    def _by_dictionary(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        lengths = np.fromiter(map(len, map(str.split, texts)), dtype=np.int64, count=len(texts))
+        words = " ".join(texts).split()
+        new = [w for w in dict.fromkeys(words) if w not in self.vocab]
+        if new:
+            self._number_new(new)
+        tids = np.fromiter(map(self.vocab.__getitem__, words), dtype=np.int64, count=len(words))
+        return tids, lengths
+
+    def _add(
+        self, missing: np.ndarray, tids: np.ndarray, lane0: np.ndarray, lane1: np.ndarray, sizes: np.ndarray,
+        raw: bytes, starts: np.ndarray, long_words: dict[int, str],
+    ) -> None:
+        """Number the words at positions `missing` (not known yet) in order of first appearance, and
+        fill in their ids."""
+        short = missing[sizes[missing] <= 16]
+        firsts: list[tuple[int, str]] = []
+        if len(short):
+            # Each distinct word at its first occurrence (the sort is stable, positions ascend).
+            order = np.lexsort((lane1[short], lane0[short]))
+            ranked = short[order]
+            a0, a1 = lane0[ranked], lane1[ranked]
+            head = np.ones(len(ranked), dtype=bool)
+            head[1:] = (a0[1:] != a0[:-1]) | (a1[1:] != a1[:-1])
+            firsts_at = np.sort(ranked[head])
+            begins, ends = starts[firsts_at].tolist(), (starts[firsts_at] + sizes[firsts_at]).tolist()
+            firsts = list(zip(firsts_at.tolist(), [raw[b:e].decode("utf-8") for b, e in zip(begins, ends)]))
+        if long_words:
+            firsts.extend((pos, word) for word, pos in {w: p for p, w in reversed(long_words.items())}.items())
+            firsts.sort()
+        self._number_new([word for _, word in firsts if word not in self.vocab])
+        if len(short):
+            tids[short] = self._find(lane0[short], lane1[short])
+        for pos, word in long_words.items():
+            tids[pos] = self.vocab[word]
+
+    def _number_new(self, words: list[str]) -> None:
+        """Give the next ids to `words` (distinct, none known) in this order."""
+        start = len(self.vocab)
+        self.vocab.update(zip(words, range(start, start + len(words))))
+        self._learn(words, np.arange(start, start + len(words), dtype=np.int64))
+
+    def _learn(self, words: list[str], ids: np.ndarray) -> None:
+        """Put words of at most 16 bytes into the table."""
+        if not words:
+            return
+        joined = "\n".join(words)
+        if "\x00" in joined or joined.count("\n") != len(words) - 1 or "" in words:
+            # Never a word split from text; such terms are found through the dictionary alone.
+            kept = [k for k, w in enumerate(words) if w and "\n" not in w and "\x00" not in w]
+            words, ids = [words[k] for k in kept], ids[kept]
+            if not words:
+                return
+            joined = "\n".join(words)
+        raw = joined.encode("utf-8") + bytes(16)
+        data = np.frombuffer(raw, dtype=np.uint8)[:-16]
+        separators = np.flatnonzero(data == 10)
+        starts = np.r_[0, separators + 1].astype(np.int64)
+        sizes = np.r_[separators, len(data)].astype(np.int64) - starts
+        lanes = np.ndarray(shape=(len(raw) - 7,), dtype="<u8", buffer=raw, strides=(1,))
+        lane0 = lanes[starts] & _LOW_BYTES[np.minimum(sizes, 8)]
+        lane1 = np.where(sizes > 8, lanes[starts + 8] & _LOW_BYTES[np.clip(sizes - 8, 0, 8)], np.uint64(0))
+        short = sizes <= 16
+        ids, lane0, lane1 = ids[short], lane0[short], lane1[short]
+        top = int(ids.max()) + 1 if len(ids) else 0
+        if top >= len(self._lane0):
+            # Grown (the empty mark moves to the new last entry, so the table is refilled below).
+            grown = max(top + 1, 2 * len(self._lane0))
+            self._lane0 = np.concatenate([self._lane0[:-1], np.zeros(grown - len(self._lane0) + 1, dtype=np.uint64)])
+            self._lane1 = np.concatenate([self._lane1[:-1], np.zeros(grown - len(self._lane1) + 1, dtype=np.uint64)])
+            self._held = -1
+        self._lane0[ids] = lane0
+        self._lane1[ids] = lane1
+        if self._held < 0 or 4 * (self._held + len(ids)) > len(self._table):
+            every = np.flatnonzero(self._lane0)
+            self._held = len(every)
+            while 4 * self._held > (1 << self._bits):
+                self._bits += 1
+            self._table = np.full(1 << self._bits, self._empty, dtype=np.int64)
+            self._place(every, self._lane0[every], self._lane1[every])
+        else:
+            self._held += len(ids)
+            self._place(ids, lane0, lane1)
+
+    def _slots(self, lane0: np.ndarray, lane1: np.ndarray) -> np.ndarray:
+        mixed = lane0 * _MIX0
+        mixed ^= lane1 * _MIX1
+        mixed >>= np.uint64(64 - self._bits)
+        slots: np.ndarray = mixed.astype(np.int64)
+        return slots
+
+    def _place(self, ids: np.ndarray, lane0: np.ndarray, lane1: np.ndarray) -> None:
+        """Insert distinct words (not in the table yet) by linear probing, all at once."""
+        table, mask, empty = self._table, (1 << self._bits) - 1, self._empty
+        slots = self._slots(lane0, lane1)
+        while len(ids):
+            free = table[slots] == empty
+            # Of the words wanting the same free slot, the first takes it; the others probe on.
+            wanted, first = np.unique(slots[free], return_index=True)
+            taken = np.flatnonzero(free)[first]
+            table[wanted] = ids[taken]
+            moving = np.ones(len(ids), dtype=bool)
+            moving[taken] = False
+            ids, slots = ids[moving], (slots[moving] + 1) & mask
+
+    def _find(self, lane0: np.ndarray, lane1: np.ndarray) -> np.ndarray:
+        """Term ids of words (as lanes) of at most 16 bytes; -1 for words not in the table."""
+        table, mask, empty = self._table, (1 << self._bits) - 1, self._empty
+        slots = self._slots(lane0, lane1)
+        found: np.ndarray = table[slots]
+        going = (self._lane0[found] != lane0) | (self._lane1[found] != lane1)
+        todo = np.flatnonzero(going)
+        while len(todo):
+            # Past a slot held by another word: the next slot (few words get this far).
+            held = found[todo]
+            open_ = held != empty
+            todo = todo[open_]
+            slots[todo] = (slots[todo] + 1) & mask
+            held = found[todo] = table[slots[todo]]
+            going = (self._lane0[held] != lane0[todo]) | (self._lane1[held] != lane1[todo])
+            todo = todo[going]
+        found[found == empty] = -1
+        return found
+
+
+_OTHER_SPACE = re.compile(r"[^\S \n]")
+_LOW_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
+_MIX0 = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xC2B2AE3D27D4EB4F)
 
 
 def _unique(values: np.ndarray) -> np.ndarray:

@@ -57,6 +57,48 @@ def test_index_built_in_slices_numbers_words_by_first_appearance(texts: list[str
     assert sliced.state()["postings"].tolist() == [doc for p in postings for doc in p]  # type: ignore[attr-defined]
 
 
+# Words of every size around the 8- and 16-byte lanes of the vectorised numbering, sharing long
+# prefixes, with letters of several bytes in UTF-8.
+WORDS = st.text(alphabet="abé\u4e2d\U0001f600", min_size=1, max_size=3).map(lambda w: w * 6 if len(w) == 3 else w) | st.sampled_from(
+    ["a" * n for n in (1, 7, 8, 9, 15, 16, 17, 24, 40)] + ["a" * 16 + "b", "a" * 16 + "c", "peace", "talks"]
+)
+
+
+@given(st.lists(st.lists(WORDS, max_size=8), max_size=20), st.lists(WORDS, max_size=5), st.booleans())
+@settings(max_examples=150)
+def test_vectorised_numbering_equals_the_dictionary(docs: list[list[str]], known: list[str], odd_space: bool) -> None:
+    texts = [" ".join(d) for d in docs]
+    if odd_space and texts:
+        texts[0] = texts[0].replace(" ", "\t")  # whitespace other than single spaces: the dictionary path
+    index = TermIndex()
+    if known:
+        index.add(0, known)  # words known before the bulk build keep their ids
+    first = 1 if known else 0
+    before = index.terms()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(index_module, "_SLICE", 4)
+        index.add_many(list(range(first, first + len(texts))), texts)
+    vocab = list(dict.fromkeys([*before, *(w for text in texts for w in text.split())]))
+    split = {first + k: set(text.split()) for k, text in enumerate(texts)}
+    if known:
+        split[0] = set(known)
+    assert list(index.state()["vocab"]) == vocab  # type: ignore[call-overload]
+    for word in vocab:
+        assert index.postings(word).tolist() == sorted(doc for doc, held in split.items() if word in held)
+
+
+def test_vectorised_numbering_of_a_large_vocabulary() -> None:
+    # Thousands of distinct words: the table grows several times and probes past taken slots.
+    words = [f"w{k:x}" * (1 + k % 5) for k in range(5000)]
+    texts = [" ".join(words[(7 * d + j * 13) % len(words)] for j in range(1 + d % 9)) for d in range(3000)]
+    index = TermIndex()
+    index.add_many(list(range(len(texts))), texts)
+    vocab = list(dict.fromkeys(w for text in texts for w in text.split()))
+    assert index.terms() == vocab
+    for word in vocab[::97]:
+        assert index.postings(word).tolist() == [d for d, text in enumerate(texts) if word in text.split()]
+
+
 def test_index_add_many_onto_a_built_index_merges() -> None:
     index = TermIndex()
     index.add_many([0, 1], ["peace talks resume", "talks stall"])
