@@ -163,8 +163,8 @@ class ColumnStore(BaseMatcher[int]):
             else:
                 self._pos = positions
             self._count_speakers(np.arange(base, base + n), sids, np.asarray(guilds, dtype=np.int64))
-            self._index.add_many(range(base, base + n), texts)
-            self._related.add_many(range(base, base + n), texts, columns.titles or [None] * n)
+            words = self._index.add_many(range(base, base + n), texts)
+            self._related.add_many(range(base, base + n), texts, columns.titles or [None] * n, words)
 
     def _speaker_ids_of(self, names: list[str | None]) -> np.ndarray:
         """Speaker ids of many names at once, new names numbered in order of first appearance (as

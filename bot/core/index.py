@@ -70,15 +70,54 @@ class TermIndex:
             postings.append(doc)
         self._docs = max(self._docs, doc + 1)
 
-    def add_many(self, docs: Sequence[int], texts: Sequence[str]) -> None:
+    def add_many(self, docs: Sequence[int], texts: Sequence[str]) -> np.ndarray:
         """Index many documents at once, each a text of space-separated terms, and rebuild the
-        compact postings (start-up). Vectorised, a slice of documents at a time so that the
-        words of only one slice are ever Python strings (10^6 documents hold ~3 * 10^7 words)."""
-        doc_ids = np.asarray(docs, dtype=np.int64)
+        compact postings (start-up); returns how many words each text holds. Vectorised, a slice
+        of documents at a time (10^6 documents hold ~3 * 10^7 words)."""
+        doc_ids = _doc_ids(docs)
         numbering = _Numbering(self._vocab)  # numbers new words into self._vocab
-        slices = [self._pairs(numbering, doc_ids[k : k + _SLICE], texts[k : k + _SLICE]) for k in range(0, len(texts), _SLICE)]
-        vocab = self._vocab
+        slices: list[np.ndarray] = []
+        lengths = np.zeros(len(texts), dtype=np.int64)
+        for k in range(0, len(texts), _SLICE):
+            pairs, lengths[k : k + _SLICE] = self._pairs(numbering, doc_ids[k : k + _SLICE], texts[k : k + _SLICE])
+            slices.append(pairs)
         del numbering
+        self._add_pairs(doc_ids, slices)
+        return lengths
+
+    def add_grouped(self, docs: Sequence[int], groups: Sequence[int] | np.ndarray, texts: Sequence[str]) -> None:
+        """Index many documents at once whose texts repeat: document `docs[k]` holds the terms of
+        `texts[groups[k]]` (nothing where `groups[k]` is negative). The same index as `add_many` of
+        each document's own text, with each distinct text split and numbered once."""
+        doc_ids = _doc_ids(docs)
+        group_of = np.asarray(groups, dtype=np.int64)
+        held = group_of >= 0
+        if not held.any():
+            self._add_pairs(doc_ids, [])
+            return
+        used, first = np.unique(group_of[held], return_index=True)
+        order = used[np.argsort(first)]  # groups in order of first appearance: words numbered so
+        tids, lengths = _Numbering(self._vocab).number([texts[g] for g in order.tolist()])
+        # Each group's distinct term ids, sorted: (group rank << 32 | term id), deduplicated.
+        rank = np.repeat(np.arange(len(order), dtype=np.int64), lengths)
+        keys = _unique((rank << 32) | tids)
+        sizes = np.bincount(keys >> 32, minlength=len(order))
+        offsets = np.zeros(len(order) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        rank_of = np.zeros(int(group_of.max()) + 1, dtype=np.int64)
+        rank_of[order] = np.arange(len(order))
+        ranks = rank_of[np.where(held, group_of, 0)]
+        counts = np.where(held, sizes[ranks], 0)
+        # Every (document, term of its group) pair: the group's terms repeated for each of its documents.
+        owner = np.repeat(doc_ids, counts)
+        step = np.arange(len(owner), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+        terms = keys[np.repeat(offsets[ranks], counts) + step] & 0xFFFFFFFF
+        self._add_pairs(doc_ids, [np.sort((terms << 32) | owner)])
+
+    def _add_pairs(self, doc_ids: np.ndarray, slices: list[np.ndarray]) -> None:
+        """Add the (term id << 32 | document) pairs of the documents `doc_ids`, given in slices
+        each sorted, each slice's documents after the previous one's when `doc_ids` ascend."""
+        vocab = self._vocab
         if len(vocab) > len(self._df):
             self._df.frombytes(bytes(self._df.itemsize * (len(vocab) - len(self._df))))
         if len(doc_ids):
@@ -104,17 +143,17 @@ class TermIndex:
         df += counts.astype(np.int32)
 
     @staticmethod
-    def _pairs(numbering: _Numbering, docs: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-        """The distinct (term id << 32 | document) of some documents, sorted; new words are numbered
-        in the order of first appearance."""
+    def _pairs(numbering: _Numbering, docs: np.ndarray, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct (term id << 32 | document) of some documents, sorted, and how many words each
+        text holds; new words are numbered in the order of first appearance."""
         tids, lengths = numbering.number(texts)
         if len(texts) <= _LOCAL and len(numbering.vocab) <= _SMALL_VOCAB:
             # (term, position in the slice) fits 31 bits: an int32 sort is twice as fast.
             local = np.repeat(np.arange(len(texts), dtype=np.int32), lengths)
             keys = _unique((tids.astype(np.int32) << _LOCAL_BITS) | local)
             pairs: np.ndarray = ((keys >> _LOCAL_BITS).astype(np.int64) << 32) | docs[keys & (_LOCAL - 1)]
-            return pairs
-        return _unique((tids << 32) | np.repeat(docs, lengths))
+            return pairs, lengths
+        return _unique((tids << 32) | np.repeat(docs, lengths)), lengths
 
     def _fill(self, slices: list[np.ndarray], counts: np.ndarray) -> None:
         """The compact block of an empty index from slices of sorted pairs, each slice's documents
@@ -529,6 +568,13 @@ _OTHER_SPACE = re.compile(r"[^\S \n]")
 _LOW_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
 _MIX0 = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xC2B2AE3D27D4EB4F)
+
+
+def _doc_ids(docs: Sequence[int]) -> np.ndarray:
+    """Document ids as an array (a range without a Python int per document)."""
+    if isinstance(docs, range):
+        return np.arange(docs.start, docs.stop, docs.step, dtype=np.int64)
+    return np.asarray(docs, dtype=np.int64)
 
 
 def _unique(values: np.ndarray) -> np.ndarray:

@@ -111,8 +111,11 @@ class RelatedIndex:
         self._lengths.append(length)
         self._total_length += length
 
-    def add_many(self, docs: Sequence[int], text_keys: Sequence[str], titles: Sequence[str | None]) -> None:
-        """Many statements at the next positions, in order (start-up)."""
+    def add_many(
+        self, docs: Sequence[int], text_keys: Sequence[str], titles: Sequence[str | None], text_words: np.ndarray | None = None
+    ) -> None:
+        """Many statements at the next positions, in order (start-up); `text_words`: how many words
+        each text key holds, when the caller has counted them already."""
         if not docs:
             return
         if docs[0] != len(self._title_of) or len(docs) != len(text_keys) or len(docs) != len(titles):
@@ -122,15 +125,16 @@ class RelatedIndex:
         distinct = list(dict.fromkeys(titles))
         keyed = dict(zip(distinct, match_texts([t or "" for t in distinct])))
         number_of = {t: self._title_number(keyed[t]) for t in distinct}
-        key_of = {t: self._title_names[n] if n >= 0 else "" for t, n in number_of.items()}
-        self._title_of.extend(map(number_of.__getitem__, titles))
-        title_keys = list(map(key_of.__getitem__, titles))
-        self.titles.add_many(list(docs), title_keys)
         count = len(text_keys)
-        text_words = np.fromiter(map(str.count, text_keys, repeat(" ")), dtype=np.int64, count=count)
-        text_words += np.fromiter(map(bool, text_keys), dtype=np.int64, count=count)  # _words, in bulk
-        title_words = {t: _words(k) for t, k in key_of.items()}
-        words = text_words + np.fromiter(map(title_words.__getitem__, titles), dtype=np.int64, count=count)
+        numbers = np.fromiter(map(number_of.__getitem__, titles), dtype=np.int32, count=count)
+        self._title_of.frombytes(numbers.tobytes())
+        # The title index: each distinct title's words split and numbered once, not once per statement.
+        self.titles.add_grouped(docs, numbers, self._title_names)
+        if text_words is None:
+            text_words = np.fromiter(map(str.count, text_keys, repeat(" ")), dtype=np.int64, count=count)
+            text_words += np.fromiter(map(bool, text_keys), dtype=np.int64, count=count)  # _words, in bulk
+        title_words = np.array([_words(k) for k in self._title_names] + [0], dtype=np.int64)  # [-1]: no title
+        words = text_words + title_words[numbers]
         lengths = np.minimum(words, 65535).astype(np.uint16)
         self._lengths.frombytes(lengths.tobytes())
         self._total_length += int(lengths.sum(dtype=np.int64))

@@ -99,6 +99,24 @@ def test_vectorised_numbering_of_a_large_vocabulary() -> None:
         assert index.postings(word).tolist() == [d for d, text in enumerate(texts) if word in text.split()]
 
 
+@given(st.lists(st.integers(-1, 4), max_size=25), st.lists(st.lists(WORDS, max_size=5), min_size=5, max_size=5), st.booleans())
+@settings(max_examples=100)
+def test_grouped_documents_index_as_their_texts(groups: list[int], texts: list[list[str]], built: bool) -> None:
+    # Statements sharing a source title: each distinct title numbered once, the same index as one text each.
+    keyed = [" ".join(t) for t in texts]
+    grouped, plain = TermIndex(), TermIndex()
+    first = 0
+    if built:
+        for index in (grouped, plain):
+            index.add_many([0, 1], ["peace talks", "aaaaaaaaaaaaaaaaaaaa talks"])
+        first = 2
+    docs = list(range(first, first + len(groups)))
+    grouped.add_grouped(docs, groups, keyed)
+    plain.add_many(docs, [keyed[g] if g >= 0 else "" for g in groups])
+    assert _state(grouped) == _state(plain)
+    assert grouped.documents == plain.documents
+
+
 def test_index_add_many_onto_a_built_index_merges() -> None:
     index = TermIndex()
     index.add_many([0, 1], ["peace talks resume", "talks stall"])
