@@ -46,3 +46,17 @@ def test_index_columns_match_the_live_statements_in_order(store: CorpusStore) ->
 
 def test_index_columns_of_an_empty_database(store: CorpusStore) -> None:
     assert len(store.index_columns()) == 0
+
+
+def test_rows_read_out_of_order_are_put_in_order_with_ties_by_id() -> None:
+    from bot.core.columns import IndexColumns
+    from bot.store.reading import _ordered
+
+    ids = ["s9", "s2", "s5", "s1", "s4"]
+    keys = {"s9": (2, 0), "s2": (1, 1), "s5": (1, 0), "s1": (1, 1), "s4": (0, 7)}  # s2 and s1 share a position
+    columns = IndexColumns(ids=list(ids), texts=[f"text {i}" for i in ids], speakers=[None] * 5, dates=[None] * 5,
+                           kinds=["speech"] * 5, guilds=[None] * 5, titles=[f"title {i}" for i in ids])
+    ordered = _ordered(columns, [keys[i][0] for i in ids], [keys[i][1] for i in ids])
+    assert ordered.ids == ["s4", "s5", "s1", "s2", "s9"]
+    assert ordered.texts == [f"text {i}" for i in ordered.ids]
+    assert ordered.titles == [f"title {i}" for i in ordered.ids]
