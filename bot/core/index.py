@@ -10,7 +10,6 @@ without a rebuild.
 from __future__ import annotations
 
 import math
-import re
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
@@ -398,7 +397,7 @@ class _Numbering:
         data = np.frombuffer(raw, dtype=np.uint8)[:-16]
         low = data <= 32
         spaces = data[low]
-        if np.any((spaces != 32) & (spaces != 10)) or (not joined.isascii() and _OTHER_SPACE.search(joined)):
+        if np.any((spaces != 32) & (spaces != 10)) or (not joined.isascii() and any(c in joined for c in _WIDE_SPACES)):
             return self._by_dictionary(texts)
         separators = np.flatnonzero(low)
         starts = np.empty(len(separators) + 1, dtype=np.int64)
@@ -564,7 +563,8 @@ class _Numbering:
         return found
 
 
-_OTHER_SPACE = re.compile(r"[^\S \n]")
+# Whitespace outside ASCII, where str.split splits (ASCII whitespace is found among the bytes).
+_WIDE_SPACES = tuple(chr(c) for c in range(128, 0x3001) if chr(c).isspace())
 _LOW_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
 _MIX0 = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xC2B2AE3D27D4EB4F)
