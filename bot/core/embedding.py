@@ -11,6 +11,7 @@ import importlib.util
 import os
 import threading
 from collections.abc import Sequence
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,6 +49,7 @@ class SentenceEmbedder:
         self._lock = threading.Lock()
         self._vectors: np.ndarray | None = None
         self._tokenizer: Tokenizer | None = None
+        self._word_tokens: dict[str, list[int]] = {}  # word → its tokens (words of indexed statements)
 
     @property
     def dimensions(self) -> int:
@@ -85,14 +87,51 @@ class SentenceEmbedder:
         # The fast batch skips character offsets, which pooling does not need (3-5x faster).
         encode = getattr(self._tokenizer, "encode_batch_fast", self._tokenizer.encode_batch)
         encodings = encode(list(texts), add_special_tokens=False)
-        lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
-        ids = np.fromiter((t for e in encodings for t in e.ids), dtype=np.int64, count=int(lengths.sum()))
+        tokens = [e.ids for e in encodings]
+        self._pool(tokens, out)
+        return _unit(out)
+
+    def embed_words(self, texts: Sequence[str]) -> np.ndarray:
+        """`embed` of texts made of words joined by single spaces (matching keys): the same vectors,
+        with each distinct word tokenised once and kept. The model's tokens never span a space (a
+        space starts a token), so a text's tokens are its words' tokens one after the other."""
+        self._load()
+        assert self._vectors is not None and self._tokenizer is not None
+        out = np.zeros((len(texts), self._vectors.shape[1]), dtype=np.float32)
+        if not texts:
+            return out
+        known = self._word_tokens
+        plain = [bool(t) and t[0] != " " and t[-1] != " " and "  " not in t for t in texts]
+        split = [t.split(" ") if ok else [] for t, ok in zip(texts, plain)]
+        new = list({w for words in split for w in words if w not in known})
+        if new:
+            encode = getattr(self._tokenizer, "encode_batch_fast", self._tokenizer.encode_batch)
+            known.update(zip(new, (e.ids for e in encode(new, add_special_tokens=False))))
+        tokens: list[list[int]] = []
+        for text, ok, words in zip(texts, plain, split):
+            if ok:
+                ids: list[int] = []
+                for w in words:
+                    ids += known[w]
+                tokens.append(ids)
+            else:
+                tokens.append(self._tokenizer.encode(text, add_special_tokens=False).ids if text else [])
+        self._pool(tokens, out)
+        return _unit(out)
+
+    def _pool(self, tokens: list[list[int]], out: np.ndarray) -> None:
+        """Each text's token vectors summed into its row of `out`, in one pass over the tokens."""
+        assert self._vectors is not None
+        lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+        ids = np.fromiter(chain.from_iterable(tokens), dtype=np.int64, count=int(lengths.sum()))
         filled = np.flatnonzero(lengths)
         if len(filled):
-            # Each text's token vectors summed in one pass over the tokens, in text order.
             starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))[filled]
-            out[filled] = np.add.reduceat(vectors[ids], starts, axis=0)
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        unit: np.ndarray = out / norms
-        return unit
+            out[filled] = np.add.reduceat(self._vectors[ids], starts, axis=0)
+
+
+def _unit(out: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    unit: np.ndarray = out / norms
+    return unit

@@ -192,8 +192,9 @@ class RelatedIndex:
         if not len(ids):
             return []
         docs = ids.tolist()
-        vectors = self.embedder.embed([cleaned] + [_joined(texts[d], self.title(d)) for d in docs])
-        cosine = np.clip(vectors[1:] @ vectors[0], 0.0, 1.0)
+        query_vector = self.embedder.embed([cleaned])[0]
+        vectors = self.embedder.embed_words([_joined(texts[d], self.title(d)) for d in docs])
+        cosine = np.clip(vectors @ query_vector, 0.0, 1.0)
         w = self.settings.lexical_weight
         fused = w * lexical / max(float(lexical.max()), 1e-9) + (1 - w) * cosine
         shown = w * coverage + (1 - w) * cosine
