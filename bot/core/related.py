@@ -83,6 +83,8 @@ class RelatedIndex:
         self._stems: dict[int, dict[str, list[str]]] = {}  # id(index) → stem → its words there
         self._stemmed: dict[int, int] = {}  # id(index) → how many of its terms are in _stems
         self._sums: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._norm_key: tuple[int, int, float, float] | None = None
+        self._norm_values: np.ndarray = np.zeros(0)
 
     # -- building ---------------------------------------------------------------------------------
 
@@ -223,11 +225,13 @@ class RelatedIndex:
         s = self.settings
         n = len(self)
         avg = max(self._total_length / max(n, 1), 1.0)
-        lengths = np.frombuffer(self._lengths, dtype=np.uint16)
         # Corpus-sized sums, kept between queries and cleared where touched: fresh arrays would
         # cost a page fault per page a query's postings reach (thousands at 10^6 statements).
         bm25, matched, tf = self._scratch(n)  # matched: idf of the query stems each statement holds
+        norms = self._norms(n, avg)
         touched: list[np.ndarray] = []
+        weights: list[np.ndarray] = []  # what each posting adds to its statement's BM25 score
+        shares: list[np.ndarray] = []  # and to its matched weight
         spent = 0
         common = max(s.max_share * n, 50.0)  # a small corpus has no common words to skip
         found, unknown = self._stem_postings(query_keys, words, n)
@@ -242,28 +246,39 @@ class RelatedIndex:
             touched.extend(arrays)
             if len(arrays) == 1:  # one word of the stem, in statements only or titles only: tf is 1
                 a = arrays[0]
-                bm25[a] += idf * (s.k1 + 1.0) / (1.0 + s.k1 * (1.0 - s.b + s.b * lengths[a] / avg))
-                matched[a] += idf
+                weights.append(idf * (s.k1 + 1.0) / (1.0 + norms[a]))
+                shares.append(np.full(len(a), idf))
                 continue
             # A statement may hold the stem in several words and in its title: tf counts them. Each
-            # array adds its share of the saturated weight, so the shares sum to BM25's term weight.
-            for a in arrays:
-                tf[a] += 1.0
-            for a in arrays:
-                count = tf[a]
-                norm = s.k1 * (1.0 - s.b + s.b * lengths[a] / avg)
-                bm25[a] += idf * (s.k1 + 1.0) / (count + norm)
-                matched[a] += idf / count
-            for a in arrays:
-                tf[a] = 0.0
+            # posting adds its share of the saturated weight, so the shares sum to BM25's term weight.
+            held = np.concatenate(arrays)
+            np.add.at(tf, held, 1.0)
+            count = tf[held]
+            tf[held] = 0.0
+            weights.append(idf * (s.k1 + 1.0) / (count + norms[held]))
+            shares.append(idf / count)
         if not touched or total_weight == 0.0:
             return np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
         every = np.concatenate(touched)
+        # Summed posting by posting in the order above, in one call each.
+        np.add.at(bm25, every, np.concatenate(weights))
+        np.add.at(matched, every, np.concatenate(shares))
         ids = self._best(every, bm25, mask, wanted)
         found_bm25, found_matched = bm25[ids], matched[ids]
         bm25[every] = 0.0
         matched[every] = 0.0
         return ids, found_bm25, np.minimum(found_matched / total_weight, 1.0)
+
+    def _norms(self, n: int, avg: float) -> np.ndarray:
+        """BM25's length norm of each statement, k1 * (1 - b + b * length / average length), kept
+        until a statement is added."""
+        s = self.settings
+        key = (n, self._total_length, s.k1, s.b)
+        if self._norm_key != key:
+            lengths = np.frombuffer(self._lengths, dtype=np.uint16)[:n]
+            self._norm_values = s.k1 * (1.0 - s.b + s.b * lengths / avg)
+            self._norm_key = key
+        return self._norm_values
 
     def _scratch(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Three zeroed arrays of at least `n` (the caller clears what it touched; callers are
