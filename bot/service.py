@@ -133,6 +133,8 @@ class QuoteService:
     @classmethod
     def _over_trigrams(cls, store: CorpusStore, settings: Settings) -> QuoteService:
         from bot.core.candidates import CandidateMatcher
+        from bot.core.related import RelatedSettings
+        from bot.store.fulltext import FullTextRelated
         from bot.store.trigram import TrigramCandidates, speaker_names_from
 
         candidates = TrigramCandidates(store.engine, settings.matching.trigram_threshold)
@@ -140,7 +142,8 @@ class QuoteService:
         filled = candidates.backfill()
         if filled:
             log.info("matching keys computed for %d statements", filled)
-        matcher = CandidateMatcher(candidates, store.get_statements, settings.matching, speaker_names_from(store))
+        related = FullTextRelated(store.engine, RelatedSettings(floor=settings.matching.related_floor))
+        matcher = CandidateMatcher(candidates, store.get_statements, settings.matching, speaker_names_from(store), related)
         matcher.set_aliases(store.speaker_aliases())
         service = cls(store, matcher, settings)
         service._watermark = watermark

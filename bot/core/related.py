@@ -194,29 +194,11 @@ class RelatedIndex:
         if not len(ids):
             return []
         docs = ids.tolist()
-        query_vector = self.embedder.embed([cleaned])[0]
-        vectors = self.embedder.embed_words([_joined(texts[d], self.title(d)) for d in docs])
-        cosine = np.clip(vectors @ query_vector, 0.0, 1.0)
-        w = self.settings.lexical_weight
-        fused = w * lexical / max(float(lexical.max()), 1e-9) + (1 - w) * cosine
-        shown = w * coverage + (1 - w) * cosine
-        # Ranked by the fused score; shown with an absolute one (the share of the query's word weight
-        # matched, with the cosine), kept from rising down the list so the list reads best first.
-        order = np.lexsort((ids, -fused))
-        out: list[Related] = []
-        seen: set[str] = set()
-        ceiling = 100.0
-        for k in order.tolist():
-            doc = docs[k]
-            key = texts[doc] + "\x1f" + self.title(doc)
-            if key in seen:
-                continue
-            seen.add(key)
-            ceiling = min(ceiling, round(100.0 * float(shown[k]), 1))
-            if ceiling < self.settings.floor or len(out) >= limit:
-                break
-            out.append(Related(_first_of(doc, key, docs, texts, self), ceiling))
-        return out
+        fused, shown = hybrid(self.embedder, self.settings, cleaned, [_joined(texts[d], self.title(d)) for d in docs], lexical, coverage)
+        # Identical statements (the same words and title) listed once: the first stored.
+        keys_of = [texts[d] + "\x1f" + self.title(d) for d in docs]
+        listed = best_first(fused, shown, keys_of, np.asarray(ids), self.settings.floor, limit)
+        return [Related(_first_of(docs[k], keys_of[k], docs, texts, self), score) for k, score in listed]
 
     def _lexical(
         self, query_keys: Sequence[str], words: TermIndex, mask: Mask | None, wanted: int
@@ -338,6 +320,55 @@ class RelatedIndex:
                 stems.setdefault(word_stem, []).append(word)
             self._stemmed[key] = done + len(new)
         return stems.get(stem, [])
+
+
+def related_words(query: str) -> tuple[str, list[str]]:
+    """A query as the ranking reads it: the post cleaned (bot/core/posts.py) and its word keys that
+    carry content (all of them when every word is a function word)."""
+    cleaned = clean_post(query)
+    query_keys = keys(cleaned)
+    return cleaned, [k for k in query_keys if k not in FUNCTION_WORDS] or list(query_keys)
+
+
+def hybrid(
+    embedder: SentenceEmbedder,
+    settings: RelatedSettings,
+    cleaned: str,
+    texts: Sequence[str],
+    lexical: np.ndarray,
+    coverage: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The fused ranking score and the shown score (0-1) of lexical candidates: `texts` are their
+    match texts with their titles' (words joined by single spaces), `lexical` their BM25 scores and `coverage` the share of the query's
+    word weight each holds; both scores add the cosine of the dense sentence vectors."""
+    query_vector = embedder.embed([cleaned])[0]
+    vectors = embedder.embed_words(texts)
+    cosine = np.clip(vectors @ query_vector, 0.0, 1.0)
+    w = settings.lexical_weight
+    fused = w * lexical / max(float(lexical.max()), 1e-9) + (1 - w) * cosine
+    shown = w * coverage + (1 - w) * cosine
+    return fused, shown
+
+
+def best_first(
+    fused: np.ndarray, shown: np.ndarray, keys_of: Sequence[str], ties: np.ndarray, floor: float, limit: int
+) -> list[tuple[int, float]]:
+    """(candidate, score 0-100) best first by `fused` (equal scores in the order of `ties`), each
+    `keys_of` once, at most `limit`, none below `floor`. The score shown is absolute (`shown`), kept
+    from rising down the list so the list reads best first."""
+    order = np.lexsort((ties, -fused))
+    out: list[tuple[int, float]] = []
+    seen: set[str] = set()
+    ceiling = 100.0
+    for k in order.tolist():
+        if keys_of[k] in seen:
+            continue
+        seen.add(keys_of[k])
+        ceiling = min(ceiling, round(100.0 * float(shown[k]), 1))
+        if ceiling < floor or len(out) >= limit:
+            break
+        out.append((k, ceiling))
+    return out
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:

@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, text
 
 from bot.core.candidates import CandidateQuery
+from bot.core.model import SearchFilter
 from bot.core.normalize import match_text
 from bot.core.speakers import fold, name_tokens, same_person
 from bot.store.database import StoreError
@@ -55,11 +56,17 @@ class TrigramUnavailable(StoreError):
     """The pg_trgm backend cannot run on this database; the message says why in one line."""
 
 
+# The English full-text vector of a statement's matching key and its source's title (migration 0008),
+# read by the related-statement search (bot/store/fulltext.py).
+_TOPIC = "to_tsvector('english', :norm || ' ' || coalesce((SELECT src.title FROM sources src WHERE src.id = statements.source_id), ''))"
+
+
 def write_norms(conn: Connection, texts: Mapping[str, str]) -> None:
-    """Store the matching keys of statements (id → text) inside the caller's transaction."""
+    """Store the matching keys of statements (id → text), and the full-text vector of each with its
+    source's title, inside the caller's transaction."""
     if texts:
         conn.execute(
-            text("UPDATE statements SET norm = :norm WHERE id = :id"),
+            text(f"UPDATE statements SET norm = :norm, topic = {_TOPIC} WHERE id = :id"),
             [{"id": sid, "norm": match_text(value)} for sid, value in texts.items()],
         )
 
@@ -123,13 +130,13 @@ class TrigramCandidates:
         return [(w, math.log(1.0 / self._common.get(w, floor))) for w in ranked]
 
     def backfill(self) -> int:
-        """Compute the matching keys of statements stored without one (before the migration, or
-        written by an older version); returns how many."""
+        """Compute the matching keys (and full-text vectors) of statements stored without one (before
+        the migrations, or written by an older version); returns how many."""
         done = 0
         while True:
             with self.engine.begin() as conn:
                 rows = conn.execute(
-                    text("SELECT id, text FROM statements WHERE norm IS NULL LIMIT :n"), {"n": _BACKFILL_BATCH}
+                    text("SELECT id, text FROM statements WHERE norm IS NULL OR topic IS NULL LIMIT :n"), {"n": _BACKFILL_BATCH}
                 ).all()
                 if not rows:
                     return done
@@ -140,40 +147,23 @@ class TrigramCandidates:
 
     def __call__(self, query: CandidateQuery) -> list[tuple[str, str]]:
         flt = query.flt
-        where = ["NOT st.removed", "st.norm IS NOT NULL"]
         params: dict[str, Any] = {"n": query.limit}
-        join = ""
-        if flt and flt.guild_id:
-            where.append("(st.guild_id IS NULL OR st.guild_id = 0 OR st.guild_id = :guild)")
-            params["guild"] = flt.guild_id
-        else:
-            where.append("(st.guild_id IS NULL OR st.guild_id = 0)")
         dated = bool(flt and (flt.date_from or flt.date_to))
-        if dated or not query.pieces:
-            join = "JOIN sources src ON src.id = st.source_id"
-        if dated:
-            # As the in-memory index: YYYYMMDD, a partial date the start of its period; unknown dates never pass.
-            day = "rpad(replace(coalesce(st.date, src.date), '-', ''), 8, '0')"
-            where.append("coalesce(st.date, src.date) IS NOT NULL")
-            if flt and flt.date_from:
-                where.append(f"{day} >= :lo")
-                params["lo"] = _bound(flt.date_from, "0")
-            if flt and flt.date_to:
-                where.append(f"{day} <= :hi")
-                params["hi"] = _bound(flt.date_to, "9")
+        join = "JOIN sources src ON src.id = st.source_id" if dated or not query.pieces else ""
         with self.engine.begin() as conn:
+            filtered = filter_sql(conn, flt)
+            if filtered is None:
+                return []
+            where, filter_params = filtered
+            where.insert(1, "st.norm IS NOT NULL")
+            params.update(filter_params)
             scan = False
-            if flt and flt.speaker:
-                ids = _speaker_ids(conn, flt.speaker)
-                if not ids:
-                    return []
-                where.append("st.speaker_id = ANY(:speakers)")
-                params["speakers"] = ids
+            if "speakers" in params:
                 # As the in-memory index: a speaker with few statements has each of them ranked,
                 # however few words they share with the query.
                 owned = conn.execute(
                     text("SELECT count(*) FROM (SELECT 1 FROM statements WHERE speaker_id = ANY(:speakers) LIMIT :cap) s"),
-                    {"speakers": ids, "cap": _SCAN_LIMIT + 1},
+                    {"speakers": params["speakers"], "cap": _SCAN_LIMIT + 1},
                 ).scalar()
                 scan = int(owned or 0) <= _SCAN_LIMIT
             if not query.pieces:
@@ -246,6 +236,36 @@ class TrigramCandidates:
         if generic:
             conn.execute(text(_SESSION_PLAN))
         return rank_by_words(rows, rare, query.limit)
+
+
+def filter_sql(conn: Connection, flt: SearchFilter | None) -> tuple[list[str], dict[str, Any]] | None:
+    """SQL conditions (over `statements st`, and `sources src` when dates are asked for) and their
+    parameters for a search filter: live statements, shared or the server's own, the speaker's, within
+    the dates; None when the filter names a speaker the corpus does not know."""
+    where = ["NOT st.removed"]
+    params: dict[str, Any] = {}
+    if flt and flt.guild_id:
+        where.append("(st.guild_id IS NULL OR st.guild_id = 0 OR st.guild_id = :guild)")
+        params["guild"] = flt.guild_id
+    else:
+        where.append("(st.guild_id IS NULL OR st.guild_id = 0)")
+    if flt and (flt.date_from or flt.date_to):
+        # As the in-memory index: YYYYMMDD, a partial date the start of its period; unknown dates never pass.
+        day = "rpad(replace(coalesce(st.date, src.date), '-', ''), 8, '0')"
+        where.append("coalesce(st.date, src.date) IS NOT NULL")
+        if flt.date_from:
+            where.append(f"{day} >= :lo")
+            params["lo"] = _bound(flt.date_from, "0")
+        if flt.date_to:
+            where.append(f"{day} <= :hi")
+            params["hi"] = _bound(flt.date_to, "9")
+    if flt and flt.speaker:
+        ids = _speaker_ids(conn, flt.speaker)
+        if not ids:
+            return None
+        where.append("st.speaker_id = ANY(:speakers)")
+        params["speakers"] = ids
+    return where, params
 
 
 def rank_by_words(rows: Sequence[Any], rare: Sequence[tuple[str, float]], limit: int) -> list[tuple[str, str]]:

@@ -1,0 +1,111 @@
+"""Related statements on the pg_trgm backend, found by PostgreSQL full-text search (bot/store/fulltext.py)
+on the real server: the statement a paraphrase or a post refers to, through its title too, within the
+filters, none for a claim about nothing in the corpus, and statements written later found at once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.config import MatchingSettings, Settings
+from bot.core.candidates import CandidateMatcher
+from bot.core.model import SearchFilter, SourceInfo, StatementRecord
+from bot.service import QuoteService
+from bot.store.corpus import CorpusStore
+from bot.store.database import make_engine
+
+pytestmark = pytest.mark.postgres
+
+REPO = Path(__file__).resolve().parents[2]
+SOTU = sorted((REPO / "corpus" / "sotu").glob("*"))[:3]
+
+# Fact-checked claims with their titles (CLEF 2020 CheckThat! claim retrieval), as a statement list.
+CLAIMS = [
+    ("Clowns are planning a 'purge night' on Halloween (or the night before).", "Clown Purge on Halloween"),
+    ("Police in Sweden admitted they are 'no longer' investigating rape since migrant arrivals.",
+     "Are Police in Sweden No Longer Investigating Rapes Since Migrants Arrived?"),
+    ("Paul McCartney wrote the song 'Blackbird' during a visit to the U.S., inspired by the civil rights movement.",
+     "Was Paul McCartney's Song Blackbird Inspired by the Civil Rights Movement?"),
+    ("Canadians can be fined $1,000 for eating while driving.", "Can Canadians Be Fined for Eating While Driving?"),
+]
+
+
+def _service(url: str, backend: str) -> QuoteService:
+    settings = Settings(database_url=url, matching=MatchingSettings(backend=backend, snapshot_dir="off"))
+    return QuoteService.build(CorpusStore(make_engine(url)), settings)
+
+
+@pytest.fixture
+def both(pg_url: str, bundled_seed_path: Path, tmp_path: Path):
+    claims = tmp_path / "claims.jsonl"
+    claims.write_text(
+        "".join(json.dumps({"text": t, "speaker": None, "source": {"title": title, "kind": "statements"}}) + "\n" for t, title in CLAIMS),
+        encoding="utf-8",
+    )
+    memory = _service(pg_url, "memory")
+    memory.ingest([bundled_seed_path, *SOTU, claims])
+    trigram = _service(pg_url, "pg_trgm")
+    yield memory, trigram
+    memory.close()
+    trigram.close()
+
+
+def _first(service: QuoteService, text: str, flt: SearchFilter | None = None) -> str | None:
+    related = service.matcher.related(text, flt)
+    return related[0].statement.text if related else None
+
+
+def test_a_paraphrase_of_the_seed_quote_names_putins_statement_as_in_memory(both: tuple[QuoteService, QuoteService]) -> None:
+    memory, trigram = both
+    assert isinstance(trigram.matcher, CandidateMatcher)
+    paraphrase = "Putin said Russia wants a peace deal in Ukraine"
+    result = trigram.check(paraphrase, log_lookup=False)
+    assert result.verdict == "unverified"
+    assert result.related and "peaceful settlement" in result.related[0].statement.text
+    assert result.related[0].statement.text == _first(memory, paraphrase)
+    assert all(0 <= r.score <= 100 for r in result.related)
+    assert [r.score for r in result.related] == sorted((r.score for r in result.related), reverse=True)
+
+
+def test_a_post_finds_its_claim_through_the_title_words(both: tuple[QuoteService, QuoteService]) -> None:
+    memory, trigram = both
+    post = "DYK you can’t eat a bowl of soup while driving? #TicketTuesday #Canada — Road Safety (@roadsafe) May 2, 2019"
+    assert _first(trigram, post) == _first(memory, post) == CLAIMS[3][0]
+    # "migrants" and "rapes" are written so only in the title; "investigate" shares a stem with "investigating".
+    assert _first(trigram, "Swedish police investigate rapes by migrants no more") == CLAIMS[1][0]
+
+
+def test_a_claim_about_nothing_in_the_corpus_has_nothing_related(both: tuple[QuoteService, QuoteService]) -> None:
+    memory, trigram = both
+    for claim in ("The recipe needs two cups of flour and a pinch of salt", "zxqv blorft"):
+        assert trigram.matcher.related(claim) == ()
+        assert memory.matcher.related(claim) == ()
+
+
+def test_search_is_the_related_ranking_within_the_filters(both: tuple[QuoteService, QuoteService]) -> None:
+    memory, trigram = both
+    query = "Putin said Russia wants a peace deal in Ukraine"
+    found = trigram.search(query, limit=3)
+    assert found and "peaceful settlement" in found[0][0].text
+    assert [r.text for r, _ in found] == [r.text for r, _ in memory.search(query, limit=3)][: len(found)]
+    speaker = found[0][0].speaker
+    assert speaker and all(r.speaker == speaker for r, _ in trigram.search("peace Ukraine Russia", SearchFilter(speaker=speaker)))
+    assert trigram.search(query, SearchFilter(speaker="Nobody Atall")) == []
+    assert all(r.effective_date and r.effective_date <= "1990" for r, _ in trigram.search(query, SearchFilter(date_to="1990")))
+    dated = trigram.search(query, SearchFilter(date_from="2025-05-01", date_to="2025-05-31"))
+    assert dated and dated[0][0].text == found[0][0].text
+
+
+def test_a_statement_written_after_start_up_is_found_at_once(both: tuple[QuoteService, QuoteService]) -> None:
+    memory, trigram = both
+    claim = "Kamala Harris bragged about prosecuting a homeless single mother in a 2010 speech."
+    query = "Kamala Harris laughed about jailing a homeless mother"
+    assert _first(trigram, query) != claim
+    memory.store.add_statement(
+        StatementRecord(claim, None, SourceInfo(title="Did Kamala Harris Once Boast About Prosecuting a Homeless Mother?", kind="statements")),
+        actor="test",
+        guild_id=None,
+    )
+    assert _first(trigram, query) == claim
