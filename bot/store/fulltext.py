@@ -13,6 +13,7 @@ the best of them with dense vectors (`CandidateMatcher.related`).
 from __future__ import annotations
 
 import math
+from collections import Counter
 from typing import Any
 
 import Stemmer
@@ -62,11 +63,17 @@ class FullTextRelated:
         self._common: dict[str, float] = dict(zip(row[0], (float(f) for f in row[1]))) if row and row[0] else {}
         with self.engine.connect() as conn:
             rows = float(conn.execute(text("SELECT reltuples FROM pg_class WHERE oid = 'statements'::regclass")).scalar() or 0)
+            # Lengths as in memory: the words of the statement and of its title, a sample's mean.
             sample = conn.execute(
-                text("SELECT count(*), avg(length(topic)) FROM (SELECT topic FROM statements WHERE topic IS NOT NULL LIMIT 20000) s")
+                text(
+                    "SELECT count(*), avg(length(s.topic)), avg(array_length(string_to_array(s.norm || ' ' || coalesce(src.title, ''), ' '), 1)) "
+                    "FROM (SELECT topic, norm, source_id FROM statements WHERE topic IS NOT NULL LIMIT 20000) s "
+                    "JOIN sources src ON src.id = s.source_id"
+                )
             ).one()
         self._rows = max(rows, float(sample[0] or 0), 1.0)
-        self._avg = max(float(sample[1] or 1.0), 1.0)
+        self._avg = max(float(sample[1] or 1.0), 1.0)  # distinct stems, for the first ranking in SQL
+        self._avg_words = max(float(sample[2] or 1.0), 1.0)
 
     def _stems(self, words: tuple[str, ...]) -> list[tuple[str, float]]:
         """The query's stems read, rarest first, with their estimated statement counts."""
@@ -91,7 +98,9 @@ class FullTextRelated:
         s, n = self.settings, self._rows
         idf = [math.log(1.0 + (n - df + 0.5) / (df + 0.5)) for _, df in kept]
         total = sum(idf)
-        params: dict[str, Any] = {"n": query.limit, "k1": s.k1, "b": s.b, "avg": self._avg}
+        # SQL ranks by the weight of the stems held (each counted once); the best twice over are
+        # scored here as in memory (a stem counted in each word of the statement and its title).
+        params: dict[str, Any] = {"n": 2 * query.limit, "k1": s.k1, "b": s.b, "avg": self._avg}
         held = []
         for k, ((stem, _), weight) in enumerate(zip(kept, idf)):
             params[f"s{k}"], params[f"w{k}"] = stem, weight
@@ -104,14 +113,22 @@ class FullTextRelated:
             where, filter_params = found
             params.update(filter_params)
             sql = (
-                f"SELECT st.id, st.norm, src.title, m.held, "
-                "m.held * (:k1 + 1) / (1 + :k1 * (1 - :b + :b * length(st.topic) / :avg)) AS bm25 "
-                f"FROM statements st JOIN sources src ON src.id = st.source_id, LATERAL (SELECT {' + '.join(held)} AS held) m "
+                f"SELECT st.id, st.norm, src.title, m.held FROM statements st JOIN sources src ON src.id = st.source_id, "
+                f"LATERAL (SELECT {' + '.join(held)} AS held) m "
                 f"WHERE st.topic @@ to_tsquery('simple', :any) AND st.norm IS NOT NULL AND {' AND '.join(where)} "
-                "ORDER BY bm25 DESC, st.id LIMIT :n"
+                # Equal scores in the order statements were stored, as in memory.
+                "ORDER BY m.held * (:k1 + 1) / (1 + :k1 * (1 - :b + :b * length(st.topic) / :avg)) DESC, "
+                "st.source_id, st.position, st.id LIMIT :n"
             )
             rows = conn.execute(text(sql), params).all()
-        return [
-            RelatedCandidate(sid, norm, match_text(title or ""), float(bm25), min(float(matched) / total, 1.0))
-            for sid, norm, title, matched, bm25 in rows
-        ]
+        weights = {stem: weight for (stem, _), weight in zip(kept, idf)}
+        scored = []
+        for order, (sid, norm, title, matched) in enumerate(rows):
+            title_key = match_text(title or "")
+            words = f"{norm} {title_key}".split()
+            norm_length = s.k1 * (1.0 - s.b + s.b * len(words) / self._avg_words)
+            counts = Counter(stem for stem in self._stemmer.stemWords(words) if stem in weights)
+            bm25 = sum(weights[stem] * (s.k1 + 1.0) * tf / (tf + norm_length) for stem, tf in counts.items())
+            scored.append((-bm25, order, RelatedCandidate(sid, norm, title_key, bm25, min(float(matched) / total, 1.0))))
+        scored.sort(key=lambda item: item[:2])
+        return [candidate for _, _, candidate in scored[: query.limit]]
