@@ -12,10 +12,18 @@ RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 COPY pyproject.toml README.md ./
 COPY bot ./bot
-# Install the project with its dependencies, then drop the project itself (the image runs the code
+# Install the project with its dependencies and the `images` extra (OCR of quote cards and
+# screenshots, its models inside the wheel), then drop the project itself (the image runs the code
 # from /app, so that config/, corpus/ and data/ are found next to it) and the installers, which the
 # running bot never needs (about 25 MB).
-RUN pip install --no-cache-dir . \
+# The OCR package asks for opencv-python, which links the desktop's OpenGL libraries that a slim
+# image lacks (`import cv2` fails on libGL.so.1); the headless build of the same version is the same
+# cv2 without them. The import check makes a broken OCR install fail the build, not the first picture.
+RUN pip install --no-cache-dir "/src[images]" \
+    && opencv_version="$(python -c 'import importlib.metadata as m; print(m.version("opencv-python"))')" \
+    && pip uninstall --yes opencv-python \
+    && pip install --no-cache-dir --no-deps "opencv-python-headless==${opencv_version}" \
+    && python -c "import cv2, wordsegment; from rapidocr_onnxruntime import RapidOCR" \
     && pip uninstall --yes quotecheck \
     && python -m pip uninstall --yes pip setuptools \
     && find /opt/venv -depth -type d -name "__pycache__" -exec rm -rf {} +
@@ -35,6 +43,8 @@ RUN groupadd --system --gid 10001 quotecheck \
     && useradd --system --uid 10001 --gid quotecheck --home-dir /app --no-create-home --shell /usr/sbin/nologin quotecheck
 WORKDIR /app
 COPY --from=build /opt/venv /opt/venv
+# The OCR engine loads in the runtime image too (its libraries, not the build stage's).
+RUN python -c "import cv2; from rapidocr_onnxruntime import RapidOCR"
 COPY bot ./bot
 COPY config ./config
 COPY corpus ./corpus

@@ -262,7 +262,7 @@ def _check_image(args: argparse.Namespace, settings: Settings) -> int:
     path = Path(args.image)
     if not path.exists():
         raise UsageError(f"no such file: {args.image}")
-    reader = ImageReader()
+    reader = ImageReader.from_settings(settings.limits)
     try:
         reading = read_file(path, reader)
     except ImageError as exc:

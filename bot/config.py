@@ -15,6 +15,12 @@ from bot.core.errors import QuotecheckError
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "quotecheck.toml"
 DEFAULT_SQLITE = PROJECT_ROOT / "data" / "quotecheck.sqlite"
+# Pillow warns of a decompression bomb above about 89 million pixels; pictures are refused there whatever the setting.
+PILLOW_MAX_MEGAPIXELS = 89.0
+
+
+class SettingsError(QuotecheckError, ValueError):
+    """A setting that cannot be read; the message names it."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,22 @@ class LimitSettings:
     import_max_mb: float = 5.0  # the largest file `/corpus import` accepts
     claims_per_message: int = 5  # quotations checked per message by "Verify quotes"
     ingest_max_file_mb: float = 50.0  # the largest corpus file `quotecheck ingest` and the inbox read
+    # Pictures (quote cards, screenshots): checked before a pixel is decoded, read one at a time.
+    image_max_mb: float = 10.0  # the largest picture file fetched or read
+    image_max_megapixels: float = 40.0  # width x height, from the file's header (decompression bombs)
+    image_max_side: int = 12_000  # pixels on the longer side
+    image_seconds: float = 20.0  # the time a caller waits for one picture to be read
+    images_in_flight: int = 4  # pictures being read or waiting at once; one more is told to try later
+
+    def __post_init__(self) -> None:
+        # A limit of 0 or less would refuse everything (or, for a time, never wait): a mistake, not a choice.
+        wrong = [f"limits.{f.name} must be above 0, not {getattr(self, f.name)!r}" for f in fields(self)
+                 if isinstance(getattr(self, f.name), int | float) and getattr(self, f.name) <= 0]
+        if self.image_max_megapixels > PILLOW_MAX_MEGAPIXELS:
+            wrong.append(f"limits.image_max_megapixels must be at most {PILLOW_MAX_MEGAPIXELS:.0f} (the picture decoder's "
+                         f"own bound), not {self.image_max_megapixels!r}")
+        if wrong:
+            raise SettingsError("; ".join(wrong))
 
 
 @dataclass(frozen=True)
@@ -103,10 +125,6 @@ class Settings:
 
     def bundled_paths(self) -> list[Path]:
         return [p if p.is_absolute() else PROJECT_ROOT / p for p in map(Path, self.bundled)]
-
-
-class SettingsError(QuotecheckError, ValueError):
-    """A setting that cannot be read; the message names it."""
 
 
 def load_settings(

@@ -88,7 +88,7 @@ def check_image(service: Any, path: str, guild_id: int | None = None) -> str:
     from bot.imaging.reader import check_claims, read_file, shared_reader
 
     try:
-        reading = read_file(Path(path).expanduser(), shared_reader())
+        reading = read_file(Path(path).expanduser(), shared_reader(service.settings.limits))
         results = check_claims(service, reading.claims, guild_id=guild_id)
     except (ImageError, StoreUnavailableError) as exc:
         return one_line(f"error: {exc}")

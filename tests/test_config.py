@@ -49,3 +49,14 @@ def test_whole_numbers_are_numbers_and_limits_are_settings(tmp_path: Path) -> No
     assert settings.matching.unverified_below == 70
     assert settings.limits.import_max_mb == 8
     assert settings.limits.claims_per_message == 3
+
+
+def test_picture_limits_are_settings_and_a_limit_of_zero_or_less_is_refused(tmp_path: Path) -> None:
+    limits = _load(tmp_path, "[limits]\nimage_max_mb = 2.5\nimage_max_side = 4000\nimages_in_flight = 2\n").limits
+    assert (limits.image_max_mb, limits.image_max_side, limits.images_in_flight) == (2.5, 4000, 2)
+    with pytest.raises(SettingsError, match=r"limits\.image_seconds must be above 0, not 0"):
+        _load(tmp_path, "[limits]\nimage_seconds = 0\n")
+    with pytest.raises(SettingsError, match=r"limits\.images_in_flight must be above 0, not -1"):
+        load_settings(tmp_path / "absent.toml", environ={"QUOTECHECK_LIMITS_IMAGES_IN_FLIGHT": "-1"})
+    with pytest.raises(SettingsError, match=r"limits\.image_max_megapixels must be at most 89"):
+        _load(tmp_path, "[limits]\nimage_max_megapixels = 500\n")

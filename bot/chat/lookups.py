@@ -186,7 +186,7 @@ class Lookups(commands.Cog):
 
     async def _read(self, picture: Picture) -> PictureReading:
         """Fetch and read one picture off the event loop; a picture that cannot be read says why."""
-        reader = getattr(self.bot, "image_reader", None) or shared_reader()
+        reader = getattr(self.bot, "image_reader", None) or shared_reader(self.bot.settings.limits)
         try:
             data = await fetch(picture, reader.limits, self.bot.settings.discord.api_base)
             read = await asyncio.to_thread(reader.read, data)

@@ -13,6 +13,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
+from bot.config import LimitSettings
 from bot.core.errors import QuotecheckError
 
 MB = 1024 * 1024
@@ -30,6 +31,12 @@ class ImageLimits:
     max_pixels: int = 40_000_000
     max_side: int = 12_000
     work_side: int = 2000
+
+    @classmethod
+    def from_settings(cls, limits: LimitSettings) -> ImageLimits:
+        """The limits of the `[limits]` section of the settings (`image_max_mb`, `image_max_megapixels`, `image_max_side`)."""
+        return cls(max_bytes=int(limits.image_max_mb * MB), max_pixels=int(limits.image_max_megapixels * 1e6),
+                   max_side=limits.image_max_side)
 
 
 FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "BMP")

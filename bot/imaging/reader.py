@@ -16,6 +16,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any
 
+from bot.config import LimitSettings
 from bot.core.image_text import ImageText, read_text
 
 from .decode import ImageError, ImageLimits, check_size, decode
@@ -37,6 +38,12 @@ class ImageReader:
         self._pending = 0
         self._count_lock = threading.Lock()
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="image-reader")
+
+    @classmethod
+    def from_settings(cls, limits: LimitSettings, engine: OcrEngine | None = None) -> ImageReader:
+        """A reader within the picture limits of the `[limits]` section of the settings."""
+        return cls(engine, ImageLimits.from_settings(limits), timeout=limits.image_seconds,
+                   max_pending=limits.images_in_flight)
 
     def read(self, data: bytes) -> ImageText:
         """The text and quotations of the picture in `data`; ImageError (one plain line) when it cannot be read."""
@@ -107,10 +114,10 @@ _shared: ImageReader | None = None
 _shared_lock = threading.Lock()
 
 
-def shared_reader() -> ImageReader:
-    """The process's reader (one worker, one loaded model)."""
+def shared_reader(limits: LimitSettings | None = None) -> ImageReader:
+    """The process's reader (one worker, one loaded model), made within `limits` on first use."""
     global _shared
     with _shared_lock:
         if _shared is None:
-            _shared = ImageReader()
+            _shared = ImageReader.from_settings(limits or LimitSettings())
         return _shared

@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from bot.imaging.decode import ImageError, ImageLimits, decode
+from bot.imaging.decode import MB, ImageError, ImageLimits, decode
 from tests.imaging.conftest import png_claiming
 
 LIMITS = ImageLimits()
@@ -67,3 +67,19 @@ def test_transparency_is_laid_on_white_and_animations_give_their_first_frame():
     gif = io.BytesIO()
     frames[0].save(gif, "GIF", save_all=True, append_images=frames[1:])
     assert decode(gif.getvalue(), LIMITS).getpixel((5, 5))[0] > 200
+
+
+def test_the_limits_come_from_the_settings():
+    from bot.config import LimitSettings
+    from bot.imaging.reader import ImageReader
+
+    tight = ImageLimits.from_settings(LimitSettings(image_max_mb=0.5, image_max_megapixels=0.5, image_max_side=900))
+    assert "too large" in refusal(b"\x89PNG" + b"\x00" * (MB // 2 + 1), tight)
+    assert "pixels" in refusal(png_claiming(1000, 100), tight)  # one side over 900
+    assert "pixels" in refusal(png_claiming(800, 800), tight)  # 0.64 megapixels
+    assert decode(encoded(Image.new("RGB", (700, 700))), tight).size == (700, 700)
+    reader = ImageReader.from_settings(LimitSettings(image_seconds=7.0, images_in_flight=2))
+    try:
+        assert (reader.timeout, reader.max_pending) == (7.0, 2)
+    finally:
+        reader.close()

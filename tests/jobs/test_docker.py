@@ -51,6 +51,15 @@ def test_dockerfile_is_multi_stage_non_root_with_a_health_check():
     assert {".git", ".venv", "data", "tests"} <= set(ignored)
 
 
+def test_the_image_installs_the_picture_reader_and_checks_that_it_loads():
+    text = (ROOT / "Dockerfile").read_text()
+    install = next(line for line in text.splitlines() if line.startswith("RUN pip install"))
+    assert "[images]" in install
+    assert "opencv-python-headless==" in text  # no desktop OpenGL libraries in a slim image
+    runtime = text[text.rindex("\nFROM ") :]
+    assert "from rapidocr_onnxruntime import RapidOCR" in runtime  # loads with the runtime stage's own libraries
+
+
 def test_compose_runs_the_bot_against_a_healthy_postgres():
     compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
     services = compose["services"]
