@@ -25,6 +25,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlch
 
 from bot.config import PROJECT_ROOT, Settings
 from bot.core.claims import attributed_quote
+from bot.core.image_text import reread
 from bot.core.matcher import Matcher
 from bot.core.model import CheckResult, IngestSummary, ParsedDocument, SearchFilter, StatementRecord
 from bot.core.query import MAX_QUOTE_CHARS, QuoteError, checkable, clean_quote
@@ -203,6 +204,26 @@ class QuoteService:
         elapsed = (time.perf_counter() - started) * 1000
         matched = None if text == quote.strip() else text
         result = replace(result, quote=quote, matched_quote=matched, speaker=speaker, elapsed_ms=elapsed)
+        if log_lookup:
+            self._log(result, guild_id)
+        return result
+
+    def check_read(
+        self, quote: str, speaker: str | None = None, guild_id: int | None = None, *, printed: str | None = None,
+        log_lookup: bool = True,
+    ) -> CheckResult:
+        """The verdict on a quotation read from a picture: as `check`, then again with the OCR engine's
+        misreadings of the matched statement put right (letters it confuses, spaces lost or added), in
+        the words and in the name `printed` under them; `speaker`, given by the user, wins over `printed`."""
+        result = self.check(quote, speaker or printed, guild_id, log_lookup=False)
+        # The statement the words were matched to, else the closest one found (misreadings can sink the score).
+        nearest = result.match or next((a.statement for a in result.alternatives), None) or next(
+            (r.statement for r in result.related or ()), None)
+        if nearest is not None and result.verdict != "verified":
+            mended = reread(result.quote, None if speaker else printed, nearest.text, nearest.speaker)
+            if mended is not None:
+                again = self.check(mended.quote, speaker or mended.speaker, guild_id, log_lookup=False)
+                result = replace(again, note="; ".join(filter(None, (mended.note, again.note))))
         if log_lookup:
             self._log(result, guild_id)
         return result

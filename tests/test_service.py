@@ -167,3 +167,16 @@ def test_a_check_normalises_the_quote_once(service: QuoteService, monkeypatch: p
     monkeypatch.setattr(bot.core.matching, "quote_pieces", counted)
     assert service.check(PUTIN, speaker="Putin").verdict == "verified"
     assert calls == [PUTIN]
+
+
+def test_words_read_from_a_picture_are_checked_with_the_engines_misreadings_put_right(service: QuoteService) -> None:
+    misread = "Russia is for a peacefu1 sett lement to the Ukraine crisis"
+    assert service.check(misread, log_lookup=False).verdict != "verified"
+    result = service.check_read(misread, printed="VIadimir Putin")
+    assert result.verdict == "verified" and result.speaker == "Vladimir Putin"
+    assert result.note is not None and "“peacefu1” as “peaceful”" in result.note
+    assert service.stats().lookups == 1  # one lookup logged, however many checks it took
+    changed = service.check_read(misread.replace("is for", "is not for"), printed="Vladimir Putin")
+    assert changed.verdict == "altered"  # what the card changed is still a change
+    given = service.check_read(misread, "Ivan Timofeev", printed="VIadimir Putin")
+    assert given.verdict == "misattributed" and given.speaker == "Ivan Timofeev"  # the name the user gave wins

@@ -161,8 +161,7 @@ class Lookups(commands.Cog):
         claims = usable_claims(reading.claims)
         if reading.error or not claims:
             raise UserFacingError(_unreadable([reading]))
-        results = await asyncio.to_thread(self._check_all, [(q, speaker or s) for q, s in claims[:CLAIMS_MAX]],
-                                          interaction.guild_id)
+        results = await asyncio.to_thread(self._check_read, claims[:CLAIMS_MAX], speaker, interaction.guild_id)
         await self._send_results(interaction, "", results, len(claims), [reading])
 
     async def verify_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
@@ -174,14 +173,16 @@ class Lookups(commands.Cog):
         if not claims and not pictures:
             raise UserFacingError("I found no quotation in that message.")
         readings = [await self._read(picture) for picture in pictures]
+        read: list[tuple[str, str | None]] = []
         for reading in readings:
             from_picture = usable_claims(reading.claims)
             found += len(from_picture)
-            claims.extend(from_picture)
-        if not claims:
+            read.extend(from_picture)
+        if not claims and not read:
             raise UserFacingError(_unreadable(readings) if readings else "I found no quotation in that message.")
-        checked = claims[:CLAIMS_MAX]
-        results = await asyncio.to_thread(self._check_all, checked, interaction.guild_id)
+        typed, read = claims[:CLAIMS_MAX], read[: max(CLAIMS_MAX - len(claims), 0)]
+        results = await asyncio.to_thread(self._check_all, typed, interaction.guild_id)
+        results += await asyncio.to_thread(self._check_read, read, None, interaction.guild_id)
         await self._send_results(interaction, f" from {message.jump_url}", results, found, readings)
 
     async def _read(self, picture: Picture) -> PictureReading:
@@ -208,6 +209,10 @@ class Lookups(commands.Cog):
 
     def _check_all(self, claims: list[tuple[str, str | None]], guild_id: int | None) -> list[CheckResult]:
         return [self.bot.service.check(quote, speaker, guild_id) for quote, speaker in claims]
+
+    def _check_read(self, claims: list[tuple[str, str | None]], speaker: str | None, guild_id: int | None) -> list[CheckResult]:
+        """Quotations read from pictures, with the name printed under each (`speaker`, given by the user, wins)."""
+        return [self.bot.service.check_read(quote, speaker, guild_id, printed=printed) for quote, printed in claims]
 
     @app_commands.command(name="search")
     @app_commands.describe(query="Words to look for", speaker="Only statements by this person",

@@ -347,3 +347,102 @@ def _is_metadata(text: str) -> bool:
 def _name(raw: str) -> str | None:
     name = strip_titles(" ".join(raw.split())).strip(" ,.")
     return name or None
+
+
+# -- the words read, compared with the statement they were matched to --------------------------
+
+# Letters and digits an OCR engine mistakes for one another, each group written as one letter:
+# `l`, `I`, `1` and `|` (and `i`, whose dot is lost); `O`, `o` and `0`; and pairs read as one
+# letter (`rn` for `m`, `cl` for `d`, `vv` for `w`). A word of the card and a word of the statement
+# that are the same written this way differ by how the picture was read, not by what it says.
+_LOOKALIKE_PAIRS = (("rn", "m"), ("ci", "d"), ("vv", "w"))  # after the letters below: `cl` is `ci` by then
+_LOOKALIKE_LETTERS = str.maketrans({"l": "i", "1": "i", "|": "i", "!": "i", "0": "o"})
+# The most words of the card, and of the statement, taken as one misreading ("AIGore" for "Al Gore",
+# "to get her"); spaces lost in a whole line of small type join more words into one.
+_LOOKALIKE_SPAN = 3
+_RUN_TOGETHER_SPAN = 8
+
+
+def lookalike(text: str) -> str:
+    """`text` with the characters an OCR engine confuses written alike and spaces and punctuation
+    dropped: two readings of the same printed words give the same string ("lve" and "I've",
+    "2o0" and "200", "AIGore" and "Al Gore")."""
+    folded = text.lower().translate(_LOOKALIKE_LETTERS)
+    for pair, letter in _LOOKALIKE_PAIRS:
+        folded = folded.replace(pair, letter)
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+def mend_against(read: str, statement: str) -> tuple[str, list[tuple[str, str]]]:
+    """The words read from a picture with each misreading of the statement's words put right, and the
+    (read, statement) pairs that were: a run of words whose letters differ from the statement's only
+    by OCR lookalikes or spacing. A word that differs otherwise (a negation, a number, a name changed
+    on the card) is left as read, so the verdict on what the card says is unchanged."""
+    from difflib import SequenceMatcher
+
+    from bot.core.normalize import match_text
+
+    ours, theirs = read.split(), statement.split()
+    ours_keys = [match_text(word) for word in ours]
+    theirs_keys = [match_text(word) for word in theirs]
+    blocks = SequenceMatcher(None, ours_keys, theirs_keys, autojunk=False).get_opcodes()
+    out: list[str] = []
+    mended: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in blocks:
+        if op != "replace":
+            out.extend(ours[i1:i2] if op != "insert" else [])
+            continue
+        i, j = i1, j1
+        while i < i2:
+            # The shortest runs first, from where the statement's side has got to.
+            found = next(((a, k, b) for k in range(j, j2) for a in range(1, _LOOKALIKE_SPAN + 1)
+                          for b in range(1, _RUN_TOGETHER_SPAN + 1)
+                          if i + a <= i2 and k + b <= j2 and _same_reading(" ".join(ours[i:i + a]), " ".join(theirs[k:k + b]))),
+                         None)
+            if found is None:
+                out.append(ours[i])
+                i += 1
+                continue
+            a, k, b = found
+            card, source = " ".join(ours[i:i + a]), " ".join(theirs[k:k + b])
+            out.append(_with_marks_of(card, source))
+            mended.append((card, source))
+            i, j = i + a, k + b
+    return " ".join(out), mended
+
+
+def _same_reading(card: str, source: str) -> bool:
+    folded = lookalike(card)
+    if not lookalike(source):
+        # A dash or another mark of the statement read as a stray letter or symbol ("—" as "μ" or "一").
+        return len(card) == 1 and not (card.isascii() and card.isalnum()) and card != source
+    return bool(folded) and folded == lookalike(source) and card != source
+
+
+def _with_marks_of(card: str, source: str) -> str:
+    """The statement's words with the quotation marks and punctuation around them as the card has them."""
+    lead = card[: len(card) - len(card.lstrip(_OPENING + "([{"))]
+    tail = card[len(card.rstrip(_CLOSING + ".,;:!?)]}")):]
+    return lead + source.strip(_OPENING + _CLOSING + ".,;:!?()[]{}") + tail
+
+
+@dataclass(frozen=True)
+class Reread:
+    """A quotation read from a picture with the engine's misreadings of the statement it matched put right."""
+
+    quote: str
+    speaker: str | None
+    note: str
+
+
+def reread(quote: str, printed: str | None, statement: str, speaker: str | None) -> Reread | None:
+    """The quotation (and the name `printed` under it) with the misreadings of `statement` and of its
+    `speaker` put right (see `mend_against`), or None when nothing was misread."""
+    mended, pairs = mend_against(quote, statement)
+    if printed and speaker and printed != speaker and lookalike(printed) == lookalike(speaker):
+        pairs.append((printed, speaker))
+        printed = speaker
+    if not pairs:
+        return None
+    shown = ", ".join(f"“{card}” as “{source}”" for card, source in pairs[:4])
+    return Reread(mended, printed, f"misread in the picture, taken as the statement has them: {shown}")

@@ -94,9 +94,10 @@ def read_file(path: Path, reader: ImageReader) -> ImageText:
 
 def check_claims(service: Any, claims: Sequence[tuple[str, str | None]], *, guild_id: int | None = None,
                  speaker: str | None = None, log_lookup: bool = True) -> list[Any]:
-    """The verdict on each quotation read from a picture (at most CLAIMS_MAX); `speaker`, when the user
-    gave one, is used instead of the name printed on the picture. Quotations that cannot be checked
-    (only symbols) are passed over."""
+    """The verdict on each quotation read from a picture (at most CLAIMS_MAX), the engine's misreadings
+    of the statement matched put right (`check_read`); `speaker`, when the user gave one, is used
+    instead of the name printed on the picture. Quotations that cannot be checked (only symbols) are
+    passed over."""
     from bot.service import QuoteError
 
     results: list[Any] = []
@@ -104,7 +105,7 @@ def check_claims(service: Any, claims: Sequence[tuple[str, str | None]], *, guil
         if len(results) >= CLAIMS_MAX:
             break
         try:
-            results.append(service.check(quote, speaker or printed, guild_id, log_lookup=log_lookup))
+            results.append(service.check_read(quote, speaker, guild_id, printed=printed, log_lookup=log_lookup))
         except QuoteError:
             continue
     return results

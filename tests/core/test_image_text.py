@@ -3,7 +3,9 @@ quotations with the name printed under them. The pieces are laid out as an engin
 
 from __future__ import annotations
 
-from bot.core.image_text import OcrPiece, mend, paragraphs, read_text, rows_of, signature
+import pytest
+
+from bot.core.image_text import OcrPiece, lookalike, mend, mend_against, paragraphs, read_text, reread, rows_of, signature
 
 
 def lines(*rows: str, top: float = 100, height: float = 40, gap: float = 12, confidence: float = 0.95) -> list[OcrPiece]:
@@ -153,3 +155,43 @@ def test_a_pronoun_before_the_quotation_gives_way_to_the_post_author():
     pieces = lines("Bill Gates", top=50, height=36) + lines("@BillGates", top=96, height=28)
     pieces += lines('He said: "Well, I just sat in my dorm and I made computers."', top=175)
     assert read_text(pieces).claims == (("Well, I just sat in my dorm and I made computers.", "Bill Gates"),)
+
+
+STATEMENT = "I've seen 200 people with Al Gore — and we will not give up, he said."
+
+
+@pytest.mark.parametrize(("read", "mended"), [
+    ("lve seen 2o0 people with AIGore.", "I've seen 200 people with Al Gore."),  # l/I, o/0, a lost space
+    ("I've seen 200 peop le with Al Gore, and we wi1l not give up", "I've seen 200 people with Al Gore, and we will not give up"),
+    ("seen200peoplewith Al Gore", "seen 200 people with Al Gore"),  # a line whose spaces were lost
+    ("Al Gore μ and we vvill not give up", "Al Gore — and we will not give up"),  # vv for w, a dash read as a letter
+])
+def test_misreadings_of_the_statement_are_put_right(read: str, mended: str) -> None:
+    assert mend_against(read, STATEMENT)[0] == mended
+
+
+@pytest.mark.parametrize("read", [
+    "I've seen 300 people with Al Gore",  # a number changed
+    "I've seen 2000 people with Al Gore",
+    "I've seen 200 people with Al Bore",  # a name changed
+    "we will give up",  # a negation dropped
+    "and we will never give up",  # a word put in its place
+    "I've seen 201 people with Al Gore",  # 1 looks like l, not like 0
+])
+def test_words_the_card_changed_are_left_as_read(read: str) -> None:
+    mended, pairs = mend_against(read, STATEMENT)
+    assert mended == read and pairs == []
+
+
+def test_lookalikes_fold_the_letters_the_engine_confuses_and_nothing_else() -> None:
+    assert lookalike("lve") == lookalike("I've") and lookalike("AIGore") == lookalike("Al Gore")
+    assert lookalike("rnodern") == lookalike("modern") and lookalike("cIear") == lookalike("dear")
+    assert lookalike("not") != lookalike("now") and lookalike("10") != lookalike("11")
+
+
+def test_a_reread_names_what_was_misread_and_mends_the_printed_name() -> None:
+    again = reread("lve seen 200 people", "AIGore", STATEMENT, "Al Gore")
+    assert again is not None and again.quote == "I've seen 200 people" and again.speaker == "Al Gore"
+    assert "“lve” as “I've”" in again.note and "“AIGore” as “Al Gore”" in again.note
+    assert reread("I've seen 200 people", "Al Gore", STATEMENT, "Al Gore") is None
+    assert reread("I've seen 200 people", "Bill Clinton", STATEMENT, "Al Gore") is None  # another name is not a misreading
