@@ -287,8 +287,9 @@ def read_text(pieces: list[OcrPiece], words: Mapping[str, float] | None = None) 
             last_row = index == len(block) - 1
             # A bare name closes the text above it when set apart (a paragraph of its own) or after its last sentence.
             apart = len(block) == 1 and bool(pending)
-            if signed is None and last_row and before and (apart or _closes_quotation(before)) and (plain := _NAME_ONLY.match(text)):
-                signed = _name(plain.group("name"))
+            if (signed is None and last_row and before and (apart or _closes_quotation(before))
+                    and (plain := _NAME_ONLY.match(text)) and text.strip(" ,.").lower() not in _SHORT_WORDS):
+                signed = _name(plain.group("name"))  # not a last line holding one short word ("SO", "It")
             if signed is not None:
                 if current:
                     pending.append(join_rows(current))
@@ -311,12 +312,19 @@ def _quotations(body: str) -> list[tuple[str, str | None]]:
         # One quotation from end to end, perhaps with words quoted inside it ("…a 'have not' nation").
         words = body.strip(_OPENING + _CLOSING + " ")
         return [(words, None)] if len(words.split()) >= MIN_WORDS else []
-    if _ANY_MARK.search(body):
+    if _ANY_MARK.search(body) and _balanced(body):
         found = find_claims(body)
         if found:
             return found
     words = body.strip(_OPENING + _CLOSING + " ")
     return [(words, None)] if len(words.split()) >= MIN_WORDS else []
+
+
+def _balanced(body: str) -> bool:
+    """False when a quotation is opened and not closed (or closed and not opened): the picture shows a
+    cut piece of a longer text, and the words around the stray mark belong to the same speaker."""
+    curly = body.count("“") + body.count("„") + body.count("«") == body.count("”") + body.count("»")
+    return curly and body.count('"') % 2 == 0
 
 
 def _author(rows: list[Row]) -> str | None:
@@ -337,7 +345,8 @@ def _names(text: str, author: str | None) -> bool:
 
 
 def _closes_quotation(text: str) -> bool:
-    return text.rstrip()[-1:] in _CLOSING + ".!?"
+    # A colon too: a card may end on the words that introduce what follows ("I shall propose:").
+    return text.rstrip()[-1:] in _CLOSING + ".!?:"
 
 
 def _is_metadata(text: str) -> bool:
@@ -352,11 +361,11 @@ def _name(raw: str) -> str | None:
 # -- the words read, compared with the statement they were matched to --------------------------
 
 # Letters and digits an OCR engine mistakes for one another, each group written as one letter:
-# `l`, `I`, `1` and `|` (and `i`, whose dot is lost); `O`, `o` and `0`; and pairs read as one
+# `l`, `I`, `1` and `|` (and `i`, whose dot is lost); `O`, `o` and `0`; `$` and `S`; and pairs read as one
 # letter (`rn` for `m`, `cl` for `d`, `vv` for `w`). A word of the card and a word of the statement
 # that are the same written this way differ by how the picture was read, not by what it says.
 _LOOKALIKE_PAIRS = (("rn", "m"), ("ci", "d"), ("vv", "w"))  # after the letters below: `cl` is `ci` by then
-_LOOKALIKE_LETTERS = str.maketrans({"l": "i", "1": "i", "|": "i", "!": "i", "0": "o"})
+_LOOKALIKE_LETTERS = str.maketrans({"l": "i", "1": "i", "|": "i", "!": "i", "0": "o", "$": "s"})
 # The most words of the card, and of the statement, taken as one misreading ("AIGore" for "Al Gore",
 # "to get her"); spaces lost in a whole line of small type join more words into one.
 _LOOKALIKE_SPAN = 3

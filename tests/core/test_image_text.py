@@ -195,3 +195,21 @@ def test_a_reread_names_what_was_misread_and_mends_the_printed_name() -> None:
     assert "“lve” as “I've”" in again.note and "“AIGore” as “Al Gore”" in again.note
     assert reread("I've seen 200 people", "Al Gore", STATEMENT, "Al Gore") is None
     assert reread("I've seen 200 people", "Bill Clinton", STATEMENT, "Al Gore") is None  # another name is not a misreading
+
+
+def test_a_quotation_opened_and_not_closed_leaves_the_words_whole():
+    # A cut piece of a post: the stray mark opens a quotation that goes on beyond the picture.
+    read = read_text(lines("The czar, who has worked for every president since", "Ronald Reagan, said, “Invading Iraq in response"))
+    assert read.claims == (("The czar, who has worked for every president since Ronald Reagan, said, “Invading Iraq in response", None),)
+
+
+def test_a_last_line_of_one_short_word_is_not_a_signature():
+    read = read_text(lines("and the social development of a country that we have.", "SO"))
+    assert read.claims[0][1] is None
+    signed = read_text(lines("and the social development of a country that we have.", "Groer"))
+    assert signed.claims[0][1] == "Groer"
+
+
+def test_a_bare_name_after_words_ending_in_a_colon_signs_them():
+    read = read_text(lines("To reduce the gaps in these, I shall propose:", "Dwight D. Eisenhower"))
+    assert read.claims == (("To reduce the gaps in these, I shall propose:", "Dwight D. Eisenhower"),)
