@@ -38,7 +38,7 @@ class MatchingSettings:
     snapshot_dir: str = ""
     trigram_threshold: float = 0.5
     # Related statements (paraphrases, posts): none scoring below this (0-100) is shown.
-    related_floor: float = 20.0
+    related_floor: float = 30.0
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ class RelatedSettings:
     lexical_weight: float = 0.4  # of the BM25 score (scaled to the best candidate's) against the cosine
     max_share: float = 0.25  # stems in more statements than this carry almost no weight: skipped
     budget: int = 30_000  # postings read per query; past it the commoner stems are left out
-    floor: float = 20.0  # below this score (0-100) a statement is not shown as related
+    floor: float = 30.0  # below this score (0-100) a statement is not shown as related
 
 
 @dataclass(frozen=True, slots=True)
