@@ -3,7 +3,8 @@
 Quality: CLEF 2020 CheckThat! Task 2 (English). The 10,375 fact-checked claims (text and title) are
 ingested as a statement list; each tweet of the `dev` split (posts never used to choose anything)
 asks for its related statements. Prints MAP@5 and P@1 (the task's measures) of the related ranking
-beside plain BM25 (bm25s over claim text + title, English stop words, untuned, the raw tweet), in the
+beside plain BM25 (bm25s over claim text + title, English stop words, untuned, the raw tweet) and BM25
+done well (the same with English stems, posts cleaned, a claim stored twice listed once), in the
 same run, and what the floor keeps. `--split train` measures the training posts instead.
 
 Cost: the time `related` adds per query at 10^4, 10^5 and 10^6 statements (speeches, debates, quotes,
@@ -83,15 +84,23 @@ def scores(rankings: list[list[str]], queries: list[tuple[str, str, set[str]]]) 
     return float(np.mean(ap)), float(np.mean(p1))
 
 
-def plain_bm25(statements: list[StatementRecord], queries: list[tuple[str, str, set[str]]], once: bool = False) -> list[list[str]]:
+def plain_bm25(
+    statements: list[StatementRecord], queries: list[tuple[str, str, set[str]]], once: bool = False, well: bool = False
+) -> list[list[str]]:
     """bm25s's top 5; with `once`, claims with the same words and title listed once (the first stored),
-    as the related ranking lists them."""
+    as the related ranking lists them; with `well`, also English stems on both sides and the posts
+    cleaned as the related ranking cleans them (bot/core/posts.py)."""
     import bm25s
+    import Stemmer
 
+    from bot.core.posts import clean_post
+
+    stemmer = Stemmer.Stemmer("english") if well else None
     docs = [f"{s.text} {s.source.title or ''}" for s in statements]
     retriever = bm25s.BM25()
-    retriever.index(bm25s.tokenize(docs, stopwords="en", show_progress=False), show_progress=False)
-    tokens = bm25s.tokenize([text for _, text, _ in queries], stopwords="en", show_progress=False)
+    retriever.index(bm25s.tokenize(docs, stopwords="en", stemmer=stemmer, show_progress=False), show_progress=False)
+    asked = [clean_post(text) if well else text for _, text, _ in queries]
+    tokens = bm25s.tokenize(asked, stopwords="en", stemmer=stemmer, show_progress=False)
     found, _ = retriever.retrieve(tokens, k=20 if once else 5, show_progress=False)
     keys = [match_text(d) for d in docs]
     first = {}
@@ -117,6 +126,7 @@ def quality(split: str) -> None:
     ours = scores([[r.statement.id or "" for r in res] for res in results], queries)
     bm25 = scores(plain_bm25(statements, queries), queries)
     bm25_once = scores(plain_bm25(statements, queries, once=True), queries)
+    bm25_well = scores(plain_bm25(statements, queries, once=True, well=True), queries)
     floor = settings.related_floor
     shown = [[r.statement.id or "" for r in res if r.score >= floor] for res in results]
     kept = scores(shown, queries)
@@ -124,6 +134,8 @@ def quality(split: str) -> None:
     print(f"  related (hybrid)       MAP@5 {ours[0]:.3f}  P@1 {ours[1]:.3f}   ({per_query:.1f} ms a post)   target {TARGETS['map5']}")
     print(f"  plain BM25 (bm25s)     MAP@5 {bm25[0]:.3f}  P@1 {bm25[1]:.3f}   (the same claim stored twice listed once:"
           f" MAP@5 {bm25_once[0]:.3f}  P@1 {bm25_once[1]:.3f})")
+    print(f"  BM25 done well         MAP@5 {bm25_well[0]:.3f}  P@1 {bm25_well[1]:.3f}   (bm25s, English stems, posts cleaned, the same"
+          " claim stored twice listed once)")
     print(f"  as shown, floor {floor:.0f}    MAP@5 {kept[0]:.3f}  P@1 {kept[1]:.3f}   ({nothing} of {len(queries)} posts get no related statement)")
     lexical = Matcher(replace(settings, related_floor=0.0))
     lexical._related.settings = replace(lexical._related.settings, lexical_weight=1.0)
