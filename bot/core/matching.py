@@ -28,7 +28,7 @@ from bot.core.model import (
 from bot.core.normalize import match_text, quote_pieces
 from bot.core.omissions import may_omit_meaning
 from bot.core.rerank import KIND_RANK, K, date_number, merge, quote_score
-from bot.core.speakers import fold, same_person
+from bot.core.speakers import fold, fold_many, same_person
 from bot.core.verdict import Comparison, compare
 from bot.core.vocabulary import CorpusFrequency
 
@@ -359,11 +359,9 @@ class BaseMatcher(Generic[K]):
 
 def _alias_groups(aliases: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, ...]]:
     """Each name, folded, → its group: the canonical name and the other names of the same person."""
-    groups: dict[str, tuple[str, ...]] = {}
-    for canonical, others in aliases.items():
-        group = (canonical, *others)
-        for name in group:
-            groups[fold(name)] = group
+    members = [(canonical, *others) for canonical, others in aliases.items()]
+    folded = fold_many([name for group in members for name in group])
+    groups = dict(zip(folded, [group for group in members for _ in group]))  # a later group wins a name, as one by one
     return groups
 
 

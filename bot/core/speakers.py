@@ -41,6 +41,18 @@ def fold(name: str) -> str:
     return " ".join(_PUNCT.sub(" ", stripped.casefold()).split())
 
 
+def fold_many(names: list[str]) -> list[str]:
+    """`fold` of each name, in bulk: one pass of the punctuation pattern over the ASCII names (a
+    cold start folds 10^5 speaker names once each)."""
+    plain = [k for k, name in enumerate(names) if name.isascii() and "\n" not in name]
+    out = [fold(name) if not name.isascii() or "\n" in name else "" for name in names]
+    if plain:
+        joined = _PUNCT.sub(" ", "\n".join([names[k] for k in plain]).lower())
+        for k, line in zip(plain, joined.split("\n")):
+            out[k] = " ".join(line.split())
+    return out
+
+
 def strip_titles(name: str) -> str:
     """'Russian President Vladimir Putin' → 'Vladimir Putin'; a name made only of titles is kept."""
     words = name.split()

@@ -21,10 +21,17 @@ class SpeakerQueries(StoreBase):
 
     def speaker_aliases(self) -> dict[str, list[str]]:
         """Canonical speaker name → the other forms of the name seen in the corpus."""
-        with self._read() as session:
-            rows = session.execute(
-                select(col(SpeakerRow.name), col(SpeakerAliasRow.alias)).join(SpeakerAliasRow, col(SpeakerAliasRow.speaker_id) == col(SpeakerRow.id))
-            ).all()
+        query = select(col(SpeakerRow.name), col(SpeakerAliasRow.alias)).join(
+            SpeakerAliasRow, col(SpeakerAliasRow.speaker_id) == col(SpeakerRow.id)
+        )
+        # The driver's own cursor: every start reads these 10^5 rows, and SQLAlchemy's rows cost more.
+        with self.engine.connect() as conn:
+            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                cursor.execute(str(query.compile(dialect=self.engine.dialect)))
+                rows = cursor.fetchall()
+            finally:
+                cursor.close()
         mapping: dict[str, list[str]] = {}
         for name, alias in rows:
             forms = mapping.setdefault(name, [])

@@ -79,3 +79,11 @@ def test_same_person_is_reflexive_and_never_crashes(a, b):
     same_person(a, b)
     if strip_titles(a).strip() and fold(strip_titles(a)):
         assert same_person(a, a)
+
+
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20) | st.sampled_from(
+    ["Vladimir Putin", "PUTIN, V.", "O'Brien-Smith", "Pu\u200btin", "Café Owner", "a\nb", "\t x \r y "]), max_size=30))
+def test_names_folded_in_bulk_as_one_by_one(names: list[str]) -> None:
+    from bot.core.speakers import fold_many
+
+    assert fold_many(names) == [fold(n) for n in names]
