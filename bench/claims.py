@@ -13,6 +13,7 @@ snapshot save/load time with it. No assertions: numbers and the targets they are
 
     python bench/claims.py                                 # quality, then cost at 10^4 and 10^5
     python bench/claims.py --sizes 10000,100000,1000000    # cost at 10^6 too (several GB, minutes)
+    python bench/claims.py --sizes "" --postgres postgresql://postgres@127.0.0.1:5432/test   # quality on pg_trgm too
 """
 
 from __future__ import annotations
@@ -174,6 +175,56 @@ def absent_claims(matcher: Matcher, queries: list[tuple[str, str, set[str]]], re
               f"{sum(p < f for p in found) / max(len(found), 1):6.1%} of {len(found)}              {shown[0]:.3f} / {shown[1]:.3f}")
 
 
+def postgres_quality(split: str, server: str) -> None:
+    """The same posts on the pg_trgm backend: the claims ingested into a schema of their own on the
+    PostgreSQL server at `server` (dropped after), related statements from its full-text search."""
+    import json
+
+    import psycopg
+
+    from bot.config import Settings
+    from bot.service import QuoteService
+    from bot.store.corpus import CorpusStore
+    from bot.store.database import make_engine
+
+    schema = f"claims_bench_{os.getpid()}"
+    plain = server.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    url = f"{server.replace('postgresql://', 'postgresql+psycopg://', 1)}?options=-csearch_path%3D{schema}"
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "claims.jsonl"
+            with open(path, "w", encoding="utf-8") as fh:
+                for s in claims():
+                    fh.write(json.dumps({"id": s.id, "text": s.text, "source": {"title": s.source.title, "kind": "statements"}}) + "\n")
+
+            def service(backend: str) -> QuoteService:
+                matching = replace(load_settings().matching, backend=backend, snapshot_dir="off", related_floor=0.0)
+                return QuoteService.build(CorpusStore(make_engine(url)), Settings(database_url=url, matching=matching))
+
+            loader = service("memory")
+            loader.ingest([path])
+            loader.close()
+        pg = service("pg_trgm")
+        queries = posts(split)
+        pg.matcher.related("warm up the sentence vectors", limit=5)
+        times, cpu, rankings = [], [], []
+        for _, text, _ in queries:
+            c0, t0 = time.process_time(), time.perf_counter()
+            found = pg.matcher.related(text, limit=5) or ()
+            times.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
+            rankings.append([r.statement.id or "" for r in found])
+        pg.close()
+        ours = scores(rankings, queries)
+        print(f"  related on PostgreSQL (pg_trgm backend, full-text search)  MAP@5 {ours[0]:.3f}  P@1 {ours[1]:.3f}   per post p50"
+              f" {percentile(times, 50):.1f} ms wall, {percentile(cpu, 50):.1f} ms in this process (the server's time is not in it)")
+    finally:
+        with psycopg.connect(plain, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
 def rss_mb() -> float:
     with open("/proc/self/statm") as fh:
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
@@ -245,8 +296,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--split", default="dev", choices=("dev", "train"), help="posts measured (dev: never tuned on)")
     parser.add_argument("--sizes", default="10000,100000", help="corpus sizes for the cost runs (comma-separated; '' skips)")
     parser.add_argument("--queries", type=int, default=300, help="posts and claims timed per size")
+    parser.add_argument("--postgres", default="", help="also rank on the pg_trgm backend, on this PostgreSQL server (postgresql://USER@HOST:PORT/DB)")
     args = parser.parse_args(argv)
     quality(args.split)
+    if args.postgres:
+        postgres_quality(args.split, args.postgres)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if sizes:
         cost(sizes, args.queries)
