@@ -84,8 +84,7 @@ def test_the_seed_statement(both: tuple[QuoteService, QuoteService]) -> None:
 def test_filters_give_the_same_results(both: tuple[QuoteService, QuoteService]) -> None:
     memory, trigram = both
     speaker = next(r.speaker for r in memory.store.statements() if r.speaker and "Putin" in r.speaker)
-    # A speaker's statements are ranked whole: topic words are enough. The orders differ (in memory,
-    # search is the related-statements ranking; pg_trgm keeps the word ranking), the filter does not.
+    # Search is the related-statements ranking on both backends; the filter keeps the same speakers.
     for flt in (SearchFilter(speaker="Putin"), SearchFilter(speaker=speaker), SearchFilter(speaker="Nobody Atall")):
         a = memory.search("peace war economy people", flt, limit=5)
         b = trigram.search("peace war economy people", flt, limit=5)
