@@ -123,6 +123,23 @@ def right(card: dict, result) -> bool:
         match_text(card["words"]) in match_text(match.text))
 
 
+def miss_kind(card: dict, claims: tuple[tuple[str, str | None], ...], result) -> str:
+    """Where a miss comes from: the picture gave no quotation; the words were read wrong (the OCR engine);
+    cut or joined at the wrong place (quotation boundaries); the name under them read wrong (speaker
+    line); or read right and given the wrong verdict or statement (matcher verdict)."""
+    if not claims:
+        return "nothing read"
+    quote, speaker = claims[0]
+    read, printed = match_text(quote), match_text(card["words"])
+    if read != printed:
+        if read and (read in printed or printed in read):
+            return "quotation boundaries"
+        return "OCR misread"
+    if result is not None and result.verdict == "misattributed" and match_text(speaker or "") != match_text(card["speaker"] or ""):
+        return "speaker line"
+    return "matcher verdict"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-kind", type=int, default=40)
@@ -148,6 +165,7 @@ def main() -> int:
     seconds: list[float] = []
     cpu: list[float] = []
     misses: dict[str, list[str]] = defaultdict(list)
+    causes: dict[str, Counter[str]] = defaultdict(Counter)
     for card in cards:
         began, began_cpu = time.perf_counter(), time.process_time()
         read = reader.read(card["picture"])
@@ -164,9 +182,14 @@ def main() -> int:
             verdict_only[kind] += 1
         if right(card, result):
             hits[kind] += 1
-        elif len(misses[kind]) < args.show:
+            continue
+        cause = miss_kind(card, read.claims, result)
+        causes[kind][cause] += 1
+        if len(misses[kind]) < args.show:
             got = f"{result.verdict} ({result.score:.0f})" if result else "nothing read"
-            misses[kind].append(f"{got} [{card['style']}] printed {card['words'][:70]!r} / read {read.claims[:1]!r}"[:300])
+            change = f" {card['change']}" if card.get("change") else ""
+            misses[kind].append(f"{cause}: {got}{change} [{card['style']}] printed {card['words'][:70]!r} / read "
+                                f"{read.claims[:1]!r}"[:300])
     service.close()
 
     print(f"\n{len(cards)} cards, seed {args.seed}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
@@ -189,7 +212,7 @@ def main() -> int:
         print(f"CPU time to read one: p50 {statistics.median(spent):.2f} s, "
               f"p95 {spent[min(len(spent) - 1, int(0.95 * len(spent)))]:.2f} s")
     for kind, lines in misses.items():
-        print(f"\nmisses ({kind}):")
+        print(f"\nmisses ({kind}): {dict(causes[kind].most_common())}")
         for line in lines:
             print("  " + line)
     reader.close()
