@@ -58,7 +58,7 @@ class TrigramUnavailable(StoreError):
 
 # The English full-text vector of a statement's matching key and its source's title (migration 0008),
 # read by the related-statement search (bot/store/fulltext.py).
-_TOPIC = "to_tsvector('english', :norm || ' ' || coalesce((SELECT src.title FROM sources src WHERE src.id = statements.source_id), ''))"
+_TOPIC = "to_tsvector('english', {norm} || ' ' || coalesce((SELECT src.title FROM sources src WHERE src.id = statements.source_id), ''))"
 
 
 def write_norms(conn: Connection, texts: Mapping[str, str]) -> None:
@@ -66,7 +66,7 @@ def write_norms(conn: Connection, texts: Mapping[str, str]) -> None:
     source's title, inside the caller's transaction."""
     if texts:
         conn.execute(
-            text(f"UPDATE statements SET norm = :norm, topic = {_TOPIC} WHERE id = :id"),
+            text(f"UPDATE statements SET norm = :norm, topic = {_TOPIC.format(norm=':norm')} WHERE id = :id"),
             [{"id": sid, "norm": match_text(value)} for sid, value in texts.items()],
         )
 
@@ -133,6 +133,20 @@ class TrigramCandidates:
         """Compute the matching keys (and full-text vectors) of statements stored without one (before
         the migrations, or written by an older version); returns how many."""
         done = 0
+        # Statements with a matching key and no full-text vector (stored before migration 0008): the
+        # vector is computed by PostgreSQL alone, from the key.
+        fill = text(
+            f"UPDATE statements SET topic = {_TOPIC.format(norm='norm')} "
+            "WHERE id IN (SELECT id FROM statements WHERE topic IS NULL AND norm IS NOT NULL LIMIT :n)"
+        )
+        while True:
+            with self.engine.begin() as conn:
+                filled = int(conn.execute(fill, {"n": _BACKFILL_BATCH}).rowcount or 0)
+            if not filled:
+                break
+            if not done:
+                log.info("computing full-text vectors for statements stored without one...")
+            done += filled
         while True:
             with self.engine.begin() as conn:
                 rows = conn.execute(
@@ -140,10 +154,10 @@ class TrigramCandidates:
                 ).all()
                 if not rows:
                     return done
+                if not done:
+                    log.info("computing matching keys for statements stored without one...")
                 write_norms(conn, dict(rows))
                 done += len(rows)
-                if done == len(rows):
-                    log.info("computing matching keys for statements stored without one...")
 
     def __call__(self, query: CandidateQuery) -> list[tuple[str, str]]:
         flt = query.flt

@@ -109,3 +109,19 @@ def test_a_statement_written_after_start_up_is_found_at_once(both: tuple[QuoteSe
         guild_id=None,
     )
     assert _first(trigram, query) == claim
+
+
+def test_statements_stored_before_the_full_text_column_are_filled_on_start(pg_url: str, bundled_seed_path: Path) -> None:
+    memory = _service(pg_url, "memory")
+    memory.ingest([bundled_seed_path])
+    with memory.store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE statements SET topic = NULL")
+    memory.close()
+    trigram = _service(pg_url, "pg_trgm")
+    try:
+        with trigram.store.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM statements WHERE topic IS NULL").scalar() == 0
+        related = trigram.matcher.related("Putin said Russia wants a peace deal in Ukraine")
+        assert related and "peaceful settlement" in related[0].statement.text
+    finally:
+        trigram.close()
