@@ -170,6 +170,9 @@ class StoreSink:
     def known_document(self, origin: str, content_hash: str, guild_id: int | None = None) -> int | None:
         return self.store.known_document(origin, content_hash, guild_id)
 
+    def part_origins(self, origin: str, guild_id: int | None = None) -> dict[str, str]:
+        return self.store.part_origins(origin, guild_id)
+
 
 def as_sink(target: DocumentSink | CorpusStore) -> DocumentSink:
     """Where ingested documents go: a CorpusStore through its adapter, or anything that already

@@ -29,6 +29,8 @@ class DocumentSink(Protocol):
 
     def known_document(self, origin: str, content_hash: str, guild_id: int | None = None) -> int | None: ...
 
+    def part_origins(self, origin: str, guild_id: int | None = None) -> dict[str, str]: ...
+
 
 class QuoteMatcher(Protocol):
     """The matching engine: verdicts and searches over the statements it is given (or finds itself)."""

@@ -379,6 +379,10 @@ class QuoteService:
         """Statement count of an already stored, unchanged document, else None."""
         return self.store.known_document(origin, content_hash, guild_id)
 
+    def part_origins(self, origin: str, guild_id: int | None = None) -> dict[str, str]:
+        """Origin → content hash of the stored parts of a statement list after its first."""
+        return self.store.part_origins(origin, guild_id)
+
     def button_refs(self, retention_days: int) -> ButtonRefs:
         """The store of chat buttons' payloads, kept `retention_days` (as long as the lookup log)."""
         if self._button_refs is None:

@@ -3,9 +3,10 @@
 A list of up to `PART_LINES` lines is one document, exactly as any other corpus file. A longer one
 is stored as consecutive parts of `PART_LINES` lines (`FILE`, `FILE#2`, `FILE#3`, ...), each a
 document of its own with the hash of its bytes, so memory stays bounded whatever the size, and
-re-reading an unchanged file costs a hash per part. Without a rejects file a list is all or
-nothing: every line is checked before the first part is stored. With one (`--skip-invalid`) the
-good lines go in and each bad line is written there with its line number and reason.
+re-reading an unchanged file costs a hash per part; a list read again with fewer parts retires the
+parts past its new end. Without a rejects file a list is all or nothing: every line is checked
+before the first part is stored. With one (`--skip-invalid`) the good lines go in and each bad line
+is written there with its line number and reason.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from bot.core.documents import StatementLines
-from bot.core.model import CorpusFormatError, StatementRecord
+from bot.core.model import CorpusFormatError, ParsedDocument, StatementRecord
 from bot.protocols import DocumentSink
 from bot.store.records import DocumentOutcome
 from bot.store.validation import check_alias, check_record
@@ -30,6 +31,8 @@ from bot.store.validation import check_alias, check_record
 PART_LINES = 20_000
 # Lists at least this large show a progress bar (on a terminal).
 PROGRESS_MIN_BYTES = 8 * 1024 * 1024
+# What a part that a list no longer reaches holds once retired: nothing.
+EMPTY_PART_HASH = hashlib.sha256(b"").hexdigest()
 
 
 @dataclass
@@ -77,11 +80,11 @@ def ingest_statement_list(
     if rejects is None and _size(path) > 0:
         _check_every_line(sink, path, origin, guild_id)
     total = DocumentOutcome(origin, "skipped")
-    read_lines = 0
+    read_lines = parts = 0
     bar = _bar(path, progress)
     try:
-        for number, (raw, lines) in enumerate(_parts(path), start=1):
-            part_origin = _part_origin(origin, number)
+        for parts, (raw, lines) in enumerate(_parts(path), start=1):
+            part_origin = _part_origin(origin, parts)
             outcome = _store_part(sink, path, part_origin, raw, lines, guild_id=guild_id, actor=actor, rejects=rejects)
             read_lines += sum(1 for _, line in lines if line.strip())
             total = _merge(total, outcome)
@@ -92,6 +95,8 @@ def ingest_statement_list(
             bar.close()
     if not read_lines:
         raise CorpusFormatError("the file is empty")
+    for outcome in _retire_lost_parts(sink, path, origin, parts, guild_id=guild_id, actor=actor):
+        total = _merge(total, outcome)
     if total.status == "skipped" and not total.skipped and not total.added and rejects is not None:
         raise CorpusFormatError("no statement in the file could be stored (see the rejects file)")
     return total
@@ -99,6 +104,18 @@ def ingest_statement_list(
 
 def _part_origin(origin: str, number: int) -> str:
     return origin if number == 1 else f"{origin}#{number}"
+
+
+def _retire_lost_parts(
+    sink: DocumentSink, path: Path, origin: str, parts: int, *, guild_id: int | None, actor: str | None
+) -> Iterator[DocumentOutcome]:
+    """A list read again with fewer parts than it had: each part past its new end is replaced by an
+    empty version, so its statements go (the way any replaced document loses the ones it no longer
+    holds, moderators' edits kept) and the change is in the audit log like any other replacement."""
+    empty = ParsedDocument(StatementLines(path.name).source, ())
+    for part_origin, content_hash in sorted(sink.part_origins(origin, guild_id).items()):
+        if int(part_origin.rsplit("#", 1)[1]) > parts and content_hash != EMPTY_PART_HASH:
+            yield sink.import_document(empty, origin=part_origin, content_hash=EMPTY_PART_HASH, guild_id=guild_id, actor=actor)
 
 
 def _store_part(

@@ -180,3 +180,24 @@ def test_words_read_from_a_picture_are_checked_with_the_engines_misreadings_put_
     assert changed.verdict == "altered"  # what the card changed is still a change
     given = service.check_read(misread, "Ivan Timofeev", printed="VIadimir Putin")
     assert given.verdict == "misattributed" and given.speaker == "Ivan Timofeev"  # the name the user gave wins
+
+
+def test_a_statement_list_that_shrinks_by_whole_parts_leaves_the_index_too(
+    service: QuoteService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    import bot.statement_lists as statement_lists
+
+    monkeypatch.setattr(statement_lists, "PART_LINES", 3)
+    lines = [json.dumps({"text": f"The harbour board will dredge channel number {n} before the winter storms", "speaker": "Maria Alvarez"})
+             for n in range(7)]
+    path = tmp_path / "board.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    service.ingest([path])
+    last = "The harbour board will dredge channel number 6 before the winter storms"
+    assert service.check(last).verdict == "verified"
+    path.write_text("\n".join(lines[:3]) + "\n", encoding="utf-8")
+    service.ingest([path])
+    assert service.check(last).verdict != "verified"
+    assert service.check("The harbour board will dredge channel number 2 before the winter storms").verdict == "verified"

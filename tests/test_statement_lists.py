@@ -111,3 +111,24 @@ def test_cli_without_skip_invalid_stores_nothing_of_a_bad_file(db_url: str, tmp_
     out = capsys.readouterr().out
     assert "0 statements added" in out and f"rejected {path}: line 2: text contains a control character (U+0007)" in out
     assert main(["--db", db_url, "ingest", "--rejects", "x.jsonl", str(path)]) == 2
+
+
+def test_a_list_read_again_shorter_by_whole_parts_loses_their_statements(store: CorpusStore, tmp_path: Path, small_parts: int) -> None:
+    path = write(tmp_path / "long.jsonl", [line(n) for n in range(35)])  # parts of 10, 10, 10 and 5 lines
+    assert ingest_paths(store, [path], progress=False).added == 35
+    write(path, [line(n) for n in range(12)])  # two parts now: the third and the fourth are gone
+    summary = ingest_paths(store, [path], progress=False)
+    assert (summary.added, summary.rejected, summary.replaced) == (2, [], 1)
+    texts = {r.text for r in store.statements()}
+    assert len(texts) == 12 and "Statement number 11 says something worth checking" in texts
+    assert "Statement number 12 says something worth checking" not in texts
+    # Read once more: nothing to do; grown again, the retired parts take their new lines.
+    assert (ingest_paths(store, [path], progress=False).added, store.count()) == (0, 12)
+    write(path, [line(n) for n in range(31)])
+    assert (ingest_paths(store, [path], progress=False).added, store.count()) == (21, 31)  # the changed second part too
+    # Another list whose name only starts like a part's keeps its statements.
+    other = write(tmp_path / "long.jsonl#2.jsonl", [line(100 + n) for n in range(3)])
+    assert ingest_paths(store, [other], progress=False).added == 3
+    write(path, [line(n) for n in range(5)])
+    ingest_paths(store, [path], progress=False)
+    assert store.count() == 5 + 3

@@ -170,6 +170,19 @@ class DocumentIngest(StoreBase):
             )
             return int(count or 0)
 
+    def part_origins(self, origin: str, guild_id: int | None = None) -> dict[str, str]:
+        """Origin → content hash of the stored parts of a statement list after its first (`ORIGIN#2`,
+        `ORIGIN#3`, ...; see `bot.statement_lists`), so a list that shrank can retire the parts it lost."""
+        prefix = f"{origin}#"
+        with self._read() as session:
+            rows = session.execute(
+                select(col(DocumentRow.origin), col(DocumentRow.content_hash)).where(
+                    col(DocumentRow.origin).startswith(prefix, autoescape=True),
+                    col(DocumentRow.guild_scope) == (guild_id or 0),
+                )
+            ).all()
+        return {found: content_hash for found, content_hash in rows if found[len(prefix) :].isdigit()}
+
     def current_documents(self, origins: Sequence[str], parser_version: int = PARSER_VERSION) -> dict[str, str]:
         """Origin → content hash of those shared-corpus documents of `origins` that this parser version
         (or a newer one) stored: one query for many files, where `known_document` costs two per file."""
