@@ -77,6 +77,7 @@ class JobSettings:
     retention_cron: str = "15 4 * * *"
     # Added for the scheduler (see config/quotecheck.toml for what each does).
     inbox_settle_seconds: float = 60.0
+    inbox_skip_invalid: bool = False
     feeds_timeout_seconds: float = 20.0
     feeds_allow_private_links: bool = False
     refresh_interval_seconds: float = 5.0

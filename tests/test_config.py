@@ -32,6 +32,10 @@ def test_a_value_of_the_wrong_type_is_named(tmp_path: Path) -> None:
         _load(tmp_path, '[matching]\ncandidates = "five"\n')
     with pytest.raises(SettingsError, match=r"jobs\.feeds_allow_private_links must be true or false"):
         _load(tmp_path, '[jobs]\nfeeds_allow_private_links = "yes"\n')
+    with pytest.raises(SettingsError, match=r"jobs\.inbox_skip_invalid must be true or false, not 1"):
+        _load(tmp_path, "[jobs]\ninbox_skip_invalid = 1\n")
+    assert _load(tmp_path, "[jobs]\ninbox_skip_invalid = true\n").jobs.inbox_skip_invalid
+    assert load_settings(DEFAULT_CONFIG, environ={"QUOTECHECK_JOBS_INBOX_SKIP_INVALID": "true"}).jobs.inbox_skip_invalid
     with pytest.raises(SettingsError, match=r"discord\.shard_ids must be a list of whole numbers"):
         _load(tmp_path, "[discord]\nshard_ids = [1, \"2\"]\n")
 

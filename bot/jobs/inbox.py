@@ -33,6 +33,8 @@ class FileOutcome:
     reason: str = ""
     added: int = 0
     skipped: int = 0
+    lines_rejected: int = 0  # bad lines of a statement list left out (`[jobs] inbox_skip_invalid`)
+    rejects_file: Path | None = None  # where they were written, each with its line number and reason
 
 
 IngestFile = Callable[[Path], FileOutcome]
@@ -48,6 +50,7 @@ class InboxReport:
     failed: list[tuple[Path, str]] = field(default_factory=list)  # left in place, retried next look
     added: int = 0
     skipped: int = 0
+    bad_lines: list[tuple[Path, int, Path]] = field(default_factory=list)  # (file, lines left out, rejects file)
 
     def summary(self) -> str:
         """One line for the job history."""
@@ -57,6 +60,8 @@ class InboxReport:
         )
         if self.failed:
             text += f", {len(self.failed)} failed and left for the next run"
+        for name, count, rejects in self.bad_lines:
+            text += f"; {count} bad line(s) of {name.name} left out, each with its line number and reason in {rejects}"
         if self.rejected:
             name, reason = self.rejected[0]
             text += f"; first rejection: {name.name}: {reason}"
@@ -113,6 +118,9 @@ class Inbox:
                 log.exception("inbox: ingesting %s failed", path)
                 report.failed.append((path, f"{type(exc).__name__}: {exc}"))
                 return
+        if outcome.lines_rejected and outcome.rejects_file is not None:
+            report.bad_lines.append((path, outcome.lines_rejected, outcome.rejects_file))
+            log.warning("inbox: %d bad line(s) of %s left out, written to %s", outcome.lines_rejected, path, outcome.rejects_file)
         if outcome.ok:
             moved = _move(path, folder / DONE)
             report.ingested.append(moved)
@@ -124,13 +132,24 @@ class Inbox:
             report.rejected.append((moved, outcome.reason))
 
 
+def rejected_lines_file(path: Path) -> Path:
+    """Where the bad lines of a dropped statement list go (`[jobs] inbox_skip_invalid`): beside the
+    rejected files of its folder, `rejected/NAME.rejected-lines.jsonl`, never over an earlier one."""
+    return _free_name(path.parent / REJECTED, f"{path.name}.rejected-lines", ".jsonl")
+
+
 def _move(path: Path, target_dir: Path) -> Path:
     """Move into `target_dir`, never overwriting an earlier file of the same name."""
     target_dir.mkdir(parents=True, exist_ok=True)
-    target = target_dir / path.name
+    target = _free_name(target_dir, path.stem, path.suffix)
+    shutil.move(str(path), target)
+    return target
+
+
+def _free_name(folder: Path, stem: str, suffix: str) -> Path:
+    target = folder / f"{stem}{suffix}"
     counter = 1
     while target.exists():
-        target = target_dir / f"{path.stem}.{counter}{path.suffix}"
+        target = folder / f"{stem}.{counter}{suffix}"
         counter += 1
-    shutil.move(str(path), target)
     return target

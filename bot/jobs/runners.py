@@ -11,23 +11,24 @@ import hashlib
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
 from bot.config import PROJECT_ROOT, Settings
-from bot.core.documents import parse_article
+from bot.core.documents import STATEMENT_SUFFIXES, parse_article
 from bot.core.model import CorpusFormatError, SourceInfo
 from bot.ingest import as_sink, ingest_file
 from bot.jobs.backup import backup_sqlite, sqlite_path
 from bot.jobs.digest import collect_digest, render_digest
 from bot.jobs.feeds import FeedArticle, FeedConfig, FeedPoller
-from bot.jobs.inbox import FileOutcome, Inbox
+from bot.jobs.inbox import FileOutcome, Inbox, rejected_lines_file
 from bot.jobs.retention import prune_lookups
 from bot.jobs.runs import RunLog
 from bot.jobs.schedule import JobSchedule, cron_trigger
 from bot.jobs.scheduler import JobOutcome, Runner
 from bot.protocols import DocumentSink
+from bot.statement_lists import Rejects
 
 if TYPE_CHECKING:
     from bot.store.corpus import CorpusStore
@@ -41,18 +42,31 @@ def resolve_path(value: str) -> Path:
     return path if path.is_absolute() else PROJECT_ROOT / path
 
 
-def ingest_inbox_file(target: DocumentSink | CorpusStore, max_bytes: int | None = None) -> Callable[[Path], FileOutcome]:
-    """Ingest one dropped file into `target` (QuoteService or CorpusStore) as `quotecheck ingest` does."""
+def ingest_inbox_file(
+    target: DocumentSink | CorpusStore, max_bytes: int | None = None, *, skip_invalid: bool = False
+) -> Callable[[Path], FileOutcome]:
+    """Ingest one dropped file into `target` (QuoteService or CorpusStore) as `quotecheck ingest` does;
+    with `skip_invalid`, as `quotecheck ingest --skip-invalid` with the rejects file in the folder's `rejected/`."""
     sink = as_sink(target)
 
     def ingest(path: Path) -> FileOutcome:
+        rejects = Rejects(rejected_lines_file(path)) if skip_invalid and path.suffix.lower() in STATEMENT_SUFFIXES else None
         try:
-            outcome = ingest_file(sink, path, actor="inbox", max_bytes=max_bytes)
+            outcome = ingest_file(sink, path, actor="inbox", max_bytes=max_bytes, rejects=rejects)
         except CorpusFormatError as exc:
-            return FileOutcome(ok=False, reason=str(exc))
-        return FileOutcome(ok=True, added=outcome.added, skipped=outcome.skipped)
+            return FileOutcome(ok=False, reason=str(exc), **_bad_lines(rejects))
+        finally:
+            if rejects is not None:
+                rejects.close()
+        return FileOutcome(ok=True, added=outcome.added, skipped=outcome.skipped, **_bad_lines(rejects))
 
     return ingest
+
+
+def _bad_lines(rejects: Rejects | None) -> dict[str, Any]:
+    if rejects is None or not rejects.count:
+        return {}
+    return {"lines_rejected": rejects.count, "rejects_file": rejects.path}
 
 
 def ingest_feed_article(target: DocumentSink | CorpusStore) -> Callable[[FeedArticle], FileOutcome]:
@@ -90,7 +104,7 @@ def build_runners(
 
     inbox = Inbox(
         [resolve_path(f) for f in jobs.inbox],
-        ingest_inbox_file(target, int(settings.limits.ingest_max_file_mb * 1024 * 1024)),
+        ingest_inbox_file(target, int(settings.limits.ingest_max_file_mb * 1024 * 1024), skip_invalid=jobs.inbox_skip_invalid),
         settle_seconds=jobs.inbox_settle_seconds,
     )
 

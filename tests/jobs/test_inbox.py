@@ -163,3 +163,71 @@ def test_a_statement_list_over_the_upload_cap_is_streamed_in_parts(store, tmp_pa
     report = Inbox([inbox_dir], ingest_inbox_file(store)).scan()
     assert not report.rejected and report.added == 450
     assert {s["source"]["kind"] for s in export(store)} == {"press release"}
+
+
+def _bulk_lines(count: int, first: int = 0) -> list[str]:
+    return [json.dumps({"text": f"Dropped statement number {n} for the harbour board", "speaker": "Maria Alvarez",
+                        "source": {"title": "Board minutes", "kind": "post"}}) for n in range(first, first + count)]
+
+
+def test_with_skip_invalid_the_good_lines_go_in_and_the_bad_ones_are_written_beside(store, tmp_path):
+    inbox_dir = tmp_path / "inbox"
+    lines = _bulk_lines(6)
+    lines[2] = json.dumps({"text": "A speaker name far too long", "speaker": "x" * 301})
+    lines[4] = "{not json"
+    _drop(inbox_dir, "minutes.jsonl", "\n".join(lines) + "\n")
+    _drop(inbox_dir, "clean.jsonl", "\n".join(_bulk_lines(2, first=10)) + "\n")
+    report = Inbox([inbox_dir], ingest_inbox_file(store, skip_invalid=True)).scan()
+
+    assert sorted(p.name for p in report.ingested) == ["clean.jsonl", "minutes.jsonl"] and report.added == 4 + 2
+    written = inbox_dir / "rejected" / "minutes.jsonl.rejected-lines.jsonl"
+    assert [json.loads(x)["line"] for x in written.read_text().splitlines()] == [3, 5]
+    assert "speaker longer than 300" in json.loads(written.read_text().splitlines()[0])["reason"]
+    assert report.bad_lines == [(inbox_dir / "minutes.jsonl", 2, written)]
+    assert f"2 bad line(s) of minutes.jsonl left out, each with its line number and reason in {written}" in report.summary()
+    assert sorted(p.name for p in (inbox_dir / "rejected").iterdir()) == [written.name]  # none for the clean list
+    assert len(export(store)) == 4 + 2
+
+    # Dropped again unchanged: already stored as far as it could be, so not read again; the rejects file stays.
+    _drop(inbox_dir, "minutes.jsonl", "\n".join(lines) + "\n")
+    again = Inbox([inbox_dir], ingest_inbox_file(store, skip_invalid=True)).scan()
+    assert (again.added, again.skipped, again.bad_lines) == (0, 4, []) and written.exists()
+    # Changed and dropped again: its bad lines go to a new file, the earlier one is kept.
+    _drop(inbox_dir, "minutes.jsonl", "\n".join(lines[:-1]) + "\n")
+    third = Inbox([inbox_dir], ingest_inbox_file(store, skip_invalid=True)).scan()
+    assert third.bad_lines == [(inbox_dir / "minutes.jsonl", 2, inbox_dir / "rejected" / "minutes.jsonl.rejected-lines.1.jsonl")]
+
+
+def test_without_skip_invalid_a_list_with_a_bad_line_is_rejected_whole(store, tmp_path):
+    inbox_dir = tmp_path / "inbox"
+    lines = _bulk_lines(6)
+    lines[4] = "{not json"
+    _drop(inbox_dir, "minutes.jsonl", "\n".join(lines) + "\n")
+    report = Inbox([inbox_dir], ingest_inbox_file(store)).scan()
+    assert not report.ingested and not report.bad_lines and export(store) == []
+    assert "line 5" in (inbox_dir / "rejected" / "minutes.jsonl.reason").read_text()
+
+
+def test_a_list_of_bad_lines_only_is_rejected_and_its_lines_are_written(store, tmp_path):
+    inbox_dir = tmp_path / "inbox"
+    _drop(inbox_dir, "junk.jsonl", "{not json\n[1, 2]\n")
+    report = Inbox([inbox_dir], ingest_inbox_file(store, skip_invalid=True)).scan()
+    assert not report.ingested and len(report.rejected) == 1
+    assert report.bad_lines == [(inbox_dir / "junk.jsonl", 2, inbox_dir / "rejected" / "junk.jsonl.rejected-lines.jsonl")]
+    assert "no statement in the file could be stored" in (inbox_dir / "rejected" / "junk.jsonl.reason").read_text()
+
+
+def test_the_setting_reaches_the_scheduled_inbox(store, tmp_path):
+    import asyncio
+
+    from bot.config import JobSettings, Settings
+    from bot.jobs.runners import build_runners
+
+    inbox_dir = tmp_path / "inbox"
+    lines = _bulk_lines(3)
+    lines[1] = "{not json"
+    _drop(inbox_dir, "minutes.jsonl", "\n".join(lines) + "\n")
+    settings = Settings(jobs=JobSettings(inbox=(str(inbox_dir),), inbox_skip_invalid=True))
+    outcome = asyncio.run(build_runners(store, settings, store.engine)["inbox"]())
+    assert "1 bad line(s) of minutes.jsonl left out" in outcome.summary
+    assert (inbox_dir / "rejected" / "minutes.jsonl.rejected-lines.jsonl").exists() and len(export(store)) == 2
