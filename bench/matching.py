@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import datasets
 import numpy as np
+from cuts import BARE_NOTS, CONDITIONS, CUTS, LIMITERS, NEGATIONS, NOT_CONDITIONS, NUMBERS, QUALIFIERS, bare, governing_cut
 from rapidfuzz import fuzz, process
 
 from bot.config import MatchingSettings, load_settings
@@ -130,41 +131,12 @@ def _elided(text: str, rng: random.Random) -> str | None:
     return " ".join(words[:cut]) + " \u2026 " + " ".join(words[end:])
 
 
-# The words the contract says carry the sense when a quote leaves them out, listed here on their own
-# (from the contract's wording, not from the matcher's lists) so the bench judges the matcher.
-_B_NEGATIONS = frozenset("not never no nor without nothing nobody none neither".split())
-_B_LIMITERS = frozenset("only just except almost nearly barely".split())
-_B_QUALIFIERS = frozenset("maybe perhaps probably possibly might allegedly reportedly supposedly apparently claimed alleged".split())
-# Contractions of "not" as transcripts without apostrophes write them.
-_B_BARE_NOTS = frozenset(
-    [w + "nt" for w in "is are was were do does did could would should has have had must".split()] + ["cant", "wont", "cannot"]
-)
-_B_CONDITIONS = frozenset("if unless provided".split())
-_B_NUMBERS = frozenset(
-    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
-    eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion
-    trillion percent half twice double triple""".split()
-)
-# ("provided" alone is mostly "as provided by law": a condition only as "provided that".)
-_B_CUTS = re.compile(r"\b(?:only if|if|unless|as long as|so long as|provided that|except)\b", re.I)
-# Before these an "if" concedes ("even if"), compares ("as if"), asks ("see if", "what if") or opens a
-# clause of its own ("and if"): it sets no condition on the words before it.
-_B_NOT_CONDITIONS = frozenset(
-    """even as what and or but see know knew wonder wondering ask asked asking determine question check decide
-    whether tell sure""".split()
-)
-
-
-def _bare(word: str) -> str:
-    return re.sub(r"[^\w']", "", word.lower().replace("\u2019", "'"))
-
-
 def _carries(word: str) -> bool:
     """Whether a word is one whose omission the contract says changes the sense."""
-    bare = _bare(word)
+    w = bare(word)
     return (
-        bare in _B_NEGATIONS or bare.endswith("n't") or bare in _B_BARE_NOTS or bare in _B_LIMITERS or bare in _B_QUALIFIERS
-        or bare in _B_CONDITIONS or bare in _B_NUMBERS or any(c.isdigit() for c in bare)
+        w in NEGATIONS or w.endswith("n't") or w in BARE_NOTS or w in LIMITERS or w in QUALIFIERS
+        or w in CONDITIONS or w in NUMBERS or any(c.isdigit() for c in w)
     )
 
 
@@ -174,7 +146,7 @@ def _elide_one(words: list[str], spots: list[int], rng: random.Random) -> str | 
         return None
     i = rng.choice(spots)
     end = i + 1
-    while end < len(words) and _bare(words[end]) in _B_NUMBERS | {"and"} and end - i < 4:
+    while end < len(words) and bare(words[end]) in NUMBERS | {"and"} and end - i < 4:
         end += 1
     lo = max(0, i - rng.randint(3, 10))
     hi = min(len(words), end + rng.randint(3, 10))
@@ -185,26 +157,26 @@ def _elide_one(words: list[str], spots: list[int], rng: random.Random) -> str | 
 
 def _elided_negation(text: str, rng: random.Random) -> str | None:
     words = text.split()
-    return _elide_one(words, [i for i, w in enumerate(words) if _bare(w) in ("not", "never")], rng)
+    return _elide_one(words, [i for i, w in enumerate(words) if bare(w) in ("not", "never")], rng)
 
 
 def _elided_number_or_limiter(text: str, rng: random.Random) -> str | None:
     words = text.split()
     spots = [
         i for i, w in enumerate(words)
-        if _bare(w) in _B_LIMITERS or _bare(w) in _B_NUMBERS or any(c.isdigit() for c in w)
+        if bare(w) in LIMITERS or bare(w) in NUMBERS or any(c.isdigit() for c in w)
     ]
     return _elide_one(words, spots, rng)
 
 
 def _cut_condition(text: str, rng: random.Random) -> str | None:
     """The words of the statement's clause just before its condition or exception, cut off there."""
-    found = [m for m in _B_CUTS.finditer(text) if m.start() > 0]
+    found = [m for m in CUTS.finditer(text) if m.start() > 0]
     if not found:
         return None
     m = rng.choice(found)
     before = text[: m.start()].split()
-    if not before or _bare(before[-1]) in _B_NOT_CONDITIONS:
+    if not before or bare(before[-1]) in NOT_CONDITIONS:
         return None
     cut = m.start()
     if m.group().lower() == "only if" and rng.random() < 0.5:
@@ -223,15 +195,7 @@ def _governed(text: str, fragment: str) -> bool:
     words, part = text.split(), fragment.split()
     for start in range(len(words) - len(part) + 1):
         if words[start : start + len(part)] == part:
-            end = start + len(part)
-            before = _bare(words[start - 1]) if start else ""
-            if start and not words[start - 1].endswith((",", ".", ";", ":")) and (
-                before in _B_NEGATIONS | _B_BARE_NOTS or before.endswith("n't")
-            ):
-                return True
-            after = " ".join(words[end : end + 3])
-            return (end < len(words) and not words[end - 1].endswith((".", "!", "?", ";", ":")) and bool(_B_CUTS.match(after))
-                    and _bare(words[end - 1]) not in _B_NOT_CONDITIONS)
+            return governing_cut(words, start, start + len(part)) is not None
     return False
 
 
@@ -244,12 +208,7 @@ def _harmless_fragment(text: str, rng: random.Random, lo: int = 5, hi: int = 15)
     size = rng.randint(lo, min(hi, len(words) - 1))
     start = rng.randint(0, len(words) - size)
     end = start + size
-    after = " ".join(words[end : end + 3])
-    if end < len(words) and not words[end - 1].endswith((".", "!", "?", ";", ":")) and _B_CUTS.match(after):
-        return None
-    if start > 0 and not words[start - 1].endswith((",", ".", ";", ":")) and (
-        _bare(words[start - 1]) in _B_NEGATIONS | _B_BARE_NOTS or _bare(words[start - 1]).endswith("n't")
-    ):
+    if governing_cut(words, start, end, any_condition=True):
         return None
     return " ".join(words[start:end]).strip(",;:-\u2014")
 

@@ -1,0 +1,60 @@
+"""Where a quote cut out of a statement changes its sense, as the contract reads it.
+
+The contract: where the omitted words or a cut end would change the sense (a negation, a number,
+"only", a condition governing the quoted words) the verdict is `altered`. The words are listed here
+on their own (from the contract's wording, not from the matcher's lists) so the benches judge the
+matcher; `bench/matching.py` and `bench/scale_real.py` draw their genuine fragments with the same rule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+NEGATIONS = frozenset("not never no nor without nothing nobody none neither".split())
+LIMITERS = frozenset("only just except almost nearly barely".split())
+QUALIFIERS = frozenset("maybe perhaps probably possibly might allegedly reportedly supposedly apparently claimed alleged".split())
+# Contractions of "not" as transcripts without apostrophes write them.
+BARE_NOTS = frozenset(
+    [w + "nt" for w in "is are was were do does did could would should has have had must".split()] + ["cant", "wont", "cannot"]
+)
+CONDITIONS = frozenset("if unless provided".split())
+NUMBERS = frozenset(
+    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
+    eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion
+    trillion percent half twice double triple""".split()
+)
+# ("provided" alone is mostly "as provided by law": a condition only as "provided that".)
+CUTS = re.compile(r"\b(?:only if|if|unless|as long as|so long as|provided that|except)\b", re.I)
+# Before these an "if" concedes ("even if"), compares ("as if"), asks ("see if", "what if") or opens a
+# clause of its own ("and if"): it sets no condition on the words before it.
+NOT_CONDITIONS = frozenset(
+    """even as what and or but see know knew wonder wondering ask asked asking determine question check decide
+    whether tell sure""".split()
+)
+
+# Why a cut is not a genuine quote, as `governing_cut` says it.
+AFTER_NEGATION = "starts right after a negation"
+BEFORE_CONDITION = "stops right before a condition"
+
+
+def bare(word: str) -> str:
+    return re.sub(r"[^\w']", "", word.lower().replace("\u2019", "'"))
+
+
+def governing_cut(words: Sequence[str], start: int, end: int, *, any_condition: bool = False) -> str | None:
+    """Why quoting `words[start:end]` of a statement's words leaves out a word governing them (the
+    negation right before, the condition right after), or None when the cut keeps the sense.
+    `any_condition`: every "if" after counts, also one that concedes or asks ("even if", "see if")."""
+    if start > 0 and not words[start - 1].endswith((",", ".", ";", ":")):
+        before = bare(words[start - 1])
+        if before in NEGATIONS | BARE_NOTS or before.endswith("n't"):
+            return AFTER_NEGATION
+    if (
+        end < len(words)
+        and not words[end - 1].endswith((".", "!", "?", ";", ":"))
+        and CUTS.match(" ".join(words[end : end + 3]))
+        and (any_condition or bare(words[end - 1]) not in NOT_CONDITIONS)
+    ):
+        return BEFORE_CONDITION
+    return None
