@@ -14,6 +14,7 @@ from typing import Literal
 from bot.core.align import Op, Token, align, tokens
 from bot.core.model import Difference
 from bot.core.normalize import Word, split_elisions, words
+from bot.core.numbers import NUMBER_WORDS
 from bot.core.omissions import Piece, omissions
 from bot.core.vocabulary import CorpusFrequency, is_typo
 
@@ -122,6 +123,7 @@ def compare(
         total += len(q_tokens)
         matched += sum(1 for op in ops if op.tag in ("equal", "similar"))
         aligned = [op for op in ops if op.s1 > op.s0]
+        this_piece = len(aligned_pieces) if aligned else -1
         if aligned:
             position = aligned[-1].s1
             aligned_pieces.append(Piece(aligned[0].s0, aligned[-1].s1, tuple(t.key for t in q_tokens)))
@@ -143,9 +145,15 @@ def compare(
             difference = _classify(group, q_words, q_tokens, s_words, s_tokens, statement, piece, q_editorial, s_editorial, corpus)
             swapped = _edge_swap(group, q_tokens, s_tokens, piece_start, len(s_tokens) if number == len(pieces) - 1 else None)
             if difference is not None and difference.meaningful and swapped is not None:
-                difference = _classify(
-                    swapped, q_words, q_tokens, s_words, s_tokens, statement, piece, q_editorial, s_editorial, corpus
-                ) or difference
+                reread = _classify(swapped, q_words, q_tokens, s_words, s_tokens, statement, piece, q_editorial, s_editorial, corpus)
+                if reread is not None:
+                    difference = reread
+                    if this_piece >= 0:
+                        # The edge word stands for the statement word next to the aligned part ("dowt"
+                        # for the "dont" before "have any ideas"): that word is quoted, not left out.
+                        held = aligned_pieces[this_piece]
+                        aligned_pieces[this_piece] = Piece(min(held.start, swapped[0].s0), max(held.end, swapped[-1].s1), held.keys)
+                        position = max(position, swapped[-1].s1)
             if difference is not None:
                 differences.append(difference)
     differences[:0] = omissions(statement, s_words, s_tokens, aligned_pieces)
@@ -305,6 +313,8 @@ def _classify(
         if is_typo(q_key, s_key, corpus):
             return Difference("typo", quoted, original, False, "typo")
     reason, meaningful = _reason(group, q_keys, s_keys, kind, q_words, q_span, s_words, s_span)
+    if reason == "number" and _number_slip(q_words, q_span, s_keys, corpus):
+        return Difference("typo", quoted, original, False, "typo")
     if reason == "spelling" and any(a != b and is_typo(a, b, corpus) for a, b in zip(q_keys, s_keys)):
         return Difference("typo", quoted, original, False, "typo")
     return Difference(kind, quoted, original, meaningful, reason)
@@ -342,6 +352,18 @@ def _reason(
     if kind == "replace" and (_has_name(q_words, q_span) or _has_name(s_words, s_span)):
         return "name", True
     return {"insert": "insertion", "delete": "deletion"}.get(kind, "wording"), True
+
+
+def _number_slip(q_words: Sequence[Word], q_span: tuple[int, int] | None, s_keys: list[str], corpus: CorpusFrequency | None) -> bool:
+    """Whether the quoted words give the statement's number once each non-word a slip away from one
+    number word is read as that word ("fdur million" for "four million"): a typo, not another number."""
+    if q_span is None:
+        return False
+    mended: list[str] = []
+    for word in q_words[q_span[0] : q_span[1] + 1]:
+        near = [n for n in NUMBER_WORDS if is_typo(word.key, n, corpus)] if word.key.isalpha() and word.key not in NUMBER_WORDS else []
+        mended.append(near[0] if len(near) == 1 else word.surface)
+    return [t.key for t in tokens(words(" ".join(mended)))] == s_keys
 
 
 def _one_word(span: tuple[int, int] | None) -> bool:

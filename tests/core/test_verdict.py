@@ -218,3 +218,23 @@ def test_a_dropped_or_doubled_letter_is_close(sentence: str, data: st.DataObject
     doubled = data.draw(st.booleans())
     words[i] = words[i][:j] + words[i][j] + words[i][j:] if doubled else words[i][:j] + words[i][j + 1 :]
     assert compare(" ".join(words), sentence).level == "close"
+
+
+def test_a_slip_in_the_first_word_quotes_that_word_even_when_it_is_a_negation() -> None:
+    statement = "When you dont have any ideas, I guess you say the other persons ideas are old."
+    slipped = compare("dowt have any ideas, I guess you say the other persons", statement)
+    assert slipped.level == "close" and [d.kind for d in slipped.differences] == ["typo"]
+    # Without the word, the negation governing the quote is left out: altered, as before.
+    cut = compare("have any ideas, I guess you say the other persons", statement)
+    assert cut.level == "altered" and cut.differences[0].kind == "context" and cut.differences[0].reason == "negation"
+    sonnet = "It is an ever fixed mark that looks on tempests and is never shaken; it is the star to every wandering bark"
+    assert compare("niver shaken; it is the star to", sonnet).level == "close"
+    assert compare("shaken; it is the star to", sonnet).level == "altered"
+
+
+def test_a_slip_in_a_number_word_is_a_typo_and_another_number_stays_a_change() -> None:
+    statement = "We have added employment of about four million in the last seventeen months."
+    slipped = compare("about fdur million in the last seventeen months", statement)
+    assert slipped.level == "close" and [(d.kind, d.quoted) for d in slipped.differences] == [("typo", "fdur million")]
+    assert compare("about five million in the last seventeen months", statement).level == "altered"
+    assert compare("about for million in the last seventeen months", statement).level == "altered"  # a real word
