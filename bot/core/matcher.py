@@ -21,6 +21,7 @@ from bot.core.model import RelatedStatement, SearchFilter, StatementRecord
 from bot.core.normalize import match_text
 from bot.core.rerank import Fetch, quote_score, rerank
 from bot.core.snapshots import load_snapshot, save_snapshot
+from bot.core.vocabulary import typo_neighbours
 
 __all__ = ["BaseMatcher", "Fetch", "Matcher", "quote_score"]
 
@@ -31,6 +32,9 @@ _WIDE_BUDGET = 200000
 _SHORT_QUOTE = 8
 # With a speaker filter, a speaker with at most this many statements is scanned directly.
 _SCAN_LIMIT = 20000
+# A quote of common words only looks for its words as quoted among this many times more statements
+# holding them all.
+_PHRASE_POOL = 25
 
 
 class Matcher(ColumnStore):
@@ -83,6 +87,9 @@ class Matcher(ColumnStore):
                     ids = ids[mask(ids)] if len(ids) else ids
             if ids is None:
                 s = self.settings
+                # A slip in the quote's rarest word ("peoppes") leaves only its common words to find
+                # the statement by: the words it is most likely a slip of stand in beside it.
+                terms += [other for term in set(terms) for other in typo_neighbours(term, self._index.df)]
                 ids, _ = self._index.top(
                     terms,
                     limit * (2 if wide else 1),
@@ -109,9 +116,17 @@ class Matcher(ColumnStore):
             terms = [k for piece in pieces for k in piece.split()]
             if len(set(terms)) < 3:
                 return []
-            ids = self._index.conjunction(terms, limit, self._mask(flt))
+            mask = self._mask(flt)
+            ids = self._index.conjunction(terms, limit, mask).tolist()
             texts = self._texts
-            return sorted(((i, quote_score(pieces, texts[i])) for i in ids.tolist()), key=lambda item: -item[1])
+            # Thousands of statements may hold every one of these words ("at the time of the Civil
+            # War"), and the conjunction keeps an arbitrary few: among more of them, those holding the
+            # words as quoted go first.
+            padded = [f" {piece} " for piece in pieces]
+            wider = self._index.conjunction(terms, limit * _PHRASE_POOL, mask).tolist() if len(ids) >= limit else []
+            holding = [i for i in wider if all(piece in f" {texts[i]} " for piece in padded)][:limit]
+            chosen = list(dict.fromkeys(holding + ids))
+            return sorted(((i, quote_score(pieces, texts[i])) for i in chosen), key=lambda item: -item[1])
 
     def _text(self, key: int) -> str:
         with self._lock:

@@ -114,6 +114,33 @@ def small_edit(quoted: str, original: str) -> bool:
     return OSA.distance(quoted, original, score_cutoff=allowed + 1) <= allowed
 
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# Of the words one slip away from a quoted non-word, the commonest few are looked up (as a speller would).
+_NEIGHBOURS = 3
+
+
+def one_slip_away(key: str) -> set[str]:
+    """Every string one letter dropped, added, changed or two swapped away from `key` (letters a-z)."""
+    splits = [(key[:i], key[i:]) for i in range(len(key) + 1)]
+    found = {a + b[1:] for a, b in splits if b}
+    found |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    found |= {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    found |= {a + c + b for a, b in splits for c in _LETTERS}
+    found.discard(key)
+    return found
+
+
+def typo_neighbours(key: str, corpus: CorpusFrequency, words: WordFrequencies = ENGLISH) -> list[str]:
+    """The corpus words a quoted non-word is most likely a slip of: those one slip away, commonest in
+    the corpus first (a few); none for a word of the corpus or of the list, or one too short to tell."""
+    if len(key) < _MIN_LENGTH + 1 or not key.isalpha() or corpus(key) >= _CORPUS_SEEN:
+        return []
+    if words.available and words.zipf(key) >= _COMMON:
+        return []
+    seen = [(corpus(other), other) for other in one_slip_away(key)]
+    return [other for count, other in sorted((item for item in seen if item[0] > 0), reverse=True)[:_NEIGHBOURS]]
+
+
 def is_word(key: str, instead_of: str, corpus: CorpusFrequency | None = None, words: WordFrequencies = ENGLISH) -> bool:
     """True when `key` is a real word where it replaced `instead_of`: a common word of the list, not a
     thousand times rarer than `instead_of`, or a word the corpus holds often enough."""

@@ -291,3 +291,26 @@ def test_words_many_people_said_are_verified_for_each_of_them() -> None:
     stranger = m.check("Thank you very much", speaker="Donald Trump")
     assert stranger.verdict == "misattributed"
     assert m.check("Thank you very much, Madam Speaker", speaker="Speaker Number3").verdict != "verified"
+
+
+def test_a_slip_in_the_only_rare_word_still_finds_the_statement() -> None:
+    # Thousands of statements share the quote's common words; only "peoples", misspelt, singles the
+    # right one out. Its corpus neighbours one slip away stand in for it in the search.
+    others = [record(100 + n, f"The delegation number {n} spoke of the United Nations at length today.", f"Delegate {n}")
+              for n in range(6000)]
+    target = record(1, "God bless all the peoples of the United Nations.", "A. Speaker")
+    m = Matcher(MatchingSettings())
+    m.add_many([*others[:3000], target, *others[3000:]])
+    result = m.check("the peoppes of the United Nations")
+    assert result.verdict == "close" and result.match is not None and result.match.id == "s1"
+    assert [d.kind for d in result.differences] == ["typo"]
+
+
+def test_an_exact_quote_of_common_words_held_by_thousands_of_statements_is_found() -> None:
+    # Every statement holds all the words of "at the time of the Civil War", in another order.
+    others = [record(100 + n, f"The war at {n} of the clock was civil, the time is over.", f"Speaker {n}") for n in range(6000)]
+    target = record(1, "The tax imposed at the time of the Civil War was not a direct tax.", "A. Justice")
+    m = Matcher(MatchingSettings())
+    m.add_many([*others[:4000], target, *others[4000:]])
+    result = m.check("at the time of the Civil War")
+    assert result.verdict == "verified" and result.match is not None and result.match.id == "s1"

@@ -91,3 +91,17 @@ def test_a_small_list_in_the_packages_format_is_read(tmp_path: Path) -> None:
     words = WordFrequencies(path)
     assert words.zipf("the") == 8.0 and words.zipf("dont") == 6.5
     assert is_typo("teh", "the", words=words)
+
+
+def test_a_quoted_non_word_is_looked_up_by_the_corpus_words_one_slip_away() -> None:
+    from bot.core.vocabulary import one_slip_away, typo_neighbours
+
+    assert {"peoples", "peopes", "peopppes", "peoppe", "epoppes"} <= one_slip_away("peoppes")
+    corpus = {"peoples": 40, "people": 9000, "time": 5000, "tim": 3, "timn": 0, "ships": 30, "ship": 60, "shipp": 1}
+    frequency = lambda key: corpus.get(key, 0)  # noqa: E731
+    assert typo_neighbours("peoppes", frequency) == ["peoples"]
+    assert typo_neighbours("timn", frequency) == ["time", "tim"]  # the commonest first
+    assert typo_neighbours("shipp", frequency) == ["ship", "ships"]  # a slip the corpus holds once is still a slip
+    # Words of the corpus or of the word list are not slips; nor are words too short to tell.
+    assert typo_neighbours("people", frequency) == [] and typo_neighbours("harbour", frequency) == []
+    assert typo_neighbours("tme", frequency) == []
