@@ -154,10 +154,31 @@ class BaseMatcher(Generic[K]):
         ranked = self._rank(pieces, flt, s.candidates)
         if not ranked or ranked[0][1] < self.settings.widen_below:
             ranked = merge(ranked, self._rank(pieces, flt, s.candidates, wide=True))
-        if not ranked or ranked[0][1] < self.settings.widen_below or self._short(pieces):
+        common = not ranked or ranked[0][1] < self.settings.widen_below or self._short(pieces)
+        if common:
             ranked = merge(ranked, self._rank_common(pieces, flt, s.candidates))
         if not ranked:
             return CheckResult(quote, speaker, "unverified", 0.0)
+        records, found = self._sources(quote, pieces, ranked)
+        if found and not common and all(c.comparison.level == "altered" for c in found):
+            # Words shared by thousands of statements ("at the time of the Civil War") can rank a
+            # statement that alters them above the one holding them as quoted: look among those too.
+            wider = merge(ranked, self._rank_common(pieces, flt, s.candidates))
+            if wider[:8] != ranked[:8]:
+                ranked = wider
+                records, found = self._sources(quote, pieces, ranked)
+        if not found or all(c.comparison.level == "altered" for c in found):
+            spliced = self._splice(quote, pieces, ranked, records, speaker)
+            if spliced is not None:
+                return spliced
+        if not found:
+            return CheckResult(quote, speaker, "unverified", ranked[0][1], alternatives=self._alternatives(ranked, records, None))
+        return self._decide(quote, speaker, found, ranked, records)
+
+    def _sources(
+        self, quote: str, pieces: list[str], ranked: list[tuple[K, float]]
+    ) -> tuple[dict[K, StatementRecord], list[_Candidate[K]]]:
+        """The records of the best few candidates, and those of them that are the quote's source."""
         top_score = ranked[0][1]
         # Compare word by word only the few candidates that can matter.
         head = [item for item in ranked[:8] if item[1] >= top_score - 10.0 or item[1] >= 95.0][:6]
@@ -167,14 +188,7 @@ class BaseMatcher(Generic[K]):
             for i, score in head
             if i in records
         ]
-        found = [c for c in candidates if self._is_source(c)]
-        if not found or all(c.comparison.level == "altered" for c in found):
-            spliced = self._splice(quote, pieces, ranked, records, speaker)
-            if spliced is not None:
-                return spliced
-        if not found:
-            return CheckResult(quote, speaker, "unverified", top_score, alternatives=self._alternatives(ranked, records, None))
-        return self._decide(quote, speaker, found, ranked, records)
+        return records, [c for c in candidates if self._is_source(c)]
 
     def _own_words(self, quote: str, pieces: list[str], speaker: str, flt: SearchFilter | None) -> CheckResult | None:
         """The given speaker's own statement of these words, when others said them too.

@@ -314,3 +314,14 @@ def test_an_exact_quote_of_common_words_held_by_thousands_of_statements_is_found
     m.add_many([*others[:4000], target, *others[4000:]])
     result = m.check("at the time of the Civil War")
     assert result.verdict == "verified" and result.match is not None and result.match.id == "s1"
+
+
+def test_an_exact_quote_is_not_called_altered_when_a_statement_that_alters_it_ranks_first() -> None:
+    # Thousands of statements hold every word of the quote, with "end" where it says "time".
+    others = [record(100 + n, f"And they said that at the end of the Civil War, {n} of them came home at a time of need.",
+                     f"Speaker {n}") for n in range(6000)]
+    target = record(1, "And they said that at the time of the Civil War the tax was not a direct tax.", "A. Justice")
+    m = Matcher(MatchingSettings())
+    m.add_many([*others[:4000], target, *others[4000:]])
+    result = m.check("and they said that at the time of the Civil War")
+    assert result.verdict == "verified" and result.match is not None and result.match.id == "s1"
