@@ -68,7 +68,7 @@ async def test_debug_logs_of_a_running_bot_hold_no_token(tmp_path):
         if bot is not None and bot.returncode is None:
             bot.send_signal(signal.SIGINT)
             try:
-                out, err = await asyncio.wait_for(bot.communicate(), 20)
+                out, err = await asyncio.wait_for(bot.communicate(), 60)  # a loaded 2-core machine exits slowly; its logs are needed
             except TimeoutError:
                 bot.kill()
                 out, err = await bot.communicate()
