@@ -22,7 +22,7 @@ from sqlalchemy import Engine, text
 from bot.core.candidates import RelatedCandidate, RelatedQuery
 from bot.core.normalize import match_text
 from bot.core.related import RelatedSettings
-from bot.store.trigram import TrigramUnavailable, filter_sql
+from bot.store.trigram import TrigramUnavailable, common_elements, filter_sql
 
 # Statements the query's stems may reach, estimated from their shares: past it the commoner stems
 # are left out (the in-memory index reads 30,000 postings; here each row is fetched and scored).
@@ -50,17 +50,7 @@ class FullTextRelated:
 
     def refresh_statistics(self) -> None:
         """Read the statement count, the mean vector length and the commonest stems' shares."""
-        query = text(
-            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
-            "WHERE schemaname = current_schema() AND tablename = 'statements' AND attname = 'topic'"
-        )
-        with self.engine.connect() as conn:
-            row = conn.execute(query).first()
-        if row is None or row[0] is None:
-            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text("ANALYZE statements"))
-                row = conn.execute(query).first()
-        self._common: dict[str, float] = dict(zip(row[0], (float(f) for f in row[1]))) if row and row[0] else {}
+        self._common = common_elements(self.engine, "tablename = 'statements' AND attname = 'topic'")
         with self.engine.connect() as conn:
             rows = float(conn.execute(text("SELECT reltuples FROM pg_class WHERE oid = 'statements'::regclass")).scalar() or 0)
             # Lengths as in memory: the words of the statement and of its title, a sample's mean.

@@ -107,19 +107,7 @@ class TrigramCandidates:
     def _common_words(self) -> dict[str, float]:
         """The most common words with the share of statements holding each (the word index's
         statistics; gathered now when the table was never analysed)."""
-        query = text(
-            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
-            "WHERE schemaname = current_schema() AND tablename = 'ix_statements_norm_words'"
-        )
-        with self.engine.connect() as conn:
-            row = conn.execute(query).first()
-        if row is None or row[0] is None:
-            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text("ANALYZE statements"))
-                row = conn.execute(query).first()
-        if row is None or row[0] is None:
-            return {}  # an empty or tiny corpus: every word is rare
-        return dict(zip(row[0], (float(f) for f in row[1])))
+        return common_elements(self.engine, "tablename = 'ix_statements_norm_words'")
 
     def rare_words(self, pieces: Sequence[str], limit: int = _WORDS) -> list[tuple[str, float]]:
         """The quote's rarest words with their weights (log inverse share): words missing from the
@@ -324,3 +312,22 @@ def speaker_names_from(store: Any) -> Any:
         return [name for name, _ in store.speaker_names(prefix, guild_id, limit)]
 
     return names
+
+
+def common_elements(engine: Engine, where: str) -> dict[str, float]:
+    """The commonest elements of an array or vector column with the share of rows holding each,
+    from PostgreSQL's statistics (`where` picks the pg_stats row; the table is analysed now when it
+    never was); empty for an empty or tiny table, where every element is rare."""
+    query = text(
+        "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+        f"WHERE schemaname = current_schema() AND {where}"
+    )
+    with engine.connect() as conn:
+        row = conn.execute(query).first()
+    if row is None or row[0] is None:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE statements"))
+            row = conn.execute(query).first()
+    if row is None or row[0] is None:
+        return {}
+    return dict(zip(row[0], (float(f) for f in row[1])))
