@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from typing import Any
 
 import discord
@@ -158,6 +159,30 @@ def shard_setting(settings: Settings) -> tuple[int, tuple[int, ...]]:
     return shard_count, shard_ids
 
 
+def close_on_signals(bot: discord.Client) -> None:
+    """SIGINT and SIGTERM close the bot (jobs stopped, gateway closed), so `start` returns and the caller
+    saves the index snapshot; a second signal stops at once.
+
+    asyncio.run would instead cancel the main task on SIGINT, and on Python 3.11 a cancellation that
+    lands as an awaited timeout fires can be swallowed, leaving the bot running. SIGTERM (`docker stop`)
+    would kill the process without saving anything.
+    """
+    loop = asyncio.get_running_loop()
+    closing: list[asyncio.Task[None]] = []
+
+    def on_signal(signum: int) -> None:
+        if closing:
+            raise KeyboardInterrupt  # asked twice: the loop stops and the caller still closes the store
+        log.info("%s received: closing the bot", signal.Signals(signum).name)
+        closing.append(loop.create_task(bot.close(), name="quotecheck-close-on-signal"))
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(signum, on_signal, signum)
+        except (NotImplementedError, RuntimeError):  # Windows, or not the main thread: the defaults stay
+            return
+
+
 def configure_logging(level: str) -> None:
     """discord.py's log format on stderr, with interaction and bot tokens redacted."""
     discord.utils.setup_logging(level=getattr(logging, level.upper(), logging.INFO), root=True)
@@ -176,6 +201,7 @@ def run_bot(settings: Settings) -> int:
 
     async def serve() -> None:
         bot = create_bot(service, settings, jobs=True)
+        close_on_signals(bot)
         async with bot:
             await bot.start(token)
 

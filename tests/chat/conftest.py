@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import signal
 import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
@@ -89,6 +90,27 @@ async def stop_bot(env: Env, task: asyncio.Task[None]) -> None:
         await asyncio.wait_for(task, 5)
     except (TimeoutError, asyncio.CancelledError):
         pass
+
+
+async def start_process(*args: str, env: dict[str, str], cwd: Path, log: Path) -> asyncio.subprocess.Process:
+    """`python -m bot ARGS` writing stdout and stderr to `log`: a file, not a pipe, so DEBUG logs never
+    fill a pipe nobody reads (the bot would block on its next log line) and are kept if it must be killed."""
+    with log.open("ab") as out:
+        return await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", *args, env=env, cwd=cwd,
+                                                    stdout=out, stderr=out)
+
+
+async def stop_process(process: asyncio.subprocess.Process, sig: signal.Signals, seconds: float = 60) -> int | None:
+    """Send `sig` and wait for the exit code; None when it was still running after `seconds` (then killed)."""
+    if process.returncode is not None:
+        return process.returncode
+    process.send_signal(sig)
+    try:
+        return await asyncio.wait_for(process.wait(), seconds)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        return None
 
 
 async def stop_env(env: Env, task: asyncio.Task[None]) -> None:

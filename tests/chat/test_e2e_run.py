@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.chat.conftest import ROOT, SEED
+from tests.chat.conftest import ROOT, SEED, start_process, stop_process
 from tests.fakediscord import FakeDiscord
 
 pytestmark = pytest.mark.e2e
@@ -50,7 +50,8 @@ async def test_sync_then_run_from_the_command_line(tmp_path):
         assert sync.returncode == 0, err.decode()
         assert "verify" in out.decode() and "corpus" in out.decode()
         assert fake.command("verify")
-        bot = await _run("run", env=env, cwd=tmp_path)
+        log = tmp_path / "bot.log"
+        bot = await start_process("run", env=env, cwd=tmp_path, log=log)
         await fake.wait_until(lambda: fake.session is not None, timeout=60)
         await asyncio.sleep(0.3)  # guild_ready_timeout: the bot dispatches once its guilds arrived
         rec = await fake.slash("verify", {"quote": "The tone and spirit of the conversation were excellent"},
@@ -60,15 +61,10 @@ async def test_sync_then_run_from_the_command_line(tmp_path):
         puts = [r for r in fake.requests if r.method == "PUT"]
         assert len(puts) == 1  # `run` did not sync again
     finally:
-        if bot is not None and bot.returncode is None:
-            bot.send_signal(signal.SIGINT)
-            try:
-                _, err = await asyncio.wait_for(bot.communicate(), 60)  # a loaded 2-core machine exits slowly; its logs are needed
-            except TimeoutError:
-                bot.kill()
-                _, err = await bot.communicate()
-            logs = err.decode()
-            if rec is not None:
-                assert "[redacted]" in logs  # DEBUG logs print the request URLs…
-                assert rec.token not in logs and fake.token not in logs  # …never the tokens
+        code = await stop_process(bot, signal.SIGTERM) if bot is not None else None  # as `docker stop` does
         await fake.close()
+    logs = log.read_text(encoding="utf-8", errors="replace")
+    assert code == 0, logs[-2000:]  # closed in good order, not killed
+    assert "SIGTERM received: closing the bot" in logs
+    assert "[redacted]" in logs  # DEBUG logs print the request URLs…
+    assert rec.token not in logs and fake.token not in logs  # …never the tokens

@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 
 from bot.config import PROJECT_ROOT, Settings, SettingsError, load_settings
-from tests.chat.conftest import ROOT, SEED
+from tests.chat.conftest import ROOT, SEED, start_process, stop_process
 from tests.fakediscord import FakeDiscord
 
 TOKEN = "MTA5ODc2NTQzMjE.secret-bot-token.zyx"
@@ -46,8 +46,8 @@ async def test_debug_logs_of_a_running_bot_hold_no_token(tmp_path):
                                                     stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
         sync_out, sync_err = await asyncio.wait_for(sync.communicate(), 60)
         assert sync.returncode == 0, sync_err.decode()
-        bot = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", env=env, cwd=tmp_path,
-                                                   stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        log = tmp_path / "bot.log"
+        bot = await start_process("run", env=env, cwd=tmp_path, log=log)
         await fake.wait_until(lambda: fake.session is not None, timeout=60)
         await asyncio.sleep(0.3)
         # Every kind of request that carries an interaction token: callbacks, follow-ups, edits, deletions.
@@ -64,16 +64,10 @@ async def test_debug_logs_of_a_running_bot_hold_no_token(tmp_path):
         await fake.wait_until(lambda: fake.session.resumes == 1, timeout=30)
         assert fake.refused() == [] and fake.pinged == []
     finally:
-        logs = ""
-        if bot is not None and bot.returncode is None:
-            bot.send_signal(signal.SIGINT)
-            try:
-                out, err = await asyncio.wait_for(bot.communicate(), 60)  # a loaded 2-core machine exits slowly; its logs are needed
-            except TimeoutError:
-                bot.kill()
-                out, err = await bot.communicate()
-            logs = out.decode() + err.decode()
+        code = await stop_process(bot, signal.SIGINT) if bot is not None else None
         await fake.close()
+    logs = log.read_text(encoding="utf-8", errors="replace")
+    assert code == 0, logs[-2000:]  # Ctrl+C closes the bot in good order
     assert "[redacted]" in logs  # the DEBUG logs did print request URLs and gateway payloads…
     assert "/interactions/" in logs or "/webhooks/" in logs
     assert TOKEN not in logs and TOKEN.split(".")[1] not in logs  # …never the bot token
