@@ -8,7 +8,7 @@ speaker. `Matcher` (bot/core/matcher.py) looks quotes up in it.
 from __future__ import annotations
 
 from array import array
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from itertools import islice, repeat
 from typing import cast
@@ -52,6 +52,10 @@ class ColumnStore(BaseMatcher[int]):
         self._by_last: dict[str, set[int]] = {}
         self._by_last_filled = 0  # speaker ids below this are in _by_last
         self._by_speaker: dict[int, array[int]] = {}
+        # Records read from the database lately: one lookup reads the same few several times (its
+        # sources, alternatives and related statements), and popular quotes are asked again.
+        self._recent: OrderedDict[str, StatementRecord] = OrderedDict()
+        self._removals = 0  # a record read while a statement was replaced is not kept
         self.meta: dict[str, object] = {}
 
     def _word_frequency(self) -> Callable[[str], int]:
@@ -212,6 +216,8 @@ class ColumnStore(BaseMatcher[int]):
             self._remove(statement_id)
 
     def _remove(self, statement_id: str) -> None:
+        self._recent.pop(statement_id, None)
+        self._removals += 1
         index = self._pos.pop(statement_id, None)
         if index is None:
             return
@@ -236,7 +242,8 @@ class ColumnStore(BaseMatcher[int]):
             return np.zeros(0, dtype=np.int32)
         by_last = self._last_names()
         sids: set[int] = set(by_last.get(tokens[-1], ()))
-        for group in {self._aliases.get(fold(given), ())} | {g for g in self._aliases.values() if any(same_person(given, n) for n in g)}:
+        named = {g for g in self._alias_groups_sharing_last_name(given) if any(same_person(given, n) for n in g)}
+        for group in {self._aliases.get(fold(given), ())} | named:
             for name in group:
                 t = name_tokens(name)
                 if t:

@@ -35,6 +35,7 @@ _SCAN_LIMIT = 20000
 # A quote of common words only looks for its words as quoted among this many times more statements
 # holding them all.
 _PHRASE_POOL = 25
+RECENT_RECORDS = 4096  # records kept from the database: a few MB
 
 
 class Matcher(ColumnStore):
@@ -55,11 +56,13 @@ class Matcher(ColumnStore):
 
     # -- related statements ----------------------------------------------------------------------
 
-    def related(self, text: str, flt: SearchFilter | None = None, limit: int = 5) -> tuple[RelatedStatement, ...]:
+    def related(
+        self, text: str, flt: SearchFilter | None = None, limit: int = 5, *, pool: int | None = None
+    ) -> tuple[RelatedStatement, ...]:
         """The statements `text` (a quote, a paraphrase or a post) most likely refers to, best first,
         within the filter; none below the floor (bot/core/related.py)."""
         with self._lock:
-            ranked = self._related.rank(text, self._index, self._texts, self._mask(flt), limit)
+            ranked = self._related.rank(text, self._index, self._texts, self._mask(flt), limit, pool=pool)
         records = self._load([r.doc for r in ranked])  # the database read, with no lock held
         return tuple(RelatedStatement(records[r.doc], r.score) for r in ranked if r.doc in records)
 
@@ -137,10 +140,21 @@ class Matcher(ColumnStore):
             if self._fetch is None:
                 return {i: r for i in indexes if (r := self._records[i]) is not None}
             wanted = {self._ids[i]: i for i in indexes if self._alive[i]}
+            known = {wanted[sid]: self._recent[sid] for sid in wanted if sid in self._recent}
+            missing = [sid for sid in wanted if sid not in self._recent]
+            removals = self._removals
         # Read from the database without the lock: positions are never reused, and a statement
         # removed meanwhile is one a lookup a moment earlier would have shown.
-        fetched = self._fetch(list(wanted)) if wanted else {}
-        return {wanted[sid]: rec for sid, rec in fetched.items() if sid in wanted}
+        fetched = self._fetch(missing) if missing else {}
+        with self._lock:
+            if removals == self._removals:  # nothing replaced while it was read: the records are current
+                self._recent.update(fetched)
+            for sid in wanted:
+                if sid in self._recent:
+                    self._recent.move_to_end(sid)
+            while len(self._recent) > RECENT_RECORDS:
+                self._recent.popitem(last=False)
+        return known | {wanted[sid]: rec for sid, rec in fetched.items() if sid in wanted}
 
     def _latest(self, flt: SearchFilter | None, limit: int) -> list[tuple[StatementRecord, float]]:
         if not flt or not flt.speaker:

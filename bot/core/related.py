@@ -181,16 +181,19 @@ class RelatedIndex:
     # -- ranking ----------------------------------------------------------------------------------
 
     def rank(
-        self, query: str, words: TermIndex, texts: Sequence[str], mask: Mask | None = None, limit: int = 5
+        self, query: str, words: TermIndex, texts: Sequence[str], mask: Mask | None = None, limit: int = 5,
+        *, pool: int | None = None,
     ) -> list[Related]:
         """The statements `query` most likely refers to, best first, each scored 0-100 (none below
         the floor). `words` is the matcher's index of statement words over the same positions and
-        `texts` their match texts; `mask` keeps only the positions it marks True."""
+        `texts` their match texts; `mask` keeps only the positions it marks True; `pool` lexical
+        candidates are reranked (the setting's when None)."""
         cleaned = clean_post(query)
         query_keys = keys(cleaned)
         if not query_keys or not len(self):
             return []
-        ids, lexical, coverage = self._lexical(query_keys, words, mask, max(self.settings.candidates, limit))
+        wanted = max(pool or self.settings.candidates, limit)
+        ids, lexical, coverage = self._lexical(query_keys, words, mask, wanted)
         if not len(ids):
             return []
         docs = ids.tolist()

@@ -192,6 +192,27 @@ def test_fetch_loads_records_on_demand() -> None:
     assert asked and all(len(batch) <= 10 for batch in asked)
 
 
+def test_a_replaced_statement_is_read_again_not_served_from_the_records_kept() -> None:
+    records = {r.id: r for r in corpus()}
+    m = Matcher(fetch=lambda ids: {i: records[i] for i in ids if i in records})
+    m.add_many(corpus())
+    assert m.check("I will not make age an issue of this campaign").match.source.title == "Presidential debate"  # type: ignore[union-attr]
+    edited = record(6, REAGAN, "Ronald Reagan", SourceInfo(title="Second presidential debate", date="1984-10-21", kind="transcript"))
+    records["s6"] = edited
+    m.add(edited)
+    again = m.check("I will not make age an issue of this campaign")
+    assert again.match is not None and again.match.source.title == "Second presidential debate"
+
+
+def test_a_speaker_filter_follows_the_alias_groups_as_they_are_replaced(matcher: Matcher) -> None:
+    by_alias = SearchFilter(speaker="President Frank Roosevelt")  # an alias with a title: not looked up as written
+    assert matcher.search("freedom of speech", by_alias) == []
+    matcher.set_aliases({"Franklin D. Roosevelt": ["Frank Roosevelt", "FDR"]})
+    assert {r.speaker for r, _ in matcher.search("freedom of speech", by_alias)} == {"Franklin D. Roosevelt"}
+    matcher.set_aliases({})
+    assert matcher.search("freedom of speech", by_alias) == []
+
+
 def test_quote_score_prefers_the_statement_holding_the_quote() -> None:
     quote = "there must be stronger sanctions on russia"
     assert quote_score([quote], "if they stop there must be stronger sanctions on russia now") == 100.0
