@@ -26,6 +26,7 @@ TITLE_WORDS = frozenset(
     """.split()
 )
 
+_TITLES = TITLE_WORDS | {"u s"}  # "U.S." folds to "u s"
 _PUNCT = re.compile(r"[^\w\s'-]")
 
 
@@ -57,7 +58,7 @@ def strip_titles(name: str) -> str:
     """'Russian President Vladimir Putin' → 'Vladimir Putin'; a name made only of titles is kept."""
     words = name.split()
     start = 0
-    while start < len(words) - 1 and fold(words[start]).replace(".", "") in TITLE_WORDS | {"u s"}:
+    while start < len(words) - 1 and fold(words[start]).replace(".", "") in _TITLES:
         start += 1
     return " ".join(words[start:])
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import case, func, select, true
+from sqlalchemy import bindparam, case, func, select, true
 from sqlmodel import col
 
 from bot.core.columns import IndexColumns
@@ -19,6 +19,25 @@ from bot.store.tables import SourceRow, StatementRow, named_speaker
 
 _INDEX_BATCH = 50_000  # rows per fetch when the whole corpus is read for the index
 
+
+
+def _records_query(*, live_only: bool) -> Any:
+    """Statements with their sources' fields, by a list of ids (the `ids` parameter)."""
+    st = StatementRow.__table__.c  # type: ignore[attr-defined]
+    src = SourceRow.__table__.c  # type: ignore[attr-defined]
+    query = (
+        select(
+            st.id, st.text, st.speaker, st.speaker_kind, st.date, st.context_before, st.context_after,
+            st.position, st.guild_id, src.title, src.url, src.outlet, src.date, src.kind, src.author,
+        )
+        .join_from(StatementRow.__table__, SourceRow.__table__, st.source_id == src.id)  # type: ignore[attr-defined]
+        .where(st.id.in_(bindparam("ids", expanding=True)))
+    )
+    return query.where(st.removed == False) if live_only else query  # noqa: E712
+
+
+_RECORDS = _records_query(live_only=False)
+_RECORDS_LIVE = _records_query(live_only=True)
 
 class StatementReader(StoreBase):
     """Reads of statements; part of `CorpusStore`."""
@@ -121,19 +140,22 @@ class StatementReader(StoreBase):
             columns.titles.extend(map(titles.__getitem__, source_ids))
 
     def get_statements(self, ids: Sequence[str], *, live_only: bool = False) -> dict[str, StatementRecord]:
-        """Full records for these ids (removed ones too unless `live_only`)."""
+        """Full records for these ids (removed ones too unless `live_only`).
+
+        Plain rows of a query built once, not ORM objects: every lookup reads a few records, and
+        the ORM and building the query each time tripled the time."""
+        query = _RECORDS_LIVE if live_only else _RECORDS
         found: dict[str, StatementRecord] = {}
-        with self._read() as session:
+        with self.engine.connect() as conn:
             for start in range(0, len(ids), CHUNK):
-                chunk = list(ids[start : start + CHUNK])
-                rows = session.execute(
-                    select(StatementRow, SourceRow)
-                    .join(SourceRow, col(StatementRow.source_id) == col(SourceRow.id))
-                    .where(StatementRow.id.in_(chunk))  # type: ignore[attr-defined]
-                    .where(col(StatementRow.removed) == False if live_only else true())  # noqa: E712
-                ).all()
-                for statement, source in rows:
-                    found[statement.id] = statement_record(statement, source)
+                for row in conn.execute(query, {"ids": list(ids[start : start + CHUNK])}):
+                    sid, text_, speaker, kind, date, before, after, position, guild, *source = row
+                    found[sid] = StatementRecord(
+                        text=text_, speaker=speaker, speaker_kind=kind or "person",
+                        source=SourceInfo(title=source[0], url=source[1], outlet=source[2], date=source[3],
+                                          kind=source[4], author=source[5]),
+                        date=date, context_before=before, context_after=after, position=position, id=sid, guild_id=guild,
+                    )
         return found
 
     def get_statement(self, statement_id_: str, guild_id: int | None = None) -> tuple[StatementRecord, int, bool] | None:
