@@ -381,6 +381,7 @@ def _console(settings: Settings, *, load_bundled: bool, stdin: TextIO | None = N
     from bot.service import QuoteService
 
     service = QuoteService.open(settings, load_bundled=load_bundled)
+    service.warm_up_in_background()
     try:
         return run_console(service, stdin=stdin)
     finally:

@@ -168,6 +168,20 @@ class QuoteService:
             self._saved_mark = mark
             return True
 
+    def warm_up_in_background(self) -> threading.Thread:
+        """Warm the index up (`Matcher.warm_up`) in a daemon thread, while a bot connects or a
+        console waits for its first quote; a failure there only leaves the first lookup slower."""
+
+        def warm() -> None:
+            try:
+                self.matcher.warm_up()
+            except Exception:  # the lookup that needs it builds it again, and reports its own error
+                log.debug("warming the index up failed", exc_info=True)
+
+        thread = threading.Thread(target=warm, name="quotecheck-warm-up", daemon=True)
+        thread.start()
+        return thread
+
     def close(self) -> None:
         """Save the index snapshot when changes were applied since it was written, then release the database connections."""
         if self._snapshot is not None and self._saved_mark != self._watermark:

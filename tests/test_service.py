@@ -201,3 +201,15 @@ def test_a_statement_list_that_shrinks_by_whole_parts_leaves_the_index_too(
     service.ingest([path])
     assert service.check(last).verdict != "verified"
     assert service.check("The harbour board will dredge channel number 2 before the winter storms").verdict == "verified"
+
+
+def test_warming_up_in_the_background_builds_what_the_first_lookups_need(service: QuoteService) -> None:
+    matcher = service.matcher
+    speakers = len(matcher._speaker_names)  # type: ignore[attr-defined]
+    assert matcher._by_last_filled == 0 and not matcher._related._stemmed  # type: ignore[attr-defined]  # built lazily
+    thread = service.warm_up_in_background()
+    thread.join(30)
+    assert not thread.is_alive() and thread.daemon  # never holds up the exit
+    assert matcher._by_last_filled == speakers > 0  # type: ignore[attr-defined]  # speakers by last name
+    assert matcher._related._stemmed  # type: ignore[attr-defined]  # the stems of the corpus words
+    assert service.check(PUTIN, speaker="Putin").verdict == "verified"

@@ -198,6 +198,7 @@ def run_bot(settings: Settings) -> int:
         raise ValueError("no Discord token configured")
     configure_logging(settings.log_level)
     service = QuoteService.open(settings, load_bundled=True)
+    service.warm_up_in_background()
 
     async def serve() -> None:
         bot = create_bot(service, settings, jobs=True)

@@ -54,6 +54,14 @@ class Matcher(ColumnStore):
         """A matcher restored from a snapshot, or None when it cannot be used (see `load_snapshot`)."""
         return load_snapshot(cls, path, settings, fetch, token)
 
+    def warm_up(self) -> None:
+        """Build what the first lookups would otherwise wait for, about a second at 10^6: the stems
+        of the corpus words and the sentence vectors (related statements), the speakers by last
+        name and the alias groups (a speaker named)."""
+        self.related("the first lookup")
+        with self._lock:
+            self._speaker_set("the first speaker")
+
     # -- related statements ----------------------------------------------------------------------
 
     def related(

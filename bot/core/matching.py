@@ -151,6 +151,9 @@ class BaseMatcher(Generic[K]):
         lexical candidates are reranked (the setting's when None)."""
         return None
 
+    def warm_up(self) -> None:
+        """Build what the first lookups would otherwise wait for; nothing here (see Matcher)."""
+
     def check(
         self, quote: str, speaker: str | None = None, flt: SearchFilter | None = None, *, pieces: Sequence[str] | None = None
     ) -> CheckResult:
