@@ -263,16 +263,7 @@ def cost(sizes: list[int], n_queries: int) -> None:
         matcher.add_many(statements)
         build = time.perf_counter() - t0
         held = matcher._related.nbytes() / max(len(statements), 1)
-        snapshot = Path(tempfile.gettempdir()) / f"quotecheck-claims-{os.getpid()}.snapshot"
-        t0 = time.perf_counter()
-        matcher.save(snapshot, token="bench")
-        saved = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        restored = Matcher.load(snapshot, settings, fetch=fetch, token="bench")
-        loaded = time.perf_counter() - t0
-        size_mb = snapshot.stat().st_size / 2**20
-        snapshot.unlink()
-        matcher = restored or matcher
+        matcher, saved, loaded, size_mb = matching.snapshot_round_trip(matcher, settings, fetch)
         matcher.related("warm up the sentence vectors", limit=5)
         times, cpu = [], []
         for q in asked:
@@ -287,7 +278,7 @@ def cost(sizes: list[int], n_queries: int) -> None:
         print(f"  related() added per query: p50 {percentile(times, 50):.1f} ms  p95 {percentile(times, 95):.1f} ms"
               f"  p99 {percentile(times, 99):.1f} ms over {len(times)} posts and claims; CPU p50 {percentile(cpu, 50):.1f} ms"
               f"  p95 {percentile(cpu, 95):.1f} ms (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
-        del matcher, restored, statements, by_id, fetch
+        del matcher, statements, by_id, fetch
         gc.collect()
 
 

@@ -38,6 +38,7 @@ from bot.config import MatchingSettings, load_settings
 from bot.core.matcher import Matcher, quote_score
 from bot.core.model import StatementRecord
 from bot.core.normalize import match_text
+from bot.core.rerank import Fetch
 from bot.core.verdict import ANTONYMS
 
 GENUINE = ("exact", "elided", "styled", "typo", "filler", "contraction")
@@ -639,6 +640,22 @@ def corpus(size: int, real: list[StatementRecord], quotes: list[StatementRecord]
     return out
 
 
+
+def snapshot_round_trip(matcher: Matcher, settings: MatchingSettings, fetch: Fetch) -> tuple[Matcher, float, float, float]:
+    """The index saved to a snapshot and loaded back: (the loaded index, or `matcher` when it could
+    not be loaded; seconds to save; seconds to load; the file's size in MB)."""
+    snapshot = Path(tempfile.gettempdir()) / f"quotecheck-bench-{os.getpid()}.snapshot"
+    t0 = time.perf_counter()
+    matcher.save(snapshot, token="bench")
+    saved = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    restored = Matcher.load(snapshot, settings, fetch=fetch, token="bench")
+    loaded = time.perf_counter() - t0
+    size_mb = snapshot.stat().st_size / 2**20
+    snapshot.unlink()
+    return restored or matcher, saved, loaded, size_mb
+
+
 def speed(size: int, real: list[StatementRecord], quotes: list[StatementRecord], settings: MatchingSettings,
           n_queries: int, n_brute: int, pg: bool) -> None:
     statements = corpus(size, real, quotes)
@@ -656,17 +673,8 @@ def speed(size: int, real: list[StatementRecord], quotes: list[StatementRecord],
     gc.collect()
     rss = (rss_mb() - before) * 2**20 / max(len(statements), 1)
     memory = footprint(matcher) / max(len(statements), 1)
-    snapshot = Path(tempfile.gettempdir()) / f"quotecheck-bench-{os.getpid()}.snapshot"
-    t0 = time.perf_counter()
-    matcher.save(snapshot, token="bench")
-    saved = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    restored = Matcher.load(snapshot, settings, fetch=fetch, token="bench")
-    loaded = time.perf_counter() - t0
-    snapshot_mb = snapshot.stat().st_size / 2**20
-    snapshot.unlink()
-    if restored is not None:
-        matcher = restored  # the lookups below run on the restored index
+    # The lookups below run on the restored index.
+    matcher, saved, loaded, snapshot_mb = snapshot_round_trip(matcher, settings, fetch)
     queries = make_queries(statements, n_queries)
     times = []
     hits = 0

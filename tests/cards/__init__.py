@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import random
+import threading
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -178,3 +179,23 @@ def random_style(rng: random.Random) -> CardStyle:
         rotation=rng.choice([0.0, 0.0, rng.uniform(-4, 4)]),
         jpeg=rng.choice([None, 85, 60, 40]),
     )
+
+
+class GatedEngine:
+    """The real OCR engine, held at a gate until the test opens it: a picture that takes as long as the
+    test wants (the gate opens by itself after `wait` seconds)."""
+
+    name = "gated"
+
+    def __init__(self, wait: float = 60) -> None:
+        from bot.imaging.engine import RapidOcrEngine
+
+        self.inner = RapidOcrEngine()
+        self.wait = wait
+        self.gate = threading.Event()
+        self.started = threading.Event()
+
+    def read(self, image: Any) -> Any:
+        self.started.set()
+        self.gate.wait(self.wait)
+        return self.inner.read(image)

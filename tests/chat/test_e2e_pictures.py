@@ -4,11 +4,10 @@ the local Discord server serving the files, and the real OCR engine; hostile pic
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
 
-from tests.cards import CardStyle, quote_card
+from tests.cards import CardStyle, GatedEngine, quote_card
 from tests.fakediscord import Attachment
 
 pytestmark = pytest.mark.e2e
@@ -115,24 +114,6 @@ async def test_a_picture_elsewhere_than_discord_is_not_fetched_and_a_blank_one_h
     Image.new("RGB", (800, 600), (40, 90, 160)).save(blank, "PNG")
     empty = await fake.slash("verify", {"image": Attachment("sky.png", blank.getvalue(), "image/png")}, timeout=OCR_WAIT)
     assert "no text found" in one_line_error(empty)
-
-
-class GatedEngine:
-    """The real engine held at a gate the test opens: a picture as slow as the test needs."""
-
-    name = "gated"
-
-    def __init__(self) -> None:
-        from bot.imaging.engine import RapidOcrEngine
-
-        self.inner = RapidOcrEngine()
-        self.gate = threading.Event()
-        self.started = threading.Event()
-
-    def read(self, image):
-        self.started.set()
-        self.gate.wait(60)
-        return self.inner.read(image)
 
 
 async def test_lookups_are_answered_while_a_picture_is_read_and_a_slow_one_is_given_up(env):

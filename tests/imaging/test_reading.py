@@ -5,7 +5,6 @@ bench/images.py reads hundreds and measures the rates."""
 from __future__ import annotations
 
 import io
-import threading
 import time
 from pathlib import Path
 
@@ -15,9 +14,8 @@ from PIL import Image
 from bot.cli import main
 from bot.core.normalize import match_text
 from bot.imaging.decode import ImageError
-from bot.imaging.engine import RapidOcrEngine
 from bot.imaging.reader import ImageReader
-from tests.cards import CardStyle, post_card, quote_card
+from tests.cards import CardStyle, GatedEngine, post_card, quote_card
 
 EXCELLENT = "The tone and spirit of the conversation were excellent"
 UKRAINE = "I asked him before his conversation with Putin not to make decisions about Ukraine without us"
@@ -57,24 +55,8 @@ def test_a_picture_without_text_gives_none(reader):
     assert read.text == "" and read.claims == ()
 
 
-class GatedEngine:
-    """The real engine, held at a gate until the test opens it: a picture that takes as long as the test wants."""
-
-    name = "gated"
-
-    def __init__(self) -> None:
-        self.inner = RapidOcrEngine()
-        self.gate = threading.Event()
-        self.started = threading.Event()
-
-    def read(self, image):
-        self.started.set()
-        self.gate.wait(30)
-        return self.inner.read(image)
-
-
 def test_a_slow_picture_is_given_up_after_the_time_limit_and_others_are_told_to_wait():
-    engine = GatedEngine()
+    engine = GatedEngine(wait=30)
     slow = ImageReader(engine, timeout=0.3, max_pending=1)
     card = quote_card(EXCELLENT, "Donald Trump")
     try:
