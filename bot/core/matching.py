@@ -49,6 +49,7 @@ class _Candidate(Generic[K]):
 
 FOUND_RELATED_POOL = 20  # lexical candidates reranked for the related statements of a quote found with changes
 
+
 class BaseMatcher(Generic[K]):
     """Rerank and verdicts over a candidate source; subclasses say where candidates come from.
 
