@@ -14,12 +14,15 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.core.errors import QuotecheckError
 from bot.core.model import CorpusFormatError
 from bot.core.terminal import json_text, one_line
+
+if TYPE_CHECKING:  # the service (and the index code) is imported by the commands that use it
+    from bot.service import QuoteService
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -184,7 +187,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     """Verify one quote, or a JSONL batch."""
-    from bot.service import QuoteService, clean_quote
+    from bot.service import clean_quote
 
     if args.image is not None:
         if args.quote is not None or args.batch is not None:
@@ -194,7 +197,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         if args.quote is not None:
             raise UsageError("give either a QUOTE or --batch FILE, not both")
         lines = _read_batch(args.batch)
-        service = QuoteService.open(settings)
+        service = _open_for_lookups(settings)
         try:
             for line in lines:
                 print(json_text(_check_line(service, line)))
@@ -204,7 +207,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     if args.quote is None:
         raise UsageError("give a QUOTE to check (or --batch FILE)")
     clean_quote(args.quote)  # an empty quote fails before the index is loaded
-    service = QuoteService.open(settings)
+    service = _open_for_lookups(settings)
     try:
         result = service.check(args.quote, speaker=args.speaker)
     finally:
@@ -223,7 +226,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.dates import date_bound
     from bot.core.model import RelatedStatement, SearchFilter
     from bot.core.render import render_search
-    from bot.service import QuoteService, clean_quote
+    from bot.service import clean_quote
 
     try:
         flt = SearchFilter(speaker=args.speaker or None, date_from=date_bound(args.date_from, end=False),
@@ -231,7 +234,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     text = clean_quote(args.text)  # an empty text fails before the index is loaded
-    service = QuoteService.open(settings)
+    service = _open_for_lookups(settings)
     try:
         results = [RelatedStatement(st, score) for st, score in service.search(text, flt, limit=args.limit)]
     finally:
@@ -257,7 +260,6 @@ def _check_image(args: argparse.Namespace, settings: Settings) -> int:
     """`check --image FILE`: the text read from the picture and the verdict on each quotation in it."""
     from bot.imaging.decode import ImageError
     from bot.imaging.reader import ImageReader, check_claims, read_file
-    from bot.service import QuoteService
 
     path = Path(args.image)
     if not path.exists():
@@ -271,7 +273,7 @@ def _check_image(args: argparse.Namespace, settings: Settings) -> int:
         reader.close()
     results = []
     if reading.claims:
-        service = QuoteService.open(settings)
+        service = _open_for_lookups(settings)
         try:
             results = check_claims(service, reading.claims, speaker=args.speaker)
         finally:
@@ -283,6 +285,19 @@ def _check_image(args: argparse.Namespace, settings: Settings) -> int:
 
         print(render_image_result(reading.text, results))
     return EXIT_OK
+
+
+def _open_for_lookups(settings: Settings) -> QuoteService:
+    """The service for `check` and `search`; a note on standard error when the corpus is empty, as
+    then every quote is unverified (`run` and `console` load the bundled corpus, `ingest` adds files)."""
+    from bot.service import QuoteService
+
+    service = QuoteService.open(settings)
+    if service.store.count() == 0:
+        print("quotecheck: note: the corpus is empty, so nothing can be verified yet; `quotecheck ingest PATH` "
+              "adds corpus files, and `quotecheck console` or `quotecheck run` first loads the bundled corpus",
+              file=sys.stderr)
+    return service
 
 
 def _read_batch(name: str) -> list[str]:

@@ -88,6 +88,20 @@ def test_check_unverified_is_exit_0_with_null_match(loaded: str, capsys: pytest.
     assert data["verdict"] == "unverified" and data["match"] is None and data["speaker"] is None
 
 
+def test_check_and_search_on_an_empty_corpus_say_so(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", PUTIN, "--json", "--db", db_url]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["verdict"] == "unverified"
+    assert "the corpus is empty" in captured.err and "quotecheck ingest" in captured.err
+    assert main(["search", "peaceful settlement", "--db", db_url]) == 0
+    assert "the corpus is empty" in capsys.readouterr().err
+
+
+def test_check_on_a_corpus_says_nothing_on_standard_error(loaded: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", PUTIN, "--db", loaded]) == 0
+    assert capsys.readouterr().err == ""
+
+
 def test_check_text_reply(loaded: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", PUTIN, "--speaker", "Donald Trump", "--db", loaded]) == 0
     out = capsys.readouterr().out
