@@ -8,7 +8,7 @@ align as equal and the verdict can still see that the surface differed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -144,14 +144,43 @@ _DELETE_COST = 0.5
 _MAX_CELLS = 6000
 
 
-def align(quote: Sequence[Token], statement: Sequence[Token], start: int = 0) -> list[Op]:
-    """Align the quote tokens inside statement[start:]; statement words outside the aligned part are not ops."""
+def align(
+    quote: Sequence[Token], statement: Sequence[Token], start: int = 0, slip: Callable[[str, str], bool] | None = None
+) -> list[Op]:
+    """Align the quote tokens inside statement[start:]; statement words outside the aligned part are not ops.
+
+    `slip(quoted, original)` tells a typo the spelling rules of `similar` do not see ("Niiht" for
+    "Night"): such a pair aligns as similar words, not as a quote word added beside a statement word."""
     qk = [t.key for t in quote]
     sk = [t.key for t in statement]
     lo, hi = start, len(sk)
     if hi - lo > len(qk) + 8 or len(qk) * (hi - lo) > _MAX_CELLS:
+        # The quote found word for word: there, at its first place, as the full alignment would put
+        # it (a short piece before an elision must leave the words after it to the next piece).
+        at = _exact(qk, sk, statement, lo, hi)
+        if at is not None:
+            return [Op("equal", i, i + 1, at + i, at + i + 1) for i in range(len(qk))]
         lo, hi = _window(qk, sk, lo, hi)
-    return _semiglobal(qk, sk, lo, hi)
+    return _semiglobal(qk, sk, lo, hi, slip)
+
+
+def _exact(qk: list[str], sk: list[str], statement: Sequence[Token], lo: int, hi: int) -> int | None:
+    """The first statement position in [lo, hi) where the quote keys occur contiguously as whole
+    words (not the "you" of "you're"), or None; `sk` holds the statement tokens' keys."""
+    n = len(qk)
+    at = lo
+    while n:
+        try:
+            at = sk.index(qk[0], at, hi - n + 1)
+        except ValueError:
+            return None
+        whole = (at == 0 or statement[at - 1].last < statement[at].first) and (
+            at + n == len(statement) or statement[at + n].first > statement[at + n - 1].last
+        )
+        if whole and sk[at : at + n] == qk:
+            return at
+        at += 1
+    return None
 
 
 def _window(qk: list[str], sk: list[str], lo: int, hi: int) -> tuple[int, int]:
@@ -180,7 +209,7 @@ def _index_at(offsets: list[int], char: int) -> int:
     return index
 
 
-def _semiglobal(qk: list[str], sk: list[str], lo: int, hi: int) -> list[Op]:
+def _semiglobal(qk: list[str], sk: list[str], lo: int, hi: int, slip: Callable[[str, str], bool] | None = None) -> list[Op]:
     n, m = len(qk), hi - lo
     inf = float("inf")
     # cost[i][j]: best cost of aligning qk[:i] ending at statement position lo + j.
@@ -201,7 +230,7 @@ def _semiglobal(qk: list[str], sk: list[str], lo: int, hi: int) -> list[Op]:
                 pair = (qa, sb)
                 sub = sim_cache.get(pair, -1.0)
                 if sub < 0:
-                    sub = _SIMILAR_COST if similar(qa, sb) else _REPLACE_COST
+                    sub = _SIMILAR_COST if similar(qa, sb) or (slip is not None and slip(qa, sb)) else _REPLACE_COST
                     sim_cache[pair] = sub
             best, move = prev[j - 1] + sub, 0
             if prev[j] + 1.0 < best:
@@ -220,7 +249,7 @@ def _semiglobal(qk: list[str], sk: list[str], lo: int, hi: int) -> list[Op]:
         move = back[i][j] if j > 0 else 1
         if move == 0:
             a, b = qk[i - 1], sk[lo + j - 1]
-            steps.append(("equal" if a == b else "similar" if similar(a, b) else "replace", i - 1, lo + j - 1))
+            steps.append(("equal" if a == b else "similar" if sim_cache.get((a, b)) == _SIMILAR_COST else "replace", i - 1, lo + j - 1))
             i -= 1
             j -= 1
         elif move == 1:

@@ -116,8 +116,10 @@ class Word:
 
 
 # Surface words are cut from text that only lost its invisible characters, so what users see in a
-# difference is what they (or the source) wrote.
-_SURFACE = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+(?:['\u2019\u02bc\u2018`][^\W_]+)*")
+# difference is what they (or the source) wrote. Every mark the key folds to an apostrophe joins a
+# word ("It´s" is one word, as its key "its" is), so the words agree with the keys the index holds.
+_APOSTROPHE_MARKS = "".join(sorted(mark for mark, folded in _STYLE.items() if folded == "'"))
+_SURFACE = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+(?:['" + re.escape(_APOSTROPHE_MARKS) + r"][^\W_]+)*")
 _INVISIBLE_TABLE = str.maketrans(dict.fromkeys(_INVISIBLE))
 
 

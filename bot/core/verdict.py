@@ -7,16 +7,16 @@ differences, and gives each a kind, the words on both sides, whether it is meani
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from bot.core.align import Op, Token, align, tokens
 from bot.core.model import Difference
 from bot.core.normalize import Word, split_elisions, words
-from bot.core.numbers import NUMBER_WORDS
+from bot.core.numbers import NUMBER_WORDS, is_number_key
 from bot.core.omissions import Piece, omissions
-from bot.core.vocabulary import CorpusFrequency, is_typo
+from bot.core.vocabulary import CorpusFrequency, is_typo, may_be_slip
 
 Level = Literal["verified", "close", "altered"]
 
@@ -116,7 +116,7 @@ def compare(
         if not q_tokens:
             continue
         piece_bound = position
-        ops = align(q_tokens, s_tokens, position) if position < len(s_tokens) else [
+        ops = align(q_tokens, s_tokens, position, _slips(q_tokens, corpus)) if position < len(s_tokens) else [
             Op("insert", i, i + 1, len(s_tokens), len(s_tokens)) for i in range(len(q_tokens))
         ]
         ops = [_typo_as_similar(op, q_tokens, s_tokens, corpus) for op in ops]
@@ -144,16 +144,26 @@ def compare(
                 continue
             difference = _classify(group, q_words, q_tokens, s_words, s_tokens, statement, piece, q_editorial, s_editorial, corpus)
             swapped = _edge_swap(group, q_tokens, s_tokens, piece_start, len(s_tokens) if number == len(pieces) - 1 else None)
+            read = group
             if difference is not None and difference.meaningful and swapped is not None:
                 reread = _classify(swapped, q_words, q_tokens, s_words, s_tokens, statement, piece, q_editorial, s_editorial, corpus)
                 if reread is not None:
-                    difference = reread
+                    difference, read = reread, swapped
                     if this_piece >= 0:
                         # The edge word stands for the statement word next to the aligned part ("dowt"
                         # for the "dont" before "have any ideas"): that word is quoted, not left out.
                         held = aligned_pieces[this_piece]
                         aligned_pieces[this_piece] = Piece(min(held.start, swapped[0].s0), max(held.end, swapped[-1].s1), held.keys)
                         position = max(position, swapped[-1].s1)
+            if difference is not None and difference.reason == "number":
+                # Only at the quote's own edges: a number cut inside an elision is left out of the quote.
+                edge: Literal["start", "end"] | None = (
+                    "start" if number == 0 and read[0].q0 == 0
+                    else "end" if number == len(pieces) - 1 and read[-1].q1 == len(q_tokens)
+                    else None
+                )
+                if edge is not None:
+                    difference = _number_cut(difference, read, edge, q_words, q_tokens, s_words, s_tokens, statement, corpus)
             if difference is not None:
                 differences.append(difference)
     differences[:0] = omissions(statement, s_words, s_tokens, aligned_pieces)
@@ -164,6 +174,15 @@ def compare(
     else:
         level = "close"
     return Comparison(level, tuple(differences), matched, total, first_word, last_word)
+
+
+def _slips(q_tokens: Sequence[Token], corpus: CorpusFrequency | None) -> Callable[[str, str], bool] | None:
+    """The typo test the aligner uses for the quote's possible slips (none for a quote of real words):
+    a slip aligns with the word it stands for, even beside a repeated word or at the quote's edge."""
+    suspects = {t.key for t in q_tokens if may_be_slip(t.key, corpus)}
+    if not suspects:
+        return None
+    return lambda quoted, original: quoted in suspects and is_typo(quoted, original, corpus)
 
 
 # At most this many words added at the quote's edge are read as a changed word, not an addition.
@@ -193,10 +212,17 @@ def _edge_swap(
     count = q1 - q0
     if count > _EDGE_SWAP_WORDS:
         return None
+    # A word stands for a whole statement word: "didny" for "didnt" takes its "not" as well.
     if upper is not None and q1 == len(q_tokens) and at < upper:
-        return [Op("replace", q0, q1, at, min(upper, at + count))]
+        end = min(upper, at + count)
+        while end < upper and s_tokens[end].first == s_tokens[end - 1].last:
+            end += 1
+        return [Op("replace", q0, q1, at, end)]
     if lower is not None and q0 == 0 and at > lower:
-        return [Op("replace", q0, q1, max(lower, at - count), at)]
+        begin = max(lower, at - count)
+        while begin > lower and s_tokens[begin - 1].last == s_tokens[begin].first:
+            begin -= 1
+        return [Op("replace", q0, q1, begin, at)]
     return None
 
 
@@ -364,6 +390,44 @@ def _number_slip(q_words: Sequence[Word], q_span: tuple[int, int] | None, s_keys
         near = [n for n in NUMBER_WORDS if is_typo(word.key, n, corpus)] if word.key.isalpha() and word.key not in NUMBER_WORDS else []
         mended.append(near[0] if len(near) == 1 else word.surface)
     return [t.key for t in tokens(words(" ".join(mended)))] == s_keys
+
+
+def _number_cut(
+    difference: Difference,
+    group: list[Op],
+    edge: Literal["start", "end"],
+    q_words: Sequence[Word],
+    q_tokens: Sequence[Token],
+    s_words: Sequence[Word],
+    s_tokens: Sequence[Token],
+    statement: str,
+    corpus: CorpusFrequency | None,
+) -> Difference | None:
+    """A quote whose first or last words cut a number phrase ("million people…" out of "37 million
+    people…") quotes those words as said: no difference, or a typo where one is slipped ("milgion");
+    the number stays as the statement gives it. Any other number difference is returned unchanged."""
+    q_ops = [op for op in group if op.q1 > op.q0]
+    s_ops = [op for op in group if op.s1 > op.s0]
+    if not q_ops or not s_ops:
+        return difference
+    q_span = _span(q_tokens, q_ops[0].q0, q_ops[-1].q1)
+    s_span = _span(s_tokens, s_ops[0].s0, s_ops[-1].s1)
+    if q_span is None or s_span is None:
+        return difference
+    quoted = [w.key for w in q_words[q_span[0] : q_span[1] + 1]]
+    said = list(range(s_span[0], s_span[1] + 1))
+    if len(quoted) >= len(said):
+        return difference
+    kept, dropped = (said[-len(quoted) :], said[: -len(quoted)]) if edge == "start" else (said[: len(quoted)], said[len(quoted) :])
+    if not all(is_number_key(s_words[i].key) for i in dropped):
+        return difference
+    pairs = [(q, s_words[i].key) for q, i in zip(quoted, kept)]
+    if not all(q == s or is_typo(q, s, corpus) for q, s in pairs):
+        return difference
+    if all(q == s for q, s in pairs):
+        return None
+    original = statement[s_words[kept[0]].start : s_words[kept[-1]].end]
+    return Difference("typo", difference.quoted, original, False, "typo")
 
 
 def _one_word(span: tuple[int, int] | None) -> bool:

@@ -141,6 +141,14 @@ def typo_neighbours(key: str, corpus: CorpusFrequency, words: WordFrequencies = 
     return [other for count, other in sorted((item for item in seen if item[0] > 0), reverse=True)[:_NEIGHBOURS]]
 
 
+def may_be_slip(key: str, corpus: CorpusFrequency | None = None, words: WordFrequencies = ENGLISH) -> bool:
+    """Whether a quoted word key may be a slip for another word: not one the list and the corpus both
+    hold commonly. A cheap first look; `is_typo` decides against the word it would stand for."""
+    if len(key) < _MIN_LENGTH or not key.isalpha() or not words.available:
+        return False
+    return words.zipf(key) < _COMMON or (corpus is not None and corpus(key) < _CORPUS_SEEN)
+
+
 def is_word(key: str, instead_of: str, corpus: CorpusFrequency | None = None, words: WordFrequencies = ENGLISH) -> bool:
     """True when `key` is a real word where it replaced `instead_of`: a common word of the list, not a
     thousand times rarer than `instead_of`, or a word the corpus holds often enough."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -56,6 +57,12 @@ def test_words_keep_the_surface_and_give_keys() -> None:
     assert [w.surface for w in found] == ["I", "don\u2019t", "know", "why", "1,000", "men"]
     assert [w.key for w in found] == ["i", "dont", "know", "why", "1000", "men"]
     assert word_key("Don't") == "dont"
+
+
+@pytest.mark.parametrize("mark", ["'", "\u2019", "\u00b4", "\u2032", "\uff07", "\u201b", "`"])
+def test_every_apostrophe_style_joins_a_word_as_the_keys_do(mark: str) -> None:
+    text = f"It{mark}s natural, and I don{mark}t mind"
+    assert [w.key for w in words(text)] == keys(text) == ["its", "natural", "and", "i", "dont", "mind"]
 
 
 def test_numbers_keep_their_value() -> None:

@@ -238,3 +238,66 @@ def test_a_slip_in_a_number_word_is_a_typo_and_another_number_stays_a_change() -
     assert slipped.level == "close" and [(d.kind, d.quoted) for d in slipped.differences] == [("typo", "fdur million")]
     assert compare("about five million in the last seventeen months", statement).level == "altered"
     assert compare("about for million in the last seventeen months", statement).level == "altered"  # a real word
+
+
+# From the quotations data set (its statements write some apostrophes as acute accents).
+INTERFERE = (
+    "It´s natural to want someone you love to do what you want, or what you think would be good for them, but you "
+    "have to let everything happen to them. You can't interfere with people you love any more than you're supposed to "
+    "interfere with people you don't even know. And that's hard, ..., because you often feel like interfering -you want "
+    "to be the one who makes the plans."
+)
+MONDALE = (
+    "And Im not sure, because of my concept of the vice presidency, that if I didnt, Id go doing what Mr. Mondale has "
+    "done with Jimmy Carter; jump away from him."
+)
+RUSSIAN = (
+    "I want to play hide-and-seek and give you my clothes and speak German to you badly and Hebrew to you worse and "
+    "make love with you at three in the morning and somehow somehow somehow communicate some of the overwhelming "
+    "undying overpowering unconditional all-encompassing heart-enriching mind-expanding on-going never-ending love I have for you."
+)
+# State of the Union, 1945 and 1946.
+ARMY = "Over 5 million from the Army have already passed through the separation centers."
+ROUNDS = "We produced 181 million rounds of artillery ammunition, twelve times greater than our 1941 production."
+
+
+def test_an_apostrophe_written_as_an_accent_is_still_an_apostrophe() -> None:
+    assert compare("It's natural to want someone you love to do what you want", INTERFERE).level == "verified"
+    slipped = compare("It's natural to want someone you love to do what you wabt", INTERFERE)
+    assert slipped.level == "close" and [d.kind for d in slipped.differences] == ["typo"]
+
+
+def test_a_slip_next_to_a_repeated_word_or_after_an_elision_is_a_typo() -> None:
+    # A slip of the same length as its word in a short word ("somehiw", "wznt") is not a spelling
+    # variant; next to a repeated word, or opening a piece after "…", it once read as an added word.
+    repeated = compare("somehow somehiw somehow communicate some of the overwhelming", RUSSIAN)
+    assert repeated.level == "close" and [(d.kind, d.quoted, d.original) for d in repeated.differences] == [("typo", "somehiw", "somehow")]
+    elided = compare("because you often feel like interfering ... wznt to be the one who makes the plans", INTERFERE)
+    assert elided.level == "close" and [(d.kind, d.quoted) for d in elided.differences] == [("typo", "wznt")]
+    # Another real word stays a change.
+    assert compare("because you often feel like interfering ... went to be the one who makes the plans", INTERFERE).level == "altered"
+
+
+def test_a_slip_in_a_last_word_that_contracts_a_negation_quotes_the_negation() -> None:
+    slipped = compare("because of my concept of the vice presidency, that if I didnx", MONDALE)
+    assert slipped.level == "close" and [(d.kind, d.original) for d in slipped.differences] == [("typo", "didnt")]
+    # Without the word's "not", the negation is left out: altered, as before.
+    assert compare("because of my concept of the vice presidency, that if I did", MONDALE).level == "altered"
+
+
+def test_a_quote_that_cuts_a_number_phrase_quotes_its_words_as_said() -> None:
+    assert compare("million from the Army have already passed through", ARMY).level == "verified"
+    slipped = compare("millipn from the Army have already passed through", ARMY)
+    assert slipped.level == "close" and [(d.kind, d.original) for d in slipped.differences] == [("typo", "million")]
+    assert compare("We prodused 181", ROUNDS).level == "close"
+    # Another number, or the number's own words changed, stays a change.
+    assert compare("Over 6 million from the Army have already passed", ARMY).level == "altered"
+    assert compare("billion from the Army have already passed through", ARMY).level == "altered"
+    assert compare("We produced 180", ROUNDS).level == "altered"
+
+
+def test_a_piece_before_an_elision_takes_the_first_place_it_is_said() -> None:
+    # "you" is said three times; the piece after "..." follows the second, so the first piece is not the last "you".
+    statement = "When you're hot the lowlifes really shoot at you... and they try hitting from every angle! Never let them get you down."
+    assert compare("you... and they try hitting from every angle!", statement).level == "verified"
+    assert compare("you... and they try hitting from every angle! Nevr let them", statement).level == "close"
