@@ -162,3 +162,23 @@ def test_one_query_leaves_nothing_behind_for_the_next() -> None:
     first = related.rank("Paul McCartney's Blackbird was about civil rights", words, texts)
     related.rank("Clowns purge Halloween night police Sweden", words, texts)
     assert related.rank("Paul McCartney's Blackbird was about civil rights", words, texts) == first
+
+
+def test_twenty_lexical_candidates_are_reranked_unless_more_are_asked_for() -> None:
+    # 60 of 300 statements share the query's words: only the best 20 by BM25 get sentence vectors
+    # (the rerank's cost), unless a larger list or pool is asked for.
+    claims: list[tuple[str, str | None]] = [(f"Clowns plan a purge night on Halloween in town {k}", None) for k in range(60)]
+    claims += [(f"The recipe needs {k} cups of flour", None) for k in range(240)]
+    related, words, texts = _ranker(claims, RelatedSettings(floor=0))
+    embedded: list[int] = []
+    embed_words = related.embedder.embed_words
+
+    def counted(batch: list[str]) -> np.ndarray:
+        embedded.append(len(batch))
+        return embed_words(batch)
+
+    related.embedder.embed_words = counted  # type: ignore[method-assign]
+    related.rank("clowns purge halloween", words, texts)
+    related.rank("clowns purge halloween", words, texts, limit=30)
+    related.rank("clowns purge halloween", words, texts, pool=40)
+    assert embedded == [20, 30, 40]
