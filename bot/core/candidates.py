@@ -130,9 +130,7 @@ class CandidateMatcher(BaseMatcher[str]):
         self._seen.clear()
         return super().search(query, flt, limit)
 
-    def related(
-        self, text: str, flt: SearchFilter | None = None, limit: int = 5, *, pool: int | None = None
-    ) -> tuple[RelatedStatement, ...] | None:
+    def related(self, text: str, flt: SearchFilter | None = None, limit: int = 5) -> tuple[RelatedStatement, ...] | None:
         """The statements `text` most likely refers to, best first, none below the floor: the
         adapter's lexical candidates reranked as the in-memory index reranks its own."""
         if self._related_source is None:
@@ -141,7 +139,7 @@ class CandidateMatcher(BaseMatcher[str]):
         if not words:
             return ()
         s = self._related_settings
-        found = list(self._related_source(RelatedQuery(tuple(words), flt, max(pool or s.candidates, limit))))
+        found = list(self._related_source(RelatedQuery(tuple(words), flt, max(s.candidates, limit))))
         if not found:
             return ()
         lexical = np.array([c.lexical for c in found], dtype=np.float64)

@@ -64,13 +64,11 @@ class Matcher(ColumnStore):
 
     # -- related statements ----------------------------------------------------------------------
 
-    def related(
-        self, text: str, flt: SearchFilter | None = None, limit: int = 5, *, pool: int | None = None
-    ) -> tuple[RelatedStatement, ...]:
+    def related(self, text: str, flt: SearchFilter | None = None, limit: int = 5) -> tuple[RelatedStatement, ...]:
         """The statements `text` (a quote, a paraphrase or a post) most likely refers to, best first,
         within the filter; none below the floor (bot/core/related.py)."""
         with self._lock:
-            ranked = self._related.rank(text, self._index, self._texts, self._mask(flt), limit, pool=pool)
+            ranked = self._related.rank(text, self._index, self._texts, self._mask(flt), limit)
         records = self._load([r.doc for r in ranked])  # the database read, with no lock held
         return tuple(RelatedStatement(records[r.doc], r.score) for r in ranked if r.doc in records)
 

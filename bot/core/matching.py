@@ -47,9 +47,6 @@ class _Candidate(Generic[K]):
     comparison: Comparison
 
 
-FOUND_RELATED_POOL = 20  # lexical candidates reranked for the related statements of a quote found with changes
-
-
 class BaseMatcher(Generic[K]):
     """Rerank and verdicts over a candidate source; subclasses say where candidates come from.
 
@@ -144,12 +141,9 @@ class BaseMatcher(Generic[K]):
         records = self._load([i for i, _ in ranked[: limit * 2]])
         return [(records[i], score) for i, score in ranked if i in records][:limit]
 
-    def related(
-        self, text: str, flt: SearchFilter | None = None, limit: int = 5, *, pool: int | None = None
-    ) -> tuple[RelatedStatement, ...] | None:
+    def related(self, text: str, flt: SearchFilter | None = None, limit: int = 5) -> tuple[RelatedStatement, ...] | None:
         """The statements a paraphrase, remembered quote or post most likely refers to, best first
-        (none below the floor); None where the candidate source cannot rank them. `pool`: how many
-        lexical candidates are reranked (the setting's when None)."""
+        (none below the floor); None where the candidate source cannot rank them."""
         return None
 
     def warm_up(self) -> None:
@@ -172,11 +166,7 @@ class BaseMatcher(Generic[K]):
         if result.verdict in RELATED_VERDICTS:
             # Not said word for word: what it most likely refers to, whoever it was given to.
             scope = SearchFilter(guild_id=flt.guild_id) if flt else None
-            # A quote found with changes holds nearly all its words as said: the statements it refers
-            # to are among the best few lexical candidates (about half the time of a full pool).
-            pool = FOUND_RELATED_POOL if result.match is not None else None
-            related = self.related(quote, scope, pool=pool)
-            result = self._paraphrase_of_speaker(replace(result, related=related))
+            result = self._paraphrase_of_speaker(replace(result, related=self.related(quote, scope)))
         elapsed = (time.perf_counter() - started) * 1000.0
         return replace(result, elapsed_ms=elapsed)
 
