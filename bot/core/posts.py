@@ -17,7 +17,8 @@ _SIGNATURE = re.compile(
     rf"\s*[—–―]+\s*(?P<name>[^—–―()\n]{{0,80}}?)\s*\((?P<handle>[^()\n]{{0,60}})\)"
     rf"(?:\s*(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}})?[\"'”]?\s*$"
 )
-_LINK = re.compile(r"(?:https?://|www\.)\S+|\bpic\.twitter\.com/\S+|<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>")
+# A picture link is often glued to the word before it by the post's export ("#IranUsapic.twitter.com/…").
+_LINK = re.compile(r"(?:https?://|www\.)\S+|pic\.twitter\.com/\S+|<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>")
 _HANDLE = re.compile(r"(?<![\w@])@(\w{1,40})")
 _HASHTAG = re.compile(r"(?<![\w#])#(\w{1,100})")
 # Word boundaries inside a joined tag: lower→Upper, ACRONYMWord, letter↔digit, underscores.

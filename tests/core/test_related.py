@@ -24,6 +24,7 @@ def test_a_post_loses_links_handles_signature_date_and_emoji_but_keeps_its_words
     assert "pic.twitter.com" not in cleaned and "January 8, 2020" not in cleaned and "@" not in cleaned
     assert cleaned.startswith("Fact check: The U.S. Army is NOT contacting anyone")
     assert cleaned.endswith("U.S. Army CGSC")  # the signature's name stays: whose post it is
+    assert clean_post("Soleimani caught on camera.#IranUsapic.twitter.com/TvRkHvlgby") == "Soleimani caught on camera. Iran Usa"
     assert clean_post("Bushfires everywhere 🔥🔥 #AustralianFires https://t.co/x1 via @NineNews") == (
         "Bushfires everywhere Australian Fires via Nine News"
     )
