@@ -332,29 +332,46 @@ class TermIndex:
         order = np.argsort(-scores, kind="stable")
         return ids[order], scores[order]
 
-    def conjunction(self, terms: Iterable[str], limit: int, mask: Mask | None = None) -> np.ndarray:
+    def conjunction(
+        self, terms: Iterable[str], limit: int, mask: Mask | None = None, any_of: Sequence[Iterable[str]] = ()
+    ) -> np.ndarray:
         """Documents holding as many of the query's terms as possible, common ones included: the
         rarest term's documents, narrowed by each next term while more than `limit` remain (a
         term that would leave none, a typo, is skipped). For quotes made only of common words,
-        where summed rarity ties across thousands of statements."""
-        known = sorted((self._df[tid], tid) for term in set(terms) if (tid := self._vocab.get(term)) is not None)
-        known = [(df, tid) for df, tid in known if df > 0]
+        where summed rarity ties across thousands of statements. `any_of`: groups of terms of
+        which a document holds one (the words a slip in the quote may stand for), each narrowing
+        as one term would."""
+        known: list[tuple[int, tuple[int, ...]]] = sorted(
+            (self._df[tid], (tid,)) for term in set(terms) if (tid := self._vocab.get(term)) is not None
+        )
+        for group in any_of:
+            tids = tuple(sorted({tid for term in group if (tid := self._vocab.get(term)) is not None and self._df[tid] > 0}))
+            if tids:
+                known.append((sum(self._df[tid] for tid in tids), tids))
+        known = sorted((df, tids) for df, tids in known if df > 0)
         if not known:
             return np.zeros(0, dtype=np.int32)
-        current = self._postings_of(known[0][1])
+        current = self._postings_of_any(known[0][1])
         if mask is not None and len(current):
             current = current[mask(current)]
         marks = self._scratch()
-        for _, tid in known[1:]:
+        for _, tids in known[1:]:
             if len(current) <= limit:
                 break
-            postings = self._postings_of(tid)
-            marks[postings] = 1.0
+            for tid in tids:
+                marks[self._postings_of(tid)] = 1.0
             narrowed = current[marks[current] == 1.0]
-            marks[postings] = 0.0
+            for tid in tids:
+                marks[self._postings_of(tid)] = 0.0
             if len(narrowed):
                 current = narrowed
         return current[:limit]
+
+    def _postings_of_any(self, tids: tuple[int, ...]) -> np.ndarray:
+        """Ids of the documents holding any of the terms, ascending."""
+        if len(tids) == 1:
+            return self._postings_of(tids[0])
+        return np.unique(np.concatenate([self._postings_of(tid) for tid in tids]))
 
     def _scratch(self) -> np.ndarray:
         # Grown by doubling so a stream of additions does not reallocate it every time. Not

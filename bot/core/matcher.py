@@ -8,7 +8,8 @@ with the `quote` score (bot/core/rerank.py), then gives the verdict by the rules
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -125,15 +126,18 @@ class Matcher(ColumnStore):
             terms = [k for piece in pieces for k in piece.split()]
             if len(set(terms)) < 3:
                 return []
+            # A slip ("worlj") is in no statement: it stands for a corpus word one slip away.
+            slips = {t: near for t in dict.fromkeys(terms) if (near := typo_neighbours(t, self._index.df, limit=0))}
+            plain = [t for t in terms if t not in slips]
             mask = self._mask(flt)
-            ids = self._index.conjunction(terms, limit, mask).tolist()
+            ids = self._index.conjunction(plain, limit, mask).tolist()
             texts = self._texts
             # Thousands of statements may hold every one of these words ("at the time of the Civil
-            # War"), and the conjunction keeps an arbitrary few: among more of them, those holding the
-            # words as quoted go first.
-            padded = [f" {piece} " for piece in pieces]
-            wider = self._index.conjunction(terms, limit * _PHRASE_POOL, mask).tolist() if len(ids) >= limit else []
-            holding = [i for i in wider if all(piece in f" {texts[i]} " for piece in padded)][:limit]
+            # War"), and the conjunction keeps an arbitrary few: among more of them (holding a word
+            # each slip may stand for), those holding the words as quoted go first.
+            holds = _holder(pieces, slips)
+            wider = self._index.conjunction(plain, limit * _PHRASE_POOL, mask, list(slips.values())).tolist() if len(ids) >= limit else []
+            holding = [i for i in wider if holds(texts[i])][:limit]
             chosen = list(dict.fromkeys(holding + ids))
             return sorted(((i, quote_score(pieces, texts[i])) for i in chosen), key=lambda item: -item[1])
 
@@ -181,3 +185,15 @@ class Matcher(ColumnStore):
         """Speaker names for autocomplete: names with a word starting with `prefix` (most quoted first), then fuzzy matches."""
         with self._lock:
             return speaker_suggestions(self._speaker_counts, self._speaker_names, prefix, guild_id, limit)
+
+
+def _holder(pieces: Sequence[str], slips: Mapping[str, Sequence[str]]) -> Callable[[str], bool]:
+    """Whether a match text holds the quote pieces as quoted, each slip standing for one of the words given for it."""
+    padded = [f" {piece} " for piece in pieces]
+    if not slips:
+        return lambda text: all(piece in f" {text} " for piece in padded)
+    patterns = [
+        re.compile(" " + " ".join(f"(?:{'|'.join(slips[w])})" if w in slips else re.escape(w) for w in piece.split()) + " ")
+        for piece in pieces
+    ]
+    return lambda text: all(p.search(f" {text} ") for p in patterns)

@@ -181,9 +181,10 @@ class BaseMatcher(Generic[K]):
         if not ranked:
             return CheckResult(quote, speaker, "unverified", 0.0)
         records, found = self._sources(quote, pieces, ranked)
-        if found and not common and all(c.comparison.level == "altered" for c in found):
+        if not common and _may_be_held_closer(found):
             # Words shared by thousands of statements ("at the time of the Civil War") can rank a
-            # statement that alters them above the one holding them as quoted: look among those too.
+            # statement that alters them, or holds them with a word more, above the one holding them
+            # as quoted: look among those too.
             wider = merge(ranked, self._rank_common(pieces, flt, s.candidates))
             if wider[:8] != ranked[:8]:
                 ranked = wider
@@ -289,6 +290,11 @@ class BaseMatcher(Generic[K]):
             misattributed = False
         pool_level = min(level(c) for c in pool)
         pool = [c for c in pool if level(c) == pool_level]
+        if pool_level == _LEVELS["close"]:
+            # Of the statements holding the quote with harmless changes, those with the fewest: a slip
+            # alone, not a slip and a word more ("I should like to congratulate the" is not "… Mr. X").
+            fewest = min(len(c.comparison.differences) for c in pool)
+            pool = [c for c in pool if len(c.comparison.differences) == fewest]
         top = max(c.score for c in pool)
         same = [c for c in pool if c.score >= top - self.settings.same_words_within]
         chosen = min(same, key=self._preference)
@@ -390,6 +396,14 @@ class BaseMatcher(Generic[K]):
             alternatives=(Alternative(second, quote_score(pieces, match_text(second.text))),),
             note=f"words spliced together from two different statements (the other: {second.id})",
         )
+
+
+def _may_be_held_closer(found: Sequence[_Candidate[K]]) -> bool:
+    """Whether a statement holding the quote more nearly may be missing from the candidates: none
+    is its source, every source alters it, or each that keeps its sense changes a word besides slips."""
+    if any(c.comparison.level == "verified" for c in found):
+        return False
+    return all(any(d.kind != "typo" for d in c.comparison.differences) for c in found)
 
 
 def _alias_groups(aliases: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, ...]]:

@@ -130,15 +130,17 @@ def one_slip_away(key: str) -> set[str]:
     return found
 
 
-def typo_neighbours(key: str, corpus: CorpusFrequency, words: WordFrequencies = ENGLISH) -> list[str]:
+def typo_neighbours(key: str, corpus: CorpusFrequency, words: WordFrequencies = ENGLISH, limit: int = _NEIGHBOURS) -> list[str]:
     """The corpus words a quoted non-word is most likely a slip of: those one slip away, commonest in
-    the corpus first (a few); none for a word of the corpus or of the list, or one too short to tell."""
+    the corpus first (`limit` of them, 0 for all); none for a word of the corpus or of the list, or one
+    too short to tell."""
     if len(key) < _MIN_LENGTH + 1 or not key.isalpha() or corpus(key) >= _CORPUS_SEEN:
         return []
     if words.available and words.zipf(key) >= _COMMON:
         return []
     seen = [(corpus(other), other) for other in one_slip_away(key)]
-    return [other for count, other in sorted((item for item in seen if item[0] > 0), reverse=True)[:_NEIGHBOURS]]
+    found = sorted((item for item in seen if item[0] > 0), reverse=True)
+    return [other for count, other in (found[:limit] if limit else found)]
 
 
 def may_be_slip(key: str, corpus: CorpusFrequency | None = None, words: WordFrequencies = ENGLISH) -> bool:

@@ -85,3 +85,13 @@ def test_conjunction_narrows_by_every_term_and_skips_typos() -> None:
     # "lvoe" is unknown and "zzz" absent: they never empty the result.
     assert index.conjunction(["lvoe", "way", "no", "zzz"], limit=1).tolist() in ([0], [2])
     assert index.conjunction(["way"], limit=10, mask=lambda ids: ids != 4).tolist() == [0, 1, 2, 3]
+
+
+def test_conjunction_narrows_by_a_group_of_which_a_document_holds_one() -> None:
+    index = TermIndex()
+    texts = ["now is the time as the world is", "is the time as the worm is", "is the time as the word is", "time is as the"]
+    index.add_many(list(range(len(texts))), texts)
+    # "worlj" may stand for "world" or "word": documents holding either, and not the others.
+    assert index.conjunction(["is", "the", "time", "as"], limit=2, any_of=[["world", "word"]]).tolist() == [0, 2]
+    # A group none of whose words is known narrows nothing, as an unknown term.
+    assert index.conjunction(["is", "the", "time", "as"], limit=3, any_of=[["wurld"]]).tolist() == [0, 1, 2]

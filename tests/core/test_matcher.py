@@ -346,3 +346,42 @@ def test_an_exact_quote_is_not_called_altered_when_a_statement_that_alters_it_ra
     m.add_many([*others[:4000], target, *others[4000:]])
     result = m.check("and they said that at the time of the Civil War")
     assert result.verdict == "verified" and result.match is not None and result.match.id == "s1"
+
+
+def test_a_slip_among_common_words_finds_the_statement_holding_them_as_quoted() -> None:
+    # Thousands of statements hold every word of "is the time, as the world is" but "world", misspelt;
+    # the words it may stand for narrow them to the statement that says them in this order.
+    others = [record(100 + n, f"The world is at {n}, as it is the time of the year.", f"Speaker {n}") for n in range(6000)]
+    target = record(1, "Now is the time, as the world is out of joint.", "A. Writer")
+    m = Matcher(MatchingSettings())
+    m.add_many([*others[:4000], target, *others[4000:]])
+    result = m.check("is the time, as the worlj is")
+    assert result.verdict == "close" and result.match is not None and result.match.id == "s1"
+    assert [(d.kind, d.original) for d in result.differences] == [("typo", "world")]
+
+
+def test_a_quote_held_by_one_statement_is_not_matched_to_those_saying_a_word_more() -> None:
+    # General Assembly speeches open with the same words; thousands congratulate a named president.
+    # Theirs are earlier speeches, which a report's equal words would give way to: not these.
+    others = [record(100 + n, f"At the outset, I should like to congratulate Mr. Member{n} on his election to preside over the session.",
+                     f"Delegate {n}", SOTU) for n in range(6000)]
+    target = record(1, "At the outset, I should like to congratulate the President on his election, which honours Africa.", "A. Delegate")
+    m = Matcher(MatchingSettings())
+    m.add_many([*others[:4000], target, *others[4000:]])
+    exact = m.check("At the outset, I should like to congratulate the")
+    assert exact.verdict == "verified" and exact.match is not None and exact.match.id == "s1"
+    slipped = m.check("At the outset, I sfould like to congratulate the")
+    assert slipped.verdict == "close" and slipped.match is not None and slipped.match.id == "s1"
+    assert [d.kind for d in slipped.differences] == ["typo"]
+
+
+def test_of_statements_holding_a_slipped_quote_the_one_with_no_other_change_is_chosen() -> None:
+    # An earlier speech says it with "don't": a source with the same words would be preferred, this one is not.
+    m = Matcher(MatchingSettings())
+    m.add_many([
+        record(1, "And we do not want to go back to the days when our partners in the region could not trust our word.", "A. Minister"),
+        record(2, "And we don't want to go back to the days when our partners in the region could not trust our word.", "A. Minister", SOTU),
+    ])
+    result = m.check("we do not want to go back to the days when our partners in the region could not trust our wxrd")
+    assert result.verdict == "close" and result.match is not None and result.match.id == "s1"
+    assert [d.kind for d in result.differences] == ["typo"]
