@@ -36,6 +36,13 @@ NOT_CONDITIONS = frozenset(
 # Why a cut is not a genuine quote, as `governing_cut` says it.
 AFTER_NEGATION = "starts right after a negation"
 BEFORE_CONDITION = "stops right before a condition"
+INSIDE_NUMBER = "cuts a number in two"
+# Number words that go on a number ("37 million", "twenty five"): a cut between two of them changes it.
+_NUMBER_PARTS = frozenset(
+    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
+    eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion
+    trillion""".split()
+)
 
 
 def bare(word: str) -> str:
@@ -46,6 +53,10 @@ def governing_cut(words: Sequence[str], start: int, end: int, *, any_condition: 
     """Why quoting `words[start:end]` of a statement's words leaves out a word governing them (the
     negation right before, the condition right after), or None when the cut keeps the sense.
     `any_condition`: every "if" after counts, also one that concedes or asks ("even if", "see if")."""
+    if 0 < start < end and _one_number(words[start - 1], words[start]):
+        return INSIDE_NUMBER
+    if start < end < len(words) and _one_number(words[end - 1], words[end]):
+        return INSIDE_NUMBER
     if start > 0 and not words[start - 1].endswith((",", ".", ";", ":")):
         before = bare(words[start - 1])
         if before in NEGATIONS | BARE_NOTS or before.endswith("n't"):
@@ -58,3 +69,15 @@ def governing_cut(words: Sequence[str], start: int, end: int, *, any_condition: 
     ):
         return BEFORE_CONDITION
     return None
+
+
+def _one_number(left: str, right: str) -> bool:
+    """Whether two neighbouring words are parts of one number ("37 million", "twenty-five" apart)."""
+    if left.endswith((",", ".", ";", ":", "!", "?")):
+        return False
+
+    def part(word: str) -> bool:
+        key = bare(word)
+        return key[:1].isdigit() or key in _NUMBER_PARTS
+
+    return part(left) and part(right)

@@ -8,7 +8,9 @@ change the sense when what was dropped governs the quoted words:
 - the quote stops where its clause goes on with a condition or exception ("effective only" for
   "effective only if both sides agree");
 - the quote starts right after a negation that governs it ("raise taxes on the middle class" out
-  of "I will not raise taxes on the middle class").
+  of "I will not raise taxes on the middle class");
+- the quote starts or stops inside a number ("million people" out of "37 million people", "we
+  produced 181" out of "we produced 181 million rounds").
 
 Each such omission is a `context` difference naming the words left out, with the passage of the
 statement around them for display. Everything here works on the alignment tokens of `align`.
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from bot.core.align import Token
 from bot.core.model import Difference
 from bot.core.normalize import Word
-from bot.core.numbers import NUMBER_WORDS
+from bot.core.numbers import NUMBER_WORDS, is_number_key
 
 # Word keys (contractions already expanded: "don't" gives "not") whose omission changes the sense.
 NEGATIONS = frozenset("not no never nor none nothing nobody neither nowhere without".split())
@@ -103,10 +105,14 @@ def may_omit_meaning(text: str, spans: Sequence[tuple[int, int]]) -> bool:
     before = text[: spans[0][0]].split()
     if before and before[-1] in SUSPECT_BEFORE:
         return True
+    if before and is_number_key(before[-1]) and is_number_key(text[spans[0][0] :].split()[0]):
+        return True  # the quote starts inside a number
     for (_, end), (start, _) in zip(spans, spans[1:]):
         if any(key in SUSPECT_GAP or key[:1].isdigit() for key in text[end:start].split()):
             return True
     after = text[spans[-1][1] :].split()
+    if after and is_number_key(after[0]) and is_number_key(text[: spans[-1][1]].split()[-1]):
+        return True  # the quote stops inside a number
     return bool(after) and after[0] in SUSPECT_AFTER
 
 
@@ -154,6 +160,11 @@ def _cut_start(statement: str, s_words: Sequence[Word], s_tokens: Sequence[Token
     if piece.start == 0 or piece.start >= len(s_tokens):
         return None
     before, first = s_tokens[piece.start - 1], s_tokens[piece.start]
+    if _splits_number(statement, s_words, before, first):
+        lo = piece.start - 1
+        while lo > 0 and _splits_number(statement, s_words, s_tokens[lo - 1], s_tokens[lo]):
+            lo -= 1
+        return _difference(statement, s_words, s_tokens, lo, piece.start, "", "number")
     if before.key not in NEGATIONS or first.key in _NEGATION_KEEPS:
         return None
     if before.last == first.first:
@@ -191,6 +202,11 @@ def _cut_end(statement: str, s_words: Sequence[Word], s_tokens: Sequence[Token],
     if end <= 0 or end >= len(s_tokens):
         return None
     last, following = s_tokens[end - 1], s_tokens[end]
+    if _splits_number(statement, s_words, last, following):
+        hi = end + 1
+        while hi < len(s_tokens) and _splits_number(statement, s_words, s_tokens[hi - 1], s_tokens[hi]):
+            hi += 1
+        return _difference(statement, s_words, s_tokens, end, hi, "", "number")
     if following.key == "not" and following.first == last.last:
         # The quote stops inside a contraction whose "n't" it leaves out ("I do" of "I don't").
         return _difference(statement, s_words, s_tokens, end, end + 1, "", "negation")
@@ -199,6 +215,14 @@ def _cut_end(statement: str, s_words: Sequence[Word], s_tokens: Sequence[Token],
     if _condition_follows([t.key for t in s_tokens[max(0, end - 2) : end]], [t.key for t in s_tokens[end : end + 5]]):
         return _difference(statement, s_words, s_tokens, end, _clause_end(statement, s_words, s_tokens, end), "", "condition")
     return None
+
+
+def _splits_number(statement: str, s_words: Sequence[Word], left: Token, right: Token) -> bool:
+    """Whether two neighbouring tokens are words of one number ("37 million", "twenty five"): a quote
+    cut between them changes the number it gives."""
+    if not (is_number_key(left.key) and is_number_key(right.key)) or left.last == right.first:
+        return False
+    return _between(statement, s_words, left, right).strip() in ("", "-")
 
 
 def _condition_follows(tail: list[str], ahead: list[str]) -> bool:
@@ -231,7 +255,11 @@ def _difference(
     statement: str, s_words: Sequence[Word], s_tokens: Sequence[Token], lo: int, hi: int, quoted: str, reason: str
 ) -> Difference:
     """A `context` difference for statement tokens [lo, hi), naming them and the passage around them."""
-    first, last = s_tokens[lo].first, s_tokens[hi - 1].last
+    return left_out(statement, s_words, s_tokens[lo].first, s_tokens[hi - 1].last, quoted, reason)
+
+
+def left_out(statement: str, s_words: Sequence[Word], first: int, last: int, quoted: str, reason: str) -> Difference:
+    """A `context` difference for the statement's words [first, last], naming them and the passage around them."""
     shown_last = min(last, first + _SHOWN_WORDS - 1)
     original = statement[s_words[first].start : s_words[shown_last].end]
     if shown_last < last:

@@ -15,7 +15,7 @@ from bot.core.align import Op, Token, align, tokens
 from bot.core.model import Difference
 from bot.core.normalize import Word, split_elisions, words
 from bot.core.numbers import NUMBER_WORDS, is_number_key
-from bot.core.omissions import Piece, omissions
+from bot.core.omissions import Piece, left_out, omissions
 from bot.core.vocabulary import CorpusFrequency, is_typo, may_be_slip
 
 Level = Literal["verified", "close", "altered"]
@@ -402,10 +402,11 @@ def _number_cut(
     s_tokens: Sequence[Token],
     statement: str,
     corpus: CorpusFrequency | None,
-) -> Difference | None:
+) -> Difference:
     """A quote whose first or last words cut a number phrase ("million people…" out of "37 million
-    people…") quotes those words as said: no difference, or a typo where one is slipped ("milgion");
-    the number stays as the statement gives it. Any other number difference is returned unchanged."""
+    people…", a slip in them or not) leaves out number words that govern it: a `context` difference
+    naming them, as for any cut end that changes the sense. Any other number difference is returned
+    unchanged."""
     q_ops = [op for op in group if op.q1 > op.q0]
     s_ops = [op for op in group if op.s1 > op.s0]
     if not q_ops or not s_ops:
@@ -421,13 +422,9 @@ def _number_cut(
     kept, dropped = (said[-len(quoted) :], said[: -len(quoted)]) if edge == "start" else (said[: len(quoted)], said[len(quoted) :])
     if not all(is_number_key(s_words[i].key) for i in dropped):
         return difference
-    pairs = [(q, s_words[i].key) for q, i in zip(quoted, kept)]
-    if not all(q == s or is_typo(q, s, corpus) for q, s in pairs):
+    if not all(q == s_words[i].key or is_typo(q, s_words[i].key, corpus) for q, i in zip(quoted, kept)):
         return difference
-    if all(q == s for q, s in pairs):
-        return None
-    original = statement[s_words[kept[0]].start : s_words[kept[-1]].end]
-    return Difference("typo", difference.quoted, original, False, "typo")
+    return left_out(statement, s_words, dropped[0], dropped[-1], "", "number")
 
 
 def _one_word(span: tuple[int, int] | None) -> bool:

@@ -285,11 +285,20 @@ def test_a_slip_in_a_last_word_that_contracts_a_negation_quotes_the_negation() -
     assert compare("because of my concept of the vice presidency, that if I did", MONDALE).level == "altered"
 
 
-def test_a_quote_that_cuts_a_number_phrase_quotes_its_words_as_said() -> None:
-    assert compare("million from the Army have already passed through", ARMY).level == "verified"
-    slipped = compare("millipn from the Army have already passed through", ARMY)
-    assert slipped.level == "close" and [(d.kind, d.original) for d in slipped.differences] == [("typo", "million")]
-    assert compare("We prodused 181", ROUNDS).level == "close"
+def test_a_quote_that_cuts_a_number_in_two_is_altered_and_names_the_number_words_left_out() -> None:
+    # The contract: a cut end that leaves out a number governing the quoted words changes the sense.
+    for quote in ("million from the Army have already passed through", "millipn from the Army have already passed through"):
+        cut = compare(quote, ARMY)
+        assert cut.level == "altered"
+        assert [(d.kind, d.original, d.reason) for d in cut.differences] == [("context", "5", "number")]
+    stopped = compare("We produced 181", ROUNDS)
+    assert stopped.level == "altered" and [(d.kind, d.original) for d in stopped.differences] == [("context", "million")]
+    assert compare("We prodused 181", ROUNDS).level == "altered"
+    split_words = compare("five thousand troops came home", "We sent twenty five thousand troops came home.")
+    assert [(d.kind, d.original) for d in split_words.differences] == [("context", "twenty")]
+    # Cut before or after the whole number, the quote gives no number: words as said.
+    assert compare("from the Army have already passed through", ARMY).level == "verified"
+    assert compare("We produced 181 million rounds", ROUNDS).level == "verified"
     # Another number, or the number's own words changed, stays a change.
     assert compare("Over 6 million from the Army have already passed", ARMY).level == "altered"
     assert compare("billion from the Army have already passed through", ARMY).level == "altered"
