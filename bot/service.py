@@ -43,6 +43,10 @@ log = logging.getLogger(__name__)
 
 # How well the words were found, whoever said them: lower is better.
 _WORDS_RANK = {"verified": 0, "close": 1, "misattributed": 1, "altered": 2, "unverified": 3}
+# A speaker read out of the quote ("Putin said …") replaces the verdict on the words as typed when it is
+# better by this rank: words found with harmless changes, what reads as the attribution included
+# ("Thao said," for "That said,"), stand, and their rest being someone else's does not replace them.
+_CLAIM_RANK = {**_WORDS_RANK, "misattributed": 1.5}
 
 class QuoteService:
     """Checks quotes against the corpus and applies corpus changes to both the database and the index."""
@@ -211,7 +215,7 @@ class QuoteService:
             if claim is not None:
                 # "Putin said Russia is ready…": the words after the attribution, checked against Putin.
                 claimed = self.matcher.check(claim[0], speaker=claim[1], flt=flt)
-                if (_WORDS_RANK[claimed.verdict], -claimed.score) < (_WORDS_RANK[result.verdict], -result.score):
+                if (_CLAIM_RANK[claimed.verdict], -claimed.score) < (_CLAIM_RANK[result.verdict], -result.score):
                     note = f"speaker taken from the quote: {claim[1]}"
                     result = replace(claimed, note="; ".join(filter(None, (note, claimed.note))))
                     speaker = claim[1]

@@ -59,6 +59,19 @@ def test_a_speaker_written_into_the_quote_is_taken_from_it(
     assert result.note and "speaker taken from the quote" in result.note
 
 
+def test_words_that_read_as_an_attribution_but_were_said_stay_the_quote(service: QuoteService) -> None:
+    # A slip turns "That said," into what reads as a speaker's name: the statement holds those words
+    # too, so the quote found with its slip stands, not its rest given to a "Thao".
+    statement = "That said, a number of international mechanisms ensure stable democracies and sustainable development."
+    service.add(StatementRecord(text=statement, speaker="Joseph Kabila", source=SourceInfo(title="General debate", kind="speech")),
+                actor="test", guild_id=None)
+    result = service.check("Thao said, a number of international mechanisms ensure stable democracies")
+    assert result.verdict == "close" and result.speaker is None
+    assert [d.kind for d in result.differences] == ["typo"]
+    # The words alone, given to someone who did not say them, are still misattributed.
+    assert service.check("Zelenskyy said a number of international mechanisms ensure stable democracies").verdict == "misattributed"
+
+
 def test_a_quote_that_merely_starts_with_a_name_is_checked_as_typed(service: QuoteService) -> None:
     result = service.check("Zelenskyy met with Vice President Vance")
     assert result.speaker is None and not (result.note or "").startswith("speaker taken")
