@@ -25,7 +25,7 @@ NUMBERS = frozenset(
     trillion percent half twice double triple""".split()
 )
 # ("provided" alone is mostly "as provided by law": a condition only as "provided that".)
-CUTS = re.compile(r"\b(?:only if|if|unless|as long as|so long as|provided that|except)\b", re.I)
+CUTS = re.compile(r"\b(?:only if|only when|if|unless|as long as|so long as|provided that|except)\b", re.I)
 # Before these an "if" concedes ("even if"), compares ("as if"), asks ("see if", "what if") or opens a
 # clause of its own ("and if"): it sets no condition on the words before it.
 NOT_CONDITIONS = frozenset(
@@ -37,6 +37,7 @@ NOT_CONDITIONS = frozenset(
 AFTER_NEGATION = "starts right after a negation"
 BEFORE_CONDITION = "stops right before a condition"
 INSIDE_NUMBER = "cuts a number in two"
+INSIDE_CONDITION = "stops inside a condition"
 # Number words that go on a number ("37 million", "twenty five"): a cut between two of them changes it.
 _NUMBER_PARTS = frozenset(
     """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
@@ -61,14 +62,25 @@ def governing_cut(words: Sequence[str], start: int, end: int, *, any_condition: 
         before = bare(words[start - 1])
         if before in NEGATIONS | BARE_NOTS or before.endswith("n't"):
             return AFTER_NEGATION
-    if (
-        end < len(words)
-        and not words[end - 1].endswith((".", "!", "?", ";", ":"))
-        and CUTS.match(" ".join(words[end : end + 3]))
-        and (any_condition or bare(words[end - 1]) not in NOT_CONDITIONS)
-    ):
-        return BEFORE_CONDITION
+    if end < len(words) and not words[end - 1].endswith((".", "!", "?", ";", ":")):
+        if CUTS.match(" ".join(words[end : end + 3])) and (any_condition or bare(words[end - 1]) not in NOT_CONDITIONS):
+            return BEFORE_CONDITION
+        if _splits_condition(words, start, end):
+            return INSIDE_CONDITION
     return None
+
+
+def _splits_condition(words: Sequence[str], start: int, end: int) -> bool:
+    """Whether the cut falls inside a condition phrase: "so long | as…", "and only | if…"."""
+    for held in (1, 2):
+        if end - held < start or any(w.endswith((",", ".", ";", ":", "!", "?")) for w in words[end - held : end - 1]):
+            continue
+        tail = " ".join(bare(w) for w in words[end - held : end])
+        joined = f"{tail} {' '.join(bare(w) for w in words[end : end + 3])}"
+        found = CUTS.match(joined)
+        if found is not None and found.end() > len(tail):  # the phrase goes on past the cut
+            return True
+    return False
 
 
 def _one_number(left: str, right: str) -> bool:
