@@ -237,6 +237,10 @@ class TermIndex:
             if tid is not None and self._df[tid] > 0:
                 self._df[tid] -= 1
 
+    def known(self, terms: set[str]) -> set[str]:
+        """The terms of `terms` the index has held (some perhaps in no document now)."""
+        return terms & self._vocab.keys()
+
     def df(self, term: str) -> int:
         """How many documents hold `term`."""
         tid = self._vocab.get(term)

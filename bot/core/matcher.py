@@ -99,7 +99,7 @@ class Matcher(ColumnStore):
                 s = self.settings
                 # A slip in the quote's rarest word ("peoppes") leaves only its common words to find
                 # the statement by: the words it is most likely a slip of stand in beside it.
-                terms += [other for term in set(terms) for other in typo_neighbours(term, self._index.df)]
+                terms += [other for term in set(terms) for other in typo_neighbours(term, self._index.df, known=self._index.known)]
                 ids, _ = self._index.top(
                     terms,
                     limit * (2 if wide else 1),
@@ -127,7 +127,7 @@ class Matcher(ColumnStore):
             if len(set(terms)) < 3:
                 return []
             # A slip ("worlj") is in no statement: it stands for a corpus word one slip away.
-            slips = {t: near for t in dict.fromkeys(terms) if (near := typo_neighbours(t, self._index.df, limit=0))}
+            slips = {t: near for t in dict.fromkeys(terms) if (near := typo_neighbours(t, self._index.df, limit=0, known=self._index.known))}
             plain = [t for t in terms if t not in slips]
             mask = self._mask(flt)
             ids = self._index.conjunction(plain, limit, mask).tolist()
