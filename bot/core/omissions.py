@@ -51,10 +51,10 @@ CONDITION_PHRASES: tuple[tuple[str, ...], ...] = (
     ("on", "condition"),
     ("except",),
 )
-# After these the following "if" asks a question or concedes ("know if", "even if", "as if"), it sets
-# no condition on what was said before it.
+# After these the following "if" asks a question or concedes ("know if", "even if", "as if") or opens
+# a clause of its own ("and if", "but if"): it sets no condition on what was said before it.
 _NOT_A_CONDITION_AFTER = frozenset(
-    """even as what and or know knew known see saw seen ask asked asking wonder wondered check
+    """even as what and or but know knew known see saw seen ask asked asking wonder wondered check
     decide decided determine tell sure doubt question find learn unclear clear""".split()
 )
 # "not only …", "not just …": the negation leaves the words after it standing.

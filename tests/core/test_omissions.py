@@ -103,8 +103,9 @@ def test_a_quote_starting_right_after_its_negation_is_altered() -> None:
         # "even if" concedes, "know if" asks: neither sets a condition on the quoted words.
         ("We will keep our word", "We will keep our word, even if it costs us."),
         ("I dont know", "I dont know if you saw the debate the other night."),
-        # A condition in the next sentence governs that sentence.
+        # A condition in the next sentence governs that sentence, also when the quote takes its first word.
         ("We will win this war", "We will win this war. If they attack, we will answer."),
+        ("We will win this war. But", "We will win this war. But if they attack, we will answer."),
         # "No," answering a question does not negate what follows it.
         ("we will not abandon them", "No, we will not abandon them."),
     ],
