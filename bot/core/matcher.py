@@ -22,7 +22,7 @@ from bot.core.model import RelatedStatement, SearchFilter, StatementRecord
 from bot.core.normalize import match_text
 from bot.core.rerank import Fetch, quote_score, rerank
 from bot.core.snapshots import load_snapshot, save_snapshot
-from bot.core.vocabulary import typo_neighbours
+from bot.core.vocabulary import ENGLISH, typo_neighbours
 
 __all__ = ["BaseMatcher", "Fetch", "Matcher", "quote_score"]
 
@@ -56,9 +56,10 @@ class Matcher(ColumnStore):
         return load_snapshot(cls, path, settings, fetch, token)
 
     def warm_up(self) -> None:
-        """Build what the first lookups would otherwise wait for, about a second at 10^6: the stems
-        of the corpus words and the sentence vectors (related statements), the speakers by last
-        name and the alias groups (a speaker named)."""
+        """Build what the first lookups would otherwise wait for, about a second at 10^6: the English
+        word list (typos), the stems of the corpus words and the sentence vectors (related
+        statements), the speakers by last name and the alias groups (a speaker named)."""
+        ENGLISH.zipf("the")
         self.related("the first lookup")
         with self._lock:
             self._speaker_set("the first speaker")
