@@ -213,6 +213,13 @@ def test_a_speaker_filter_follows_the_alias_groups_as_they_are_replaced(matcher:
     assert matcher.search("freedom of speech", by_alias) == []
 
 
+def crowded(others: list[StatementRecord], target: StatementRecord, at: int) -> Matcher:
+    """A matcher over thousands of statements sharing the quote's words, the one holding it stored at `at`."""
+    m = Matcher(MatchingSettings())
+    m.add_many([*others[:at], target, *others[at:]])
+    return m
+
+
 def test_quote_score_prefers_the_statement_holding_the_quote() -> None:
     quote = "there must be stronger sanctions on russia"
     assert quote_score([quote], "if they stop there must be stronger sanctions on russia now") == 100.0
@@ -320,8 +327,7 @@ def test_a_slip_in_the_only_rare_word_still_finds_the_statement() -> None:
     others = [record(100 + n, f"The delegation number {n} spoke of the United Nations at length today.", f"Delegate {n}")
               for n in range(6000)]
     target = record(1, "God bless all the peoples of the United Nations.", "A. Speaker")
-    m = Matcher(MatchingSettings())
-    m.add_many([*others[:3000], target, *others[3000:]])
+    m = crowded(others, target, at=3000)
     result = m.check("the peoppes of the United Nations")
     assert result.verdict == "close" and result.match is not None and result.match.id == "s1"
     assert [d.kind for d in result.differences] == ["typo"]
@@ -331,8 +337,7 @@ def test_an_exact_quote_of_common_words_held_by_thousands_of_statements_is_found
     # Every statement holds all the words of "at the time of the Civil War", in another order.
     others = [record(100 + n, f"The war at {n} of the clock was civil, the time is over.", f"Speaker {n}") for n in range(6000)]
     target = record(1, "The tax imposed at the time of the Civil War was not a direct tax.", "A. Justice")
-    m = Matcher(MatchingSettings())
-    m.add_many([*others[:4000], target, *others[4000:]])
+    m = crowded(others, target, at=4000)
     result = m.check("at the time of the Civil War")
     assert result.verdict == "verified" and result.match is not None and result.match.id == "s1"
 
@@ -342,8 +347,7 @@ def test_an_exact_quote_is_not_called_altered_when_a_statement_that_alters_it_ra
     others = [record(100 + n, f"And they said that at the end of the Civil War, {n} of them came home at a time of need.",
                      f"Speaker {n}") for n in range(6000)]
     target = record(1, "And they said that at the time of the Civil War the tax was not a direct tax.", "A. Justice")
-    m = Matcher(MatchingSettings())
-    m.add_many([*others[:4000], target, *others[4000:]])
+    m = crowded(others, target, at=4000)
     result = m.check("and they said that at the time of the Civil War")
     assert result.verdict == "verified" and result.match is not None and result.match.id == "s1"
 
@@ -353,8 +357,7 @@ def test_a_slip_among_common_words_finds_the_statement_holding_them_as_quoted() 
     # the words it may stand for narrow them to the statement that says them in this order.
     others = [record(100 + n, f"The world is at {n}, as it is the time of the year.", f"Speaker {n}") for n in range(6000)]
     target = record(1, "Now is the time, as the world is out of joint.", "A. Writer")
-    m = Matcher(MatchingSettings())
-    m.add_many([*others[:4000], target, *others[4000:]])
+    m = crowded(others, target, at=4000)
     result = m.check("is the time, as the worlj is")
     assert result.verdict == "close" and result.match is not None and result.match.id == "s1"
     assert [(d.kind, d.original) for d in result.differences] == [("typo", "world")]
@@ -366,8 +369,7 @@ def test_a_quote_held_by_one_statement_is_not_matched_to_those_saying_a_word_mor
     others = [record(100 + n, f"At the outset, I should like to congratulate Mr. Member{n} on his election to preside over the session.",
                      f"Delegate {n}", SOTU) for n in range(6000)]
     target = record(1, "At the outset, I should like to congratulate the President on his election, which honours Africa.", "A. Delegate")
-    m = Matcher(MatchingSettings())
-    m.add_many([*others[:4000], target, *others[4000:]])
+    m = crowded(others, target, at=4000)
     exact = m.check("At the outset, I should like to congratulate the")
     assert exact.verdict == "verified" and exact.match is not None and exact.match.id == "s1"
     slipped = m.check("At the outset, I sfould like to congratulate the")

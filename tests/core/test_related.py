@@ -10,6 +10,7 @@ from bot.core.index import TermIndex
 from bot.core.normalize import match_texts
 from bot.core.posts import clean_post, split_joined
 from bot.core.related import RelatedIndex, RelatedSettings
+from tests.claims import CLAIMS
 
 # Posts as they were published (CLEF 2020 CheckThat! claim retrieval, train split).
 POST = (
@@ -50,17 +51,6 @@ def test_sentence_vectors_come_from_the_installed_package_and_see_paraphrases() 
     assert np.allclose(np.linalg.norm(vectors[:3], axis=1), 1.0, atol=1e-5)
     assert not vectors[3].any()  # no tokens, no direction
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.1
-
-
-CLAIMS = [
-    ("Clowns are planning a 'purge night' on Halloween (or the night before).", "Clown Purge on Halloween"),
-    ("Police in Sweden admitted they are 'no longer' investigating rape since migrant arrivals.",
-     "Are Police in Sweden No Longer Investigating Rapes Since Migrants Arrived?"),
-    ("Paul McCartney wrote the song 'Blackbird' during a visit to the U.S., inspired by the civil rights movement.",
-     "Was Paul McCartney's Song Blackbird Inspired by the Civil Rights Movement?"),
-    ("Canadians can be fined $1,000 for eating while driving.", "Can Canadians Be Fined for Eating While Driving?"),
-    ("A photograph shows a flooded runway at a Florida airport during Hurricane Michael.", "Florida Airport Flooded"),
-]
 
 
 def _ranker(claims: list[tuple[str, str | None]], settings: RelatedSettings | None = None) -> tuple[RelatedIndex, TermIndex, list[str]]:

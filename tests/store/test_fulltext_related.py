@@ -9,32 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import MatchingSettings, Settings
 from bot.core.candidates import CandidateMatcher
 from bot.core.model import SearchFilter, SourceInfo, StatementRecord
 from bot.service import QuoteService
-from bot.store.corpus import CorpusStore
-from bot.store.database import make_engine
+from tests.backends import SOTU, open_service, pg_trgm_after_clearing
+from tests.claims import CLAIMS as ALL_CLAIMS
 
 pytestmark = pytest.mark.postgres
 
-REPO = Path(__file__).resolve().parents[2]
-SOTU = sorted((REPO / "corpus" / "sotu").glob("*"))[:3]
 
-# Fact-checked claims with their titles (CLEF 2020 CheckThat! claim retrieval), as a statement list.
-CLAIMS = [
-    ("Clowns are planning a 'purge night' on Halloween (or the night before).", "Clown Purge on Halloween"),
-    ("Police in Sweden admitted they are 'no longer' investigating rape since migrant arrivals.",
-     "Are Police in Sweden No Longer Investigating Rapes Since Migrants Arrived?"),
-    ("Paul McCartney wrote the song 'Blackbird' during a visit to the U.S., inspired by the civil rights movement.",
-     "Was Paul McCartney's Song Blackbird Inspired by the Civil Rights Movement?"),
-    ("Canadians can be fined $1,000 for eating while driving.", "Can Canadians Be Fined for Eating While Driving?"),
-]
-
-
-def _service(url: str, backend: str) -> QuoteService:
-    settings = Settings(database_url=url, matching=MatchingSettings(backend=backend, snapshot_dir="off"))
-    return QuoteService.build(CorpusStore(make_engine(url)), settings)
+CLAIMS = ALL_CLAIMS[:4]
 
 
 @pytest.fixture
@@ -44,9 +28,9 @@ def both(pg_url: str, bundled_seed_path: Path, tmp_path: Path):
         "".join(json.dumps({"text": t, "speaker": None, "source": {"title": title, "kind": "statements"}}) + "\n" for t, title in CLAIMS),
         encoding="utf-8",
     )
-    memory = _service(pg_url, "memory")
+    memory = open_service(pg_url, "memory")
     memory.ingest([bundled_seed_path, *SOTU, claims])
-    trigram = _service(pg_url, "pg_trgm")
+    trigram = open_service(pg_url, "pg_trgm")
     yield memory, trigram
     memory.close()
     trigram.close()
@@ -112,12 +96,7 @@ def test_a_statement_written_after_start_up_is_found_at_once(both: tuple[QuoteSe
 
 
 def test_statements_stored_before_the_full_text_column_are_filled_on_start(pg_url: str, bundled_seed_path: Path) -> None:
-    memory = _service(pg_url, "memory")
-    memory.ingest([bundled_seed_path])
-    with memory.store.engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE statements SET topic = NULL")
-    memory.close()
-    trigram = _service(pg_url, "pg_trgm")
+    trigram = pg_trgm_after_clearing(pg_url, bundled_seed_path, "topic")
     try:
         with trigram.store.engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT count(*) FROM statements WHERE topic IS NULL").scalar() == 0

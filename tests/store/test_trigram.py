@@ -7,29 +7,22 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import MatchingSettings, Settings
 from bot.core.candidates import CandidateMatcher
 from bot.core.model import SearchFilter, SourceInfo, StatementRecord
 from bot.service import QuoteService
 from bot.store.corpus import CorpusStore
 from bot.store.database import StoreError, make_engine
+from tests.backends import SOTU, open_service, pg_trgm_after_clearing
 
 pytestmark = pytest.mark.postgres
 
-REPO = Path(__file__).resolve().parents[2]
-SOTU = sorted((REPO / "corpus" / "sotu").glob("*"))[:3]
-
-
-def _service(url: str, backend: str) -> QuoteService:
-    settings = Settings(database_url=url, matching=MatchingSettings(backend=backend, snapshot_dir="off"))
-    return QuoteService.build(CorpusStore(make_engine(url)), settings)
 
 
 @pytest.fixture
 def both(pg_url: str, bundled_seed_path: Path):
-    memory = _service(pg_url, "memory")
+    memory = open_service(pg_url, "memory")
     memory.ingest([bundled_seed_path, *SOTU])
-    trigram = _service(pg_url, "pg_trgm")
+    trigram = open_service(pg_url, "pg_trgm")
     yield memory, trigram
     memory.close()
     trigram.close()
@@ -111,7 +104,7 @@ def test_filters_give_the_same_results(both: tuple[QuoteService, QuoteService]) 
 
 
 def test_a_statement_added_by_one_process_is_found_by_another_at_once(pg_url: str, bundled_seed_path: Path) -> None:
-    first, second = _service(pg_url, "pg_trgm"), _service(pg_url, "pg_trgm")
+    first, second = open_service(pg_url, "pg_trgm"), open_service(pg_url, "pg_trgm")
     try:
         text = "The harbour bridge will carry trams again from the first of March next year"
         assert second.check(text).verdict == "unverified"
@@ -135,7 +128,7 @@ def test_a_statement_added_by_one_process_is_found_by_another_at_once(pg_url: st
 
 
 def test_server_statements_are_seen_only_from_that_server(pg_url: str) -> None:
-    service = _service(pg_url, "pg_trgm")
+    service = open_service(pg_url, "pg_trgm")
     try:
         text = "Our allotment society will plant four hundred apple trees along the canal"
         service.add(StatementRecord(text=text, speaker="Cy Orchard", source=SourceInfo(kind="transcript")), actor="mod", guild_id=42)
@@ -147,12 +140,7 @@ def test_server_statements_are_seen_only_from_that_server(pg_url: str) -> None:
 
 
 def test_statements_stored_without_a_matching_key_are_backfilled_on_start(pg_url: str, bundled_seed_path: Path) -> None:
-    memory = _service(pg_url, "memory")
-    memory.ingest([bundled_seed_path])
-    with memory.store.engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE statements SET norm = NULL")
-    memory.close()
-    trigram = _service(pg_url, "pg_trgm")
+    trigram = pg_trgm_after_clearing(pg_url, bundled_seed_path, "norm")
     try:
         assert trigram.check("Russia is for a peaceful settlement to the Ukraine crisis").verdict == "verified"
     finally:
@@ -161,14 +149,14 @@ def test_statements_stored_without_a_matching_key_are_backfilled_on_start(pg_url
 
 def test_sqlite_refuses_the_backend_in_one_line(sqlite_url: str) -> None:
     with pytest.raises(StoreError) as info:
-        _service(sqlite_url, "pg_trgm")
+        open_service(sqlite_url, "pg_trgm")
     message = str(info.value)
     assert "PostgreSQL" in message and "\n" not in message
 
 
 def test_an_unknown_backend_is_named(sqlite_url: str) -> None:
     with pytest.raises(StoreError, match="elastic"):
-        _service(sqlite_url, "elastic")
+        open_service(sqlite_url, "elastic")
 
 
 def test_the_word_pass_leaves_the_sessions_planner_settings(pg_url: str, bundled_seed_path: Path) -> None:
@@ -178,7 +166,7 @@ def test_the_word_pass_leaves_the_sessions_planner_settings(pg_url: str, bundled
     from bot.core.normalize import match_text
     from bot.store.trigram import TrigramCandidates
 
-    memory = _service(pg_url, "memory")
+    memory = open_service(pg_url, "memory")
     memory.ingest([bundled_seed_path])
     memory.close()
     engine = make_engine(pg_url)
