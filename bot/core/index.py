@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from array import array
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from itertools import islice
 from typing import cast
 
@@ -237,7 +238,7 @@ class TermIndex:
             if tid is not None and self._df[tid] > 0:
                 self._df[tid] -= 1
 
-    def known(self, terms: set[str]) -> set[str]:
+    def known(self, terms: AbstractSet[str]) -> set[str]:
         """The terms of `terms` the index has held (some perhaps in no document now)."""
         return terms & self._vocab.keys()
 

@@ -18,6 +18,7 @@ import gzip
 import importlib.util
 import threading
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz.distance import OSA
@@ -119,7 +120,8 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _NEIGHBOURS = 3
 
 
-def one_slip_away(key: str) -> set[str]:
+@lru_cache(maxsize=4096)  # one lookup asks for a slip's neighbours in each search it runs
+def one_slip_away(key: str) -> frozenset[str]:
     """Every string one letter dropped, added, changed or two swapped away from `key` (letters a-z)."""
     splits = [(key[:i], key[i:]) for i in range(len(key) + 1)]
     found = {a + b[1:] for a, b in splits if b}
@@ -127,7 +129,7 @@ def one_slip_away(key: str) -> set[str]:
     found |= {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
     found |= {a + c + b for a, b in splits for c in _LETTERS}
     found.discard(key)
-    return found
+    return frozenset(found)
 
 
 def typo_neighbours(
@@ -135,7 +137,7 @@ def typo_neighbours(
     corpus: CorpusFrequency,
     words: WordFrequencies = ENGLISH,
     limit: int = _NEIGHBOURS,
-    known: Callable[[set[str]], Iterable[str]] | None = None,
+    known: Callable[[frozenset[str]], Iterable[str]] | None = None,
 ) -> list[str]:
     """The corpus words a quoted non-word is most likely a slip of: those one slip away, commonest in
     the corpus first (`limit` of them, 0 for all); none for a word of the corpus or of the list, or one
