@@ -48,6 +48,7 @@ _WORDS_RANK = {"verified": 0, "close": 1, "misattributed": 1, "altered": 2, "unv
 # ("Thao said," for "That said,"), stand, and their rest being someone else's does not replace them.
 _CLAIM_RANK = {**_WORDS_RANK, "misattributed": 1.5}
 
+
 class QuoteService:
     """Checks quotes against the corpus and applies corpus changes to both the database and the index."""
 
