@@ -191,12 +191,11 @@ class RelatedIndex:
         the floor). `words` is the matcher's index of statement words over the same positions and
         `texts` their match texts; `mask` keeps only the positions it marks True; `pool` lexical
         candidates are reranked (the setting's when None)."""
-        cleaned = clean_post(query)
-        query_keys = keys(cleaned)
-        if not query_keys or not len(self):
+        cleaned, content = related_words(query)
+        if not content or not len(self):
             return []
         wanted = max(pool or self.settings.candidates, limit)
-        ids, lexical, coverage = self._lexical(query_keys, words, mask, wanted)
+        ids, lexical, coverage = self._lexical(content, words, mask, wanted)
         if not len(ids):
             return []
         docs = ids.tolist()
@@ -207,9 +206,10 @@ class RelatedIndex:
         return [Related(_first_of(docs[k], keys_of[k], docs, texts, self), score) for k, score in listed]
 
     def _lexical(
-        self, query_keys: Sequence[str], words: TermIndex, mask: Mask | None, wanted: int
+        self, content: Sequence[str], words: TermIndex, mask: Mask | None, wanted: int
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The best candidates by BM25 as (positions, BM25 scores, share of the query's weight matched)."""
+        """The best candidates by BM25 of the query's content words, as (positions, BM25 scores, share
+        of the query's weight matched)."""
         s = self.settings
         n = len(self)
         avg = max(self._total_length / max(n, 1), 1.0)
@@ -222,7 +222,7 @@ class RelatedIndex:
         shares: list[np.ndarray] = []  # and to its matched weight
         spent = 0
         common = max(s.max_share * n, 50.0)  # a small corpus has no common words to skip
-        found, unknown = self._stem_postings(query_keys, words, n)
+        found, unknown = self._stem_postings(content, words, n)
         # Words no statement holds are the rarest of all: they weigh in what a statement leaves unmatched.
         total_weight = unknown * math.log(1.0 + (n + 0.5) / 0.5)
         for df, arrays in found:
@@ -296,14 +296,13 @@ class RelatedIndex:
         return ids
 
     def _stem_postings(
-        self, query_keys: Sequence[str], words: TermIndex, n: int
+        self, content: Sequence[str], words: TermIndex, n: int
     ) -> tuple[list[tuple[int, list[np.ndarray]]], int]:
-        """(statements holding it, postings) of each of the query's stems found, rarest first, and
-        how many of its stems no statement holds."""
+        """(statements holding it, postings) of each stem of the query's content words (`related_words`)
+        found, rarest first, and how many of its stems no statement holds."""
         found = []
         unknown = 0
-        content = [k for k in query_keys if k not in FUNCTION_WORDS] or list(query_keys)
-        for stem in dict.fromkeys(self._stemmer.stemWords(content)):
+        for stem in dict.fromkeys(self._stemmer.stemWords(list(content))):
             arrays = [words.postings(w) for w in self._words_of(words, stem)]
             arrays += [self.titles.postings(w) for w in self._words_of(self.titles, stem)]
             arrays = [a[a < n] if len(a) and a[-1] >= n else a for a in arrays if len(a)]
