@@ -29,6 +29,7 @@ from bot.core.image_text import reread
 from bot.core.matcher import Matcher
 from bot.core.model import CheckResult, IngestSummary, ParsedDocument, SearchFilter, StatementRecord
 from bot.core.query import MAX_QUOTE_CHARS, QuoteError, checkable, clean_quote
+from bot.core.snapshots import snapshot_state, write_snapshot
 from bot.core.text_rules import replace_surrogates
 from bot.protocols import QuoteMatcher
 from bot.store.buttons import ButtonRefs
@@ -60,6 +61,8 @@ class QuoteService:
         self._watermark = 0
         self._snapshot: tuple[Path, str] | None = None  # (file, database identity) of the memory index
         self._saved_mark: int | None = None
+        self._saving = threading.Lock()
+        self._background_save: threading.Thread | None = None
         self._button_refs: ButtonRefs | None = None
 
     # -- opening ------------------------------------------------------------------------------
@@ -79,7 +82,7 @@ class QuoteService:
 
         Memory backend: the index comes from the snapshot on disk when it belongs to this database
         and to a state of it the audit log still holds (then only the changes since are applied),
-        else it is built from every live statement and saved. pg_trgm backend: nothing is loaded;
+        else it is built from every live statement and saved in the background. pg_trgm backend: nothing is loaded;
         candidates come from the database (StoreError on SQLite or without the extension)."""
         settings = settings or Settings()
         backend = settings.matching.backend.strip().lower()
@@ -96,7 +99,7 @@ class QuoteService:
         service = cls._built(store, settings, progress)
         if snapshot and identity:
             service._snapshot = (snapshot, identity)
-            service.save_snapshot()
+            service.save_snapshot_in_background()
         return service
 
     @classmethod
@@ -157,21 +160,46 @@ class QuoteService:
 
     def save_snapshot(self) -> bool:
         """Write the in-memory index to its snapshot file, tagged with the state of the database it
-        reflects; False when this service keeps no snapshot or the file cannot be written."""
+        reflects; False when this service keeps no snapshot or the file cannot be written. The index
+        is copied under the lock and written outside it: lookups and refreshes go on meanwhile."""
         if self._snapshot is None or not isinstance(self.matcher, Matcher):
             return False
         path, identity = self._snapshot
-        with self._lock:
+        with self._saving:  # one writer at a time, the later one with the later state
             try:
-                mark = self._watermark
-                meta = {"watermark": mark, "fingerprint": audit_fingerprint(self.store.engine, mark)}
+                with self._lock:
+                    mark = self._watermark
+                    meta = {"watermark": mark, "fingerprint": audit_fingerprint(self.store.engine, mark)}
+                    state = snapshot_state(self.matcher, identity, meta)
                 path.parent.mkdir(parents=True, exist_ok=True)
-                self.matcher.save(path, token=identity, meta=meta)
+                write_snapshot(state, path)
             except (OSError, SQLAlchemyError) as exc:
                 log.warning("index snapshot not saved to %s: %s", path, str(exc).splitlines()[0] if str(exc) else exc)
                 return False
             self._saved_mark = mark
             return True
+
+    def save_snapshot_in_background(self) -> threading.Thread:
+        """Save the snapshot in a thread of its own, so a cold start is ready a pickling sooner
+        (about 2 s at 10^6); `close` waits for it, so a short command still leaves the file."""
+
+        def save() -> None:
+            try:
+                self.save_snapshot()
+            except Exception:  # the next start builds the index again; nothing else is lost
+                log.warning("index snapshot not saved", exc_info=True)
+
+        thread = threading.Thread(target=save, name="quotecheck-snapshot")
+        self._background_save = thread
+        thread.start()
+        return thread
+
+    def snapshot_saved(self, timeout: float | None = None) -> bool:
+        """Wait for a snapshot being saved in the background; True when none is still being written."""
+        thread = self._background_save
+        if thread is not None:
+            thread.join(timeout)
+        return thread is None or not thread.is_alive()
 
     def warm_up_in_background(self) -> threading.Thread:
         """Warm the index up (`Matcher.warm_up`) in a daemon thread, while a bot connects or a
@@ -189,6 +217,7 @@ class QuoteService:
 
     def close(self) -> None:
         """Save the index snapshot when changes were applied since it was written, then release the database connections."""
+        self.snapshot_saved()
         if self._snapshot is not None and self._saved_mark != self._watermark:
             self.save_snapshot()
         self.store.engine.dispose()

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import logging
 import shutil
+import threading
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bot import service as service_module
 from bot.config import MatchingSettings, Settings
 from bot.core.matcher import Matcher
 from bot.core.model import SourceInfo, StatementRecord
@@ -177,6 +181,7 @@ def test_a_cold_build_reads_columns_saves_a_snapshot_and_the_next_start_uses_it(
     cold = _open(db_url)
     try:
         assert built_from and built_from[0] == len(cold.matcher) > 0
+        assert cold.snapshot_saved(timeout=60)
         assert snapshot.exists()  # written by the cold build itself, not only at close
         assert cold.check(PUTIN).verdict == "verified"
     finally:
@@ -189,3 +194,36 @@ def test_a_cold_build_reads_columns_saves_a_snapshot_and_the_next_start_uses_it(
         assert warm.check(PUTIN, speaker="Zelenskyy").verdict == "misattributed"
     finally:
         warm.close()
+
+
+def test_lookups_and_changes_go_on_while_a_cold_build_saves_its_snapshot(seeded: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = snapshot_path(CorpusStore(make_engine(seeded)), _settings(seeded))
+    assert path is not None
+    path.unlink()
+    writing, release = threading.Event(), threading.Event()
+    plain = service_module.write_snapshot
+
+    def slow(state: Mapping[str, Any], target: Path) -> None:
+        writing.set()
+        assert release.wait(30)
+        plain(state, target)
+
+    monkeypatch.setattr(service_module, "write_snapshot", slow)
+    service = _open(seeded)
+    try:
+        assert writing.wait(30)
+        assert service.check(PUTIN).verdict == "verified"  # the index is not locked by the writing
+        service.add(_record(), actor="moderator", guild_id=None)  # nor is the database state it reflects
+        assert service.check(NEW).verdict == "verified"
+        release.set()
+        assert service.snapshot_saved(timeout=30) and path.exists()
+    finally:
+        release.set()
+        service.close()
+    _no_rebuild(monkeypatch)
+    again = _open(seeded)  # close saved the snapshot again, with the addition
+    try:
+        assert again.check(NEW).verdict == "verified"
+        assert again.check(PUTIN).verdict == "verified"
+    finally:
+        again.close()

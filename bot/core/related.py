@@ -150,7 +150,7 @@ class RelatedIndex:
         return {
             "titles": self.titles.state(),
             "title_of": self._title_of.tobytes(),
-            "title_names": self._title_names,
+            "title_names": list(self._title_names),
             "lengths": self._lengths.tobytes(),
         }
 

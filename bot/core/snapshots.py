@@ -24,35 +24,46 @@ def save_snapshot(matcher: Matcher, path: str | Path, token: str = "", meta: Map
     """Write the whole index to `path` (one file), tagged with `token` (e.g. a database identity) so
     a later `load_snapshot` can tell whether it still matches the database; `meta` (plain values,
     e.g. the audit watermark it reflects) comes back as the loaded matcher's `meta`."""
+    write_snapshot(snapshot_state(matcher, token, meta), path)
+
+
+def snapshot_state(matcher: Matcher, token: str = "", meta: Mapping[str, object] | None = None) -> dict[str, Any]:
+    """The whole index as plain values, taken under the matcher's lock in tens of milliseconds:
+    every column that later additions change is copied, so the state can be written to disk while
+    lookups and additions go on."""
     with matcher._lock:
         matcher._index.compact()
-        state = {
+        return {
             "version": SNAPSHOT_VERSION,
             "token": token,
             "meta": dict(meta or {}),
             "index": matcher._index.state(),
-            "ids": matcher._ids,
-            "texts": matcher._texts,
-            "records": matcher._records if matcher._fetch is None else None,
+            "ids": list(matcher._ids),
+            "texts": list(matcher._texts),
+            "records": list(matcher._records) if matcher._fetch is None else None,
             "alive": bytes(matcher._alive),
             "guild": matcher._guild.tobytes(),
             "date": matcher._date.tobytes(),
             "speaker": matcher._speaker.tobytes(),
             "kind": bytes(matcher._kind),
-            "speaker_names": matcher._speaker_names,
-            "aliases": matcher._aliases,
+            "speaker_names": list(matcher._speaker_names),
+            "aliases": dict(matcher._aliases),
             "related": matcher._related.state(),
         }
-        target = Path(path)
-        partial = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.partial")
-        try:
-            with open(partial, "wb") as fh:
-                pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                fh.flush()
-                os.fsync(fh.fileno())
-            partial.replace(target)  # readers never see half a snapshot
-        finally:
-            partial.unlink(missing_ok=True)
+
+
+def write_snapshot(state: Mapping[str, Any], path: str | Path) -> None:
+    """Write what `snapshot_state` took to `path`, atomically: readers never see half a snapshot."""
+    target = Path(path)
+    partial = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.partial")
+    try:
+        with open(partial, "wb") as fh:
+            pickle.dump(dict(state), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.flush()
+            os.fsync(fh.fileno())
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def load_snapshot(
