@@ -130,9 +130,12 @@ class CandidateMatcher(BaseMatcher[str]):
         self._seen.clear()
         return super().search(query, flt, limit)
 
-    def related(self, text: str, flt: SearchFilter | None = None, limit: int = 5) -> tuple[RelatedStatement, ...] | None:
+    def related(
+        self, text: str, flt: SearchFilter | None = None, limit: int = 5, *, among: Sequence[str] | None = None
+    ) -> tuple[RelatedStatement, ...] | None:
         """The statements `text` most likely refers to, best first, none below the floor: the
-        adapter's lexical candidates reranked as the in-memory index reranks its own."""
+        adapter's lexical candidates reranked as the in-memory index reranks its own. The database
+        ranks every statement at the cost of one query: `among` is not needed to keep it cheap."""
         if self._related_source is None:
             return None
         cleaned, words = related_words(text)

@@ -66,11 +66,16 @@ class Matcher(ColumnStore):
 
     # -- related statements ----------------------------------------------------------------------
 
-    def related(self, text: str, flt: SearchFilter | None = None, limit: int = 5) -> tuple[RelatedStatement, ...]:
+    def related(
+        self, text: str, flt: SearchFilter | None = None, limit: int = 5, *, among: Sequence[int] | None = None
+    ) -> tuple[RelatedStatement, ...]:
         """The statements `text` (a quote, a paraphrase or a post) most likely refers to, best first,
-        within the filter; none below the floor (bot/core/related.py)."""
+        within the filter; none below the floor (bot/core/related.py). `among`: only these
+        positions (a lookup's candidates, often long speeches) are ranked, not every statement, and
+        only the `limit` best of them by their words are compared by sense."""
         with self._lock:
-            ranked = self._related.rank(text, self._index, self._texts, self._mask(flt), limit)
+            pool = limit if among is not None else None
+            ranked = self._related.rank(text, self._index, self._texts, self._mask(flt), limit, pool=pool, among=among)
         records = self._load([r.doc for r in ranked])  # the database read, with no lock held
         return tuple(RelatedStatement(records[r.doc], r.score) for r in ranked if r.doc in records)
 

@@ -141,9 +141,12 @@ class BaseMatcher(Generic[K]):
         records = self._load([i for i, _ in ranked[: limit * 2]])
         return [(records[i], score) for i, score in ranked if i in records][:limit]
 
-    def related(self, text: str, flt: SearchFilter | None = None, limit: int = 5) -> tuple[RelatedStatement, ...] | None:
+    def related(
+        self, text: str, flt: SearchFilter | None = None, limit: int = 5, *, among: Sequence[K] | None = None
+    ) -> tuple[RelatedStatement, ...] | None:
         """The statements a paraphrase, remembered quote or post most likely refers to, best first
-        (none below the floor); None where the candidate source cannot rank them."""
+        (none below the floor); None where the candidate source cannot rank them. `among`: the
+        candidates the lookup found, which a source may rank alone instead of every statement."""
         return None
 
     def warm_up(self) -> None:
@@ -160,17 +163,22 @@ class BaseMatcher(Generic[K]):
         words = list(pieces) if pieces is not None else quote_pieces(quote)
         if not words:
             raise ValueError("the quote has no words to check")
-        result = self._check(quote, words, speaker or None, flt)
+        result, ranked = self._check(quote, words, speaker or None, flt)
         if result.verdict == "misattributed" and speaker:
-            result = self._own_words(quote, words, speaker, flt) or result
+            result, ranked = self._own_words(quote, words, speaker, flt) or (result, ranked)
         if result.verdict in RELATED_VERDICTS:
-            # Not said word for word: what it most likely refers to, whoever it was given to.
+            # Not said word for word: what it most likely refers to, whoever it was given to. A close
+            # quote (a slip, a word left out) refers to the statements holding most of its words.
             scope = SearchFilter(guild_id=flt.guild_id) if flt else None
-            result = self._paraphrase_of_speaker(replace(result, related=self.related(quote, scope)))
+            among = [key for key, _ in ranked] if result.verdict == "close" else None
+            result = self._paraphrase_of_speaker(replace(result, related=self.related(quote, scope, among=among)))
         elapsed = (time.perf_counter() - started) * 1000.0
         return replace(result, elapsed_ms=elapsed)
 
-    def _check(self, quote: str, pieces: list[str], speaker: str | None, flt: SearchFilter | None) -> CheckResult:
+    def _check(
+        self, quote: str, pieces: list[str], speaker: str | None, flt: SearchFilter | None
+    ) -> tuple[CheckResult, list[tuple[K, float]]]:
+        """The verdict, and the candidates ranked on the way to it."""
         s = self.settings
         ranked = self._rank(pieces, flt, s.candidates)
         if not ranked or ranked[0][1] < self.settings.widen_below:
@@ -179,7 +187,7 @@ class BaseMatcher(Generic[K]):
         if common:
             ranked = merge(ranked, self._rank_common(pieces, flt, s.candidates))
         if not ranked:
-            return CheckResult(quote, speaker, "unverified", 0.0)
+            return CheckResult(quote, speaker, "unverified", 0.0), ranked
         records, found = self._sources(quote, pieces, ranked)
         if not common and _may_be_held_closer(found):
             # Words shared by thousands of statements ("at the time of the Civil War") can rank a
@@ -192,10 +200,10 @@ class BaseMatcher(Generic[K]):
         if not found or all(c.comparison.level == "altered" for c in found):
             spliced = self._splice(quote, pieces, ranked, records, speaker)
             if spliced is not None:
-                return spliced
+                return spliced, ranked
         if not found:
-            return CheckResult(quote, speaker, "unverified", ranked[0][1], alternatives=self._alternatives(ranked, records, None))
-        return self._decide(quote, speaker, found, ranked, records)
+            return CheckResult(quote, speaker, "unverified", ranked[0][1], alternatives=self._alternatives(ranked, records, None)), ranked
+        return self._decide(quote, speaker, found, ranked, records), ranked
 
     def _sources(
         self, quote: str, pieces: list[str], ranked: list[tuple[K, float]]
@@ -212,15 +220,17 @@ class BaseMatcher(Generic[K]):
         ]
         return records, [c for c in candidates if self._is_source(c)]
 
-    def _own_words(self, quote: str, pieces: list[str], speaker: str, flt: SearchFilter | None) -> CheckResult | None:
+    def _own_words(
+        self, quote: str, pieces: list[str], speaker: str, flt: SearchFilter | None
+    ) -> tuple[CheckResult, list[tuple[K, float]]] | None:
         """The given speaker's own statement of these words, when others said them too.
 
         Words many people said ("Thank you very much.") fill the few candidates with other speakers'
         statements; before calling the quote misattributed, look among the speaker's own."""
         if flt is not None and flt.speaker:
             return None  # the search was the speaker's own already
-        own = self._check(quote, pieces, speaker, replace(flt or SearchFilter(), speaker=speaker))
-        return own if own.verdict in ("verified", "close") else None
+        own, ranked = self._check(quote, pieces, speaker, replace(flt or SearchFilter(), speaker=speaker))
+        return (own, ranked) if own.verdict in ("verified", "close") else None
 
     def _paraphrase_of_speaker(self, result: CheckResult) -> CheckResult:
         """Words given to a speaker that alter someone else's statement, while the statement they most

@@ -185,17 +185,19 @@ class RelatedIndex:
 
     def rank(
         self, query: str, words: TermIndex, texts: Sequence[str], mask: Mask | None = None, limit: int = 5,
-        *, pool: int | None = None,
+        *, pool: int | None = None, among: Sequence[int] | None = None,
     ) -> list[Related]:
         """The statements `query` most likely refers to, best first, each scored 0-100 (none below
         the floor). `words` is the matcher's index of statement words over the same positions and
         `texts` their match texts; `mask` keeps only the positions it marks True; `pool` lexical
-        candidates are reranked (the setting's when None)."""
+        candidates are reranked (the setting's when None); `among`: only these positions are
+        ranked, each scored as in the ranking of every statement."""
         cleaned, content = related_words(query)
         if not content or not len(self):
             return []
         wanted = max(pool or self.settings.candidates, limit)
-        ids, lexical, coverage = self._lexical(content, words, mask, wanted)
+        within = None if among is None else np.unique(np.asarray(among, dtype=np.int64))
+        ids, lexical, coverage = self._lexical(content, words, mask, wanted, within)
         if not len(ids):
             return []
         docs = ids.tolist()
@@ -206,10 +208,10 @@ class RelatedIndex:
         return [Related(_first_of(docs[k], keys_of[k], docs, texts, self), score) for k, score in listed]
 
     def _lexical(
-        self, content: Sequence[str], words: TermIndex, mask: Mask | None, wanted: int
+        self, content: Sequence[str], words: TermIndex, mask: Mask | None, wanted: int, within: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The best candidates by BM25 of the query's content words, as (positions, BM25 scores, share
-        of the query's weight matched)."""
+        of the query's weight matched); only positions in `within` (sorted) when given."""
         s = self.settings
         n = len(self)
         avg = max(self._total_length / max(n, 1), 1.0)
@@ -223,6 +225,9 @@ class RelatedIndex:
         spent = 0
         common = max(s.max_share * n, 50.0)  # a small corpus has no common words to skip
         found, unknown = self._stem_postings(content, words, n)
+        if within is not None:
+            # The same stems and weights as over every statement, their postings cut to `within`.
+            found = [(df, [_kept(a, within) for a in arrays]) for df, arrays in found]
         # Words no statement holds are the rarest of all: they weigh in what a statement leaves unmatched.
         total_weight = unknown * math.log(1.0 + (n + 0.5) / 0.5)
         for df, arrays in found:
@@ -374,6 +379,15 @@ def best_first(
             break
         out.append((k, ceiling))
     return out
+
+
+def _kept(postings: np.ndarray, within: np.ndarray) -> np.ndarray:
+    """The positions of sorted `within` that sorted `postings` holds: a few binary searches each."""
+    if not len(postings) or not len(within):
+        return postings[:0]
+    at = np.minimum(np.searchsorted(postings, within), len(postings) - 1)
+    held: np.ndarray = within[postings[at] == within]
+    return held.astype(postings.dtype)
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:

@@ -91,6 +91,23 @@ def test_close_words_with_wrong_speaker_are_misattributed_but_altered_stay_alter
     assert matcher.check("the tone and spirit of the conversation were terrible", speaker="Putin").verdict == "altered"
 
 
+def test_a_close_quote_relates_to_the_statements_its_lookup_found_its_own_first(matcher: Matcher) -> None:
+    ranked: list[object] = []
+    plain = matcher._related.rank
+
+    def seen(*args: object, **kwargs: object) -> object:
+        ranked.append(kwargs.get("among"))
+        return plain(*args, **kwargs)  # type: ignore[arg-type]
+
+    matcher._related.rank = seen  # type: ignore[method-assign]
+    result = matcher.check("the tone and sprit of the conversation were excellent")
+    assert result.verdict == "close"
+    assert result.related and result.related[0].statement.text == TRUMP
+    assert ranked and ranked[0] is not None and len(ranked[0]) <= matcher.settings.candidates  # type: ignore[arg-type]
+    unverified = matcher.check("an entirely made up line about harbour trams and cups of flour")
+    assert unverified.verdict == "unverified" and ranked[-1] is None  # not found: every statement is ranked
+
+
 def test_a_speakers_words_retold_are_not_someone_elses_altered_statement(matcher: Matcher) -> None:
     afghanistan = "The Soviet Union says it wants a peaceful settlement in Afghanistan, yet it continues a brutal war."
     matcher.add(record(9, afghanistan, "Ronald Reagan", SOTU))

@@ -173,3 +173,16 @@ def test_twenty_lexical_candidates_are_reranked_unless_more_are_asked_for() -> N
     related.rank("clowns purge halloween", words, texts, limit=30)
     related.rank("clowns purge halloween", words, texts, pool=40)
     assert embedded == [20, 30, 40]
+
+
+def test_ranking_among_given_statements_scores_each_as_the_ranking_of_all_does() -> None:
+    claims: list[tuple[str, str | None]] = [(f"Clowns plan a purge night on Halloween in town {k}", None) for k in range(30)]
+    claims += CLAIMS + [(f"The recipe needs {k} cups of flour", None) for k in range(40)]
+    related, words, texts = _ranker(claims, RelatedSettings(floor=0))
+    query = "clowns plan a purge on halloween night"
+    every = {r.doc: r.score for r in related.rank(query, words, texts, limit=30, pool=200)}
+    among = [3, 17, 29, 30, 75]  # three clown statements, the clown claim and a recipe
+    ranked = related.rank(query, words, texts, limit=5, pool=5, among=among)
+    assert {r.doc for r in ranked} <= set(among) and len(ranked) >= 3
+    assert all(r.score == every[r.doc] for r in ranked if r.doc in every)
+    assert related.rank("clowns", words, texts, among=[]) == []
