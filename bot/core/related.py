@@ -225,9 +225,6 @@ class RelatedIndex:
         spent = 0
         common = max(s.max_share * n, 50.0)  # a small corpus has no common words to skip
         found, unknown = self._stem_postings(content, words, n)
-        if within is not None:
-            # The same stems and weights as over every statement, their postings cut to `within`.
-            found = [(df, [_kept(a, within) for a in arrays]) for df, arrays in found]
         # Words no statement holds are the rarest of all: they weigh in what a statement leaves unmatched.
         total_weight = unknown * math.log(1.0 + (n + 0.5) / 0.5)
         for df, arrays in found:
@@ -236,6 +233,8 @@ class RelatedIndex:
             spent += df
             idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
             total_weight += idf
+            if within is not None:  # the same stems and weights as over every statement
+                arrays = [_kept(a, within) for a in arrays]
             touched.extend(arrays)
             if len(arrays) == 1:  # one word of the stem, in statements only or titles only: tf is 1
                 a = arrays[0]
