@@ -106,7 +106,7 @@ def _start_rows(url: str, snapshots: Path, statements: int) -> list[tuple[str, s
     load = os.getloadavg()[0]
     print(f"cold start (database -> ready, no snapshot): {cold['ready']:.1f} s for {cold['statements']:,} statements "
           f"(interpreter and imports {cold['imports']:.1f} s; the process used {cold_cpu:.1f} s of processor time, "
-          f"saving the snapshot included); from the snapshot: {warm['ready']:.1f} s ({warm_cpu:.1f} s of processor time); "
+          f"writing the snapshot after ready included); from the snapshot: {warm['ready']:.1f} s ({warm_cpu:.1f} s of processor time); "
           f"load average {load:.1f} on {os.cpu_count()} cores")
     return [(f"cold start (database → ready, no snapshot), {statements:,} statements", f"{cold['ready']:.1f} s "
              f"(snapshot: {warm['ready']:.1f} s); processor time {cold_cpu:.1f} s (snapshot {warm_cpu:.1f} s)", "≤ 15 s")]

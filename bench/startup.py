@@ -126,7 +126,7 @@ def scale(size: int, url: str | None, keep: Path | None, changes: tuple[int, ...
         env = {"QUOTECHECK_DATABASE_URL": url, "QUOTECHECK_MATCHING_SNAPSHOT_DIR": str(snapshots)}
         cold = _start(env, changes=0)
         print(f"database -> ready, full build (no snapshot yet): {cold['ready']:.1f} s, {cold['cpu']:.1f} s of processor time "
-              f"(of which interpreter and imports {cold['imports']:.1f} s; saving the snapshot {cold['saved']:.1f} s included); "
+              f"(of which interpreter and imports {cold['imports']:.1f} s; the snapshot written after it, in the background, in {cold['saved']:.1f} s); "
               f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         for made in changes:
             warm = _start(env, changes=made)
