@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, select, true
+from sqlalchemy import Engine, bindparam, case, func, select, true
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import col
 
 from bot.core.columns import IndexColumns
@@ -39,6 +41,25 @@ def _records_query(*, live_only: bool) -> Any:
 _RECORDS = _records_query(live_only=False)
 _RECORDS_LIVE = _records_query(live_only=True)
 _COMPILED_RECORDS: dict[tuple[str, str, bool], Any] = {}  # (dialect, driver, live only) → compiled query
+
+
+@contextmanager
+def driver_cursor(engine: Engine) -> Iterator[Any]:
+    """A cursor of the driver itself, its errors raised as SQLAlchemy's (as from any query), so
+    callers that answer "the database is not answering" see them; a lost connection is dropped."""
+    dialect = engine.dialect
+    with engine.connect() as conn:  # a connection that cannot be made fails here, already wrapped
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            yield cursor
+        except dialect.loaded_dbapi.Error as exc:
+            lost = dialect.is_disconnect(exc, conn.connection.dbapi_connection, cursor)
+            if lost:
+                conn.invalidate()
+            raise DBAPIError.instance(None, None, exc, dialect.loaded_dbapi.Error, connection_invalidated=lost, dialect=dialect) from exc
+        finally:
+            if not conn.invalidated:
+                cursor.close()
 
 
 def _record(row: Sequence[Any]) -> StatementRecord:
@@ -158,19 +179,12 @@ class StatementReader(StoreBase):
         and SQLAlchemy's connection, transaction and result layers cost three times the reading."""
         compiled = self._records_compiled(live_only)
         found: dict[str, StatementRecord] = {}
-        driver = self.engine.raw_connection()
-        try:
-            cursor = driver.cursor()
-            try:
-                for start in range(0, len(ids), CHUNK):
-                    expanded = compiled.construct_expanded_state({"ids": list(ids[start : start + CHUNK])})
-                    cursor.execute(expanded.statement, expanded.positional_parameters if compiled.positional else expanded.parameters)
-                    for row in cursor.fetchall():
-                        found[row[0]] = _record(row)
-            finally:
-                cursor.close()
-        finally:
-            driver.close()  # back to the pool, its transaction rolled back
+        with driver_cursor(self.engine) as cursor:
+            for start in range(0, len(ids), CHUNK):
+                expanded = compiled.construct_expanded_state({"ids": list(ids[start : start + CHUNK])})
+                cursor.execute(expanded.statement, expanded.positional_parameters if compiled.positional else expanded.parameters)
+                for row in cursor.fetchall():
+                    found[row[0]] = _record(row)
         return found
 
     def _records_compiled(self, live_only: bool) -> Any:
