@@ -36,6 +36,7 @@ from bot.store.buttons import ButtonRefs
 from bot.store.corpus import CorpusStore
 from bot.store.database import StoreError, make_engine
 from bot.store.identity import audit_fingerprint, database_identity
+from bot.store.match_keys import fill_match_keys
 from bot.store.records import AuditEntry, CorpusStats, DocumentOutcome, Report, StoreUnavailableError, UnverifiedQuote
 
 __all__ = ["MAX_QUOTE_CHARS", "QuoteError", "QuoteService", "clean_quote", "snapshot_path"]
@@ -64,6 +65,9 @@ class QuoteService:
         self._saving = threading.Lock()
         self._background_save: threading.Thread | None = None
         self._button_refs: ButtonRefs | None = None
+        # Filling in missing matching keys runs after the warm-up; closing stops it between two batches.
+        self._closing = threading.Event()
+        self._filling = threading.Lock()
 
     # -- opening ------------------------------------------------------------------------------
 
@@ -203,20 +207,43 @@ class QuoteService:
 
     def warm_up_in_background(self) -> threading.Thread:
         """Warm the index up (`Matcher.warm_up`) in a daemon thread, while a bot connects or a
-        console waits for its first quote; a failure there only leaves the first lookup slower."""
+        console waits for its first quote; a failure there only leaves the first lookup slower.
+        The same thread then stores the matching keys the database lacks (`store_match_keys`)."""
 
         def warm() -> None:
             try:
                 self.matcher.warm_up()
             except Exception:  # the lookup that needs it builds it again, and reports its own error
                 log.debug("warming the index up failed", exc_info=True)
+            self.store_match_keys()
 
         thread = threading.Thread(target=warm, name="quotecheck-warm-up", daemon=True)
         thread.start()
         return thread
 
+    def store_match_keys(self) -> int:
+        """Store the matching key of every statement stored without one (before migration 0009, or
+        after a change of the rules), so the next start without a snapshot reads them instead of
+        computing them; done after start-up, as it takes seconds at 10^6 statements. Returns how many."""
+        if not isinstance(self.matcher, Matcher):
+            return 0  # the pg_trgm backend stored them before it was ready
+        with self._filling:
+            if self._closing.is_set():
+                return 0
+            try:
+                filled = fill_match_keys(self.store.engine, stop=self._closing)
+            except SQLAlchemyError as exc:  # the next start computes them again: slower, never wrong
+                log.warning("matching keys not stored: %s", str(exc).splitlines()[0] if str(exc) else exc)
+                return 0
+        if filled:
+            log.info("matching keys stored for %d statements", filled)
+        return filled
+
     def close(self) -> None:
         """Save the index snapshot when changes were applied since it was written, then release the database connections."""
+        self._closing.set()
+        with self._filling:  # a batch of keys being stored ends first
+            pass
         self.snapshot_saved()
         if self._snapshot is not None and self._saved_mark != self._watermark:
             self.save_snapshot()

@@ -10,7 +10,8 @@ from __future__ import annotations
 from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
-from itertools import islice, repeat
+from itertools import compress, islice, repeat
+from operator import not_
 from typing import cast
 
 import numpy as np
@@ -150,7 +151,7 @@ class ColumnStore(BaseMatcher[int]):
                     self._remove(sid)
             # Column by column, in bulk: per-statement Python work is what makes a cold start slow.
             base, n = len(self._ids), len(columns)
-            texts = match_texts(columns.texts)
+            texts = _match_keys(columns)
             self._ids.extend(columns.ids)
             self._texts.extend(texts)
             self._records.extend(records if self._fetch is None and records is not None else repeat(None, n))
@@ -275,6 +276,20 @@ class ColumnStore(BaseMatcher[int]):
         return mask
 
 
+def _match_keys(columns: IndexColumns) -> list[str]:
+    """Each statement's matching key: as the database stored it, else computed from its text (the
+    computing was a fifth of a cold start at 10^6 statements)."""
+    if columns.keyed is None:
+        return match_texts(columns.texts)
+    unkeyed = list(compress(range(len(columns)), map(not_, columns.keyed)))
+    if not unkeyed:
+        return columns.texts
+    keys = list(columns.texts)
+    for k, key in zip(unkeyed, match_texts([keys[k] for k in unkeyed])):
+        keys[k] = key
+    return keys
+
+
 def _rows(columns: IndexColumns, keep: list[int]) -> IndexColumns:
     """The statements at positions `keep` of `columns`."""
     return IndexColumns(
@@ -285,4 +300,5 @@ def _rows(columns: IndexColumns, keep: list[int]) -> IndexColumns:
         kinds=[columns.kinds[k] for k in keep],
         guilds=[columns.guilds[k] for k in keep],
         titles=[columns.titles[k] for k in keep] if columns.titles is not None else None,
+        keyed=[columns.keyed[k] for k in keep] if columns.keyed is not None else None,
     )

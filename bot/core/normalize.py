@@ -100,6 +100,12 @@ def keys(text: str) -> list[str]:
     return found
 
 
+# The rules of `match_text` that keys stored in the database were written with (`statements.norm`,
+# checked at start by bot/store/match_keys.py). Raise it whenever a change to this module gives any
+# text another key: stored keys of an older version are then cleared and computed again.
+MATCH_KEYS_VERSION = 1
+
+
 def match_text(text: str) -> str:
     """The text the fuzzy scorer compares: word keys joined by single spaces."""
     return " ".join(keys(text))

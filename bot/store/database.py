@@ -54,6 +54,7 @@ def make_engine(url: str, *, migrate: bool = True) -> Engine:
         ) from exc
     if migrate:
         upgrade(engine)
+        _check_match_keys(engine)
     return engine
 
 
@@ -77,6 +78,16 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                 command.upgrade(config, revision)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot migrate the database: {str(exc).splitlines()[0]}") from exc
+
+
+def _check_match_keys(engine: Engine) -> None:
+    """Clear stored matching keys written under other rules than today's (bot/store/match_keys.py)."""
+    from bot.store.match_keys import check_match_keys  # here: it imports this module
+
+    try:
+        check_match_keys(engine)
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot check the stored matching keys: {str(exc).splitlines()[0]}") from exc
 
 
 def _sqlite_engine(parsed: Any) -> Engine:

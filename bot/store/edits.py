@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from bot.core.model import CorpusFormatError, SourceInfo, StatementRecord, statement_id
+from bot.core.normalize import match_text
 from bot.store.base import StoreBase
 from bot.store.permissions import may_change, possible_id
 from bot.store.records import ConflictError, NotFoundError
@@ -74,6 +75,7 @@ class StatementEdits(StoreBase):
                 context_after=record.context_after,
                 guild_id=guild_id,
                 added_by=actor,
+                norm=match_text(record.text),
             )
             session.add(row)
             session.flush()
@@ -119,6 +121,8 @@ class StatementEdits(StoreBase):
             values: dict[str, Any] = dict(changes)
             if "speaker" in changes:
                 values["speaker_id"] = SpeakerResolver(session).resolve(changes["speaker"])
+            if "text" in changes:
+                values["norm"] = match_text(changes["text"])  # the stored key follows the words
             values["version"] = expected_version + 1
             # Compare-and-set on the version column: a concurrent edit makes this match no row.
             result = session.execute(
@@ -129,7 +133,7 @@ class StatementEdits(StoreBase):
             if result.rowcount != 1:  # type: ignore[attr-defined]
                 session.rollback()
                 raise ConflictError(f"statement {statement_id_} was changed by someone else; reload it and try again")
-            if self._norms and changes.get("text"):
+            if self._norms and "text" in changes:
                 write_norms(session.connection(), {row.id: changes["text"]})
             session.expire_all()
             after = self._require(session, row.id)

@@ -17,6 +17,7 @@ from sqlmodel import Session, col
 
 from bot.core.documents import PARSER_VERSION
 from bot.core.model import ParsedDocument, SourceInfo, StatementRecord, statement_id
+from bot.core.normalize import match_texts
 from bot.core.scope import check_guild_scope
 from bot.store.base import StoreBase
 from bot.store.batches import CHUNK, batches
@@ -140,10 +141,17 @@ class DocumentIngest(StoreBase):
     def _insert_statements(self, session: Session, rows: list[dict[str, Any]]) -> None:
         table = StatementRow.__table__  # type: ignore[attr-defined]
         connection = session.connection()
+        if not self._norms:
+            # Each statement's matching key goes in with it (a start without an index snapshot reads
+            # the keys), computed in bulk: `match_texts` gives `match_text`'s keys several times faster.
+            for row, key in zip(rows, match_texts([row["text"] for row in rows])):
+                row["norm"] = key
         for start in range(0, len(rows), CHUNK):
             # Core executemany: the ORM bulk path costs twice as much for the same rows.
             connection.execute(table.insert(), rows[start : start + CHUNK])
         if self._norms:
+            # PostgreSQL writes the key with its full-text vector in one UPDATE: a key already in the
+            # INSERT would have its trigram and word indexes written twice (the UPDATE rewrites them).
             write_norms(connection, {row["id"]: row["text"] for row in rows})
 
     def known_document(

@@ -116,12 +116,14 @@ class StatementReader(StoreBase):
 
     def index_columns(self) -> IndexColumns:
         """Every live statement (all servers), in the order of `statements`, as the columns the
-        matching index keeps: plain rows of six columns (and each source's title) in large batches, no context, no records
-        (at 10^6 statements this is what a start without an index snapshot reads)."""
+        matching index keeps: plain rows of seven columns (and each source's title) in large batches, no context, no records
+        (at 10^6 statements this is what a start without an index snapshot reads). A statement's
+        stored matching key comes instead of its text when there is one (`IndexColumns.keyed`)."""
         st = StatementRow.__table__.c  # type: ignore[attr-defined]
         src = SourceRow.__table__.c  # type: ignore[attr-defined]
         # The index keeps named speakers only: "a senior official" is no one to filter by.
-        query = select(st.id, st.text, case((named_speaker(), st.speaker), else_=None), st.date, st.source_id, st.guild_id)
+        speaker = case((named_speaker(), st.speaker), else_=None)
+        query = select(st.id, func.coalesce(st.norm, st.text), st.norm.is_not(None), speaker, st.date, st.source_id, st.guild_id)
         query = query.where(st.removed == False)  # noqa: E712
         # SQLite reads the table in its stored order and the rows are put in order here: ordered by
         # the source's index, it reads the pages of a file of 10^6 statements out of order (and
@@ -129,7 +131,7 @@ class StatementReader(StoreBase):
         in_order = self.engine.dialect.name != "sqlite"
         query = query.order_by(st.source_id, st.position, st.id) if in_order else query.add_columns(st.position)
         sql = str(query.compile(dialect=self.engine.dialect, compile_kwargs={"literal_binds": True}))
-        columns = IndexColumns(ids=[], texts=[], speakers=[], dates=[], kinds=[], guilds=[], titles=[])
+        columns = IndexColumns(ids=[], texts=[], speakers=[], dates=[], kinds=[], guilds=[], titles=[], keyed=[])
         positions: list[int] = []
         source_ids: list[int] = []
         with self.engine.connect() as conn:
@@ -155,16 +157,18 @@ class StatementReader(StoreBase):
         columns: IndexColumns, rows: Sequence[Any], dates: dict[int, str | None], kinds: dict[int, str],
         titles: dict[int, str | None], keys: tuple[list[int], list[int]] | None = None,
     ) -> None:
-        """Append a batch of (id, text, speaker, date, source id, server[, position]) rows to the
-        columns, and to `keys` their source ids and positions when given."""
+        """Append a batch of (id, key or text, keyed, speaker, date, source id, server[, position])
+        rows to the columns, and to `keys` their source ids and positions when given."""
         if keys is not None:
-            ids, texts, speakers, own_dates, source_ids, guilds, positions = zip(*rows)
+            ids, texts, keyed, speakers, own_dates, source_ids, guilds, positions = zip(*rows)
             keys[0].extend(source_ids)
             keys[1].extend(positions)
         else:
-            ids, texts, speakers, own_dates, source_ids, guilds = zip(*rows)
+            ids, texts, keyed, speakers, own_dates, source_ids, guilds = zip(*rows)
         columns.ids.extend(ids)
         columns.texts.extend(texts)
+        if columns.keyed is not None:
+            columns.keyed.extend(keyed)  # SQLite's 1 and 0 serve as well as booleans
         columns.speakers.extend(speakers)
         columns.dates.extend(map(_or_else, own_dates, map(dates.__getitem__, source_ids)))
         columns.kinds.extend(map(kinds.__getitem__, source_ids))
@@ -250,4 +254,5 @@ def _ordered(columns: IndexColumns, source_ids: list[int], positions: list[int])
         kinds=moved(columns.kinds),
         guilds=moved(columns.guilds),
         titles=moved(columns.titles) if columns.titles is not None else None,
+        keyed=moved(columns.keyed) if columns.keyed is not None else None,
     )

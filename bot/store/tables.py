@@ -97,6 +97,9 @@ class StatementRow(SQLModel, table=True):
     version: int = 1
     removed: bool = False
     removed_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # `bot.core.normalize.match_text(text)`, written with the text (bot/store/match_keys.py); NULL
+    # (rows stored before migration 0009, or keys of older rules cleared) is computed when needed.
+    norm: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 def named_speaker() -> ColumnElement[bool]:

@@ -35,6 +35,24 @@ def test_bulk_keys_of_numbers_and_contractions() -> None:
     assert match_texts(texts)[0] == "it cost 1000000 in 1990"
 
 
+# Texts that take every path of the normaliser, several of them inside one bulk step or across two.
+AWKWARD = [
+    "a\x00b c", "\x00", "Сергей сказал «нет»", "ﬁnal ﬂight", "１,０００ people", "cafe\u0301 au lait", "\u202eevil\u202c text",
+    "zero\u200bwidth\u200djoin", "½ of 3.5 and 1,5", "the 12th, 3rd and 1,000,000th", "İstanbul ß ς", "٣ apples", "😀 emoji",
+    "don’t `quote` me’", "  \t\n ", "", "A.B.C. 1.2.3", "1.000,5 €", "…and then [...] she said", "\u00a0non\u00a0breaking",
+    "Ｆｕｌｌｗｉｄｔｈ ＴＥＸＴ", "ǅ title case", "I\u0307 dotted", "a'b'c ''quoted''", "2nd-3rd 4th_5th", "Ⅻ roman", "x²+y³",
+]
+
+
+@pytest.mark.parametrize("step", [3, 16384])
+def test_bulk_keys_of_awkward_texts(step: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.core.normalize as normalize_module
+
+    monkeypatch.setattr(normalize_module, "_BULK_STEP", step)
+    texts = [*AWKWARD, *reversed(AWKWARD)]
+    assert match_texts(texts) == [match_text(t) for t in texts]
+
+
 def _state(index: TermIndex) -> tuple[list[str], list[int], list[list[int]]]:
     vocab = list(index.state()["vocab"])  # type: ignore[arg-type]
     return vocab, [index.df(t) for t in vocab], [index.postings(t).tolist() for t in vocab]

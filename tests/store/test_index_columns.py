@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from bot.core.model import ParsedDocument, SourceInfo, StatementRecord
+from bot.core.normalize import match_text
 from bot.store.corpus import CorpusStore
 
 
@@ -33,14 +34,15 @@ def test_index_columns_match_the_live_statements_in_order(store: CorpusStore) ->
     records = list(store.statements(all_guilds=True))
     assert len(columns) == len(records) == 5
     assert columns.ids == [r.id for r in records]
-    assert columns.texts == [r.text for r in records]
+    assert columns.texts == [match_text(r.text) for r in records]  # the keys stored with the texts
+    assert columns.keyed == [True] * 5
     assert columns.speakers == [r.speaker for r in records]
     assert columns.dates == [r.effective_date for r in records]
     assert columns.kinds == [r.source.kind for r in records]
     assert columns.guilds == [r.guild_id for r in records]
-    assert columns.texts[:4] == [f"Sentence number {k} of the address" for k in range(4)]  # by position
+    assert columns.texts[:4] == [f"sentence number {k} of the address" for k in range(4)]  # by position
     assert columns.dates[:4] == ["2024-03-07", "2024-03-07", "2024-03-08", "2024-03-07"]
-    assert "Trams return in March" not in columns.texts  # removed
+    assert "trams return in march" not in columns.texts  # removed
     assert columns.guilds[4] == 42 and columns.kinds[4] == "transcript" and columns.dates[4] is None
 
 
@@ -55,8 +57,10 @@ def test_rows_read_out_of_order_are_put_in_order_with_ties_by_id() -> None:
     ids = ["s9", "s2", "s5", "s1", "s4"]
     keys = {"s9": (2, 0), "s2": (1, 1), "s5": (1, 0), "s1": (1, 1), "s4": (0, 7)}  # s2 and s1 share a position
     columns = IndexColumns(ids=list(ids), texts=[f"text {i}" for i in ids], speakers=[None] * 5, dates=[None] * 5,
-                           kinds=["speech"] * 5, guilds=[None] * 5, titles=[f"title {i}" for i in ids])
+                           kinds=["speech"] * 5, guilds=[None] * 5, titles=[f"title {i}" for i in ids],
+                           keyed=[i in ("s2", "s4") for i in ids])
     ordered = _ordered(columns, [keys[i][0] for i in ids], [keys[i][1] for i in ids])
     assert ordered.ids == ["s4", "s5", "s1", "s2", "s9"]
     assert ordered.texts == [f"text {i}" for i in ordered.ids]
     assert ordered.titles == [f"title {i}" for i in ordered.ids]
+    assert ordered.keyed == [True, False, False, True, False]
