@@ -171,7 +171,7 @@ def _lookups(url: str, snapshots: Path, count: int, seed: int, *, show_misses: b
     settings = Settings(database_url=url, matching=replace(MatchingSettings(), snapshot_dir=str(snapshots)))
     store = CorpusStore(make_engine(url))
     service = QuoteService.build(store, settings)
-    columns = store.index_columns()
+    columns = _statements_as_written(store)
     vocabulary = {w.lower() for text in columns.texts for w in _WORD.findall(text)}
     rng = random.Random(seed)
     plain, typos = [], []
@@ -252,6 +252,18 @@ def _lookups(url: str, snapshots: Path, count: int, seed: int, *, show_misses: b
         "times": f"{statistics.median(times):.1f} / {pct(0.95):.1f} / {pct(0.99):.1f} ms ({len(times):,} lookups); processor time "
                  f"{statistics.median(cpu_times):.1f} / {pct(0.95, cpu_times):.1f} / {pct(0.99, cpu_times):.1f} ms",
     }
+
+
+def _statements_as_written(store):
+    """The live statements in the index's order, with their texts as stored (the index columns hold
+    the stored matching keys instead: lower case, no punctuation, "I'll" as "ill")."""
+    from sqlalchemy import text
+
+    columns = store.index_columns()
+    with store.engine.connect() as conn:
+        written = dict(conn.execute(text("SELECT id, text FROM statements WHERE removed = :no"), {"no": False}).all())
+    columns.texts[:] = [written[sid] for sid in columns.ids]
+    return columns
 
 
 def _with_typo(words: list[str], vocabulary: set[str], rng: random.Random) -> str | None:
