@@ -179,8 +179,8 @@ class StatementReader(StoreBase):
     def get_statements(self, ids: Sequence[str], *, live_only: bool = False) -> dict[str, StatementRecord]:
         """Full records for these ids (removed ones too unless `live_only`).
 
-        A query compiled once, run on the driver's own cursor: every lookup reads a few records,
-        and SQLAlchemy's connection, transaction and result layers cost three times the reading."""
+        A query compiled once, run on the driver's own cursor: every lookup reads a few records, and
+        through SQLAlchemy's execution and result layers six of them took 0.23 ms, against 0.14 ms."""
         compiled = self._records_compiled(live_only)
         found: dict[str, StatementRecord] = {}
         with driver_cursor(self.engine) as cursor:
