@@ -120,15 +120,7 @@ class ColumnStore(BaseMatcher[int]):
         batch = list(statements)
         if any(st.id is None for st in batch):
             raise ValueError("a statement needs an id before it is indexed")
-        columns = IndexColumns(
-            ids=[st.id for st in batch],  # type: ignore[misc]
-            texts=[st.text for st in batch],
-            speakers=[st.named_speaker for st in batch],
-            dates=[st.date or st.source.date for st in batch],
-            kinds=[st.source.kind for st in batch],
-            guilds=[st.guild_id for st in batch],
-            titles=[st.source.title for st in batch],
-        )
+        columns = IndexColumns.of(batch)
         self._add_columns(columns, batch)
 
     def add_columns(self, columns: IndexColumns) -> None:

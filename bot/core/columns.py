@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from bot.core.model import StatementRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,3 +26,16 @@ class IndexColumns:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    @classmethod
+    def of(cls, records: Sequence[StatementRecord]) -> IndexColumns:
+        """The columns of records that have ids, their texts as written."""
+        return cls(
+            ids=[r.id or "" for r in records],
+            texts=[r.text for r in records],
+            speakers=[r.named_speaker for r in records],  # a description is no one to filter by
+            dates=[r.effective_date for r in records],
+            kinds=[r.source.kind for r in records],
+            guilds=[r.guild_id for r in records],
+            titles=[r.source.title for r in records],
+        )

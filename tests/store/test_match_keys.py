@@ -71,16 +71,7 @@ def _version(engine: Engine) -> str | None:
 
 def _from_texts(store: CorpusStore) -> IndexColumns:
     """The columns a cold start read before keys were stored: every live statement's text."""
-    records = list(store.statements(all_guilds=True))
-    return IndexColumns(
-        ids=[r.id or "" for r in records],
-        texts=[r.text for r in records],
-        speakers=[r.named_speaker for r in records],
-        dates=[r.effective_date for r in records],
-        kinds=[r.source.kind for r in records],
-        guilds=[r.guild_id for r in records],
-        titles=[r.source.title for r in records],
-    )
+    return IndexColumns.of(list(store.statements(all_guilds=True)))
 
 
 def _plain(value: Any) -> Any:
