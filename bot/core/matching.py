@@ -25,8 +25,9 @@ from bot.core.model import (
     StatementRecord,
     VerdictName,
 )
-from bot.core.normalize import match_text, quote_pieces
+from bot.core.normalize import keys, match_text, quote_pieces
 from bot.core.omissions import may_omit_meaning
+from bot.core.related import FUNCTION_WORDS
 from bot.core.rerank import KIND_RANK, K, date_number, merge, quote_score
 from bot.core.speakers import fold, fold_many, name_tokens, same_person
 from bot.core.verdict import Comparison, compare
@@ -171,7 +172,7 @@ class BaseMatcher(Generic[K]):
             # quote (a slip, a word left out) refers to the statements holding most of its words.
             scope = SearchFilter(guild_id=flt.guild_id) if flt else None
             among = [key for key, _ in ranked] if result.verdict == "close" else None
-            result = self._paraphrase_of_speaker(replace(result, related=self.related(quote, scope, among=among)))
+            result = self._retold(replace(result, related=self.related(quote, scope, among=among)))
         elapsed = (time.perf_counter() - started) * 1000.0
         return replace(result, elapsed_ms=elapsed)
 
@@ -232,19 +233,26 @@ class BaseMatcher(Generic[K]):
         own, ranked = self._check(quote, pieces, speaker, replace(flt or SearchFilter(), speaker=speaker))
         return (own, ranked) if own.verdict in ("verified", "close") else None
 
-    def _paraphrase_of_speaker(self, result: CheckResult) -> CheckResult:
-        """Words given to a speaker that alter someone else's statement, while the statement they most
-        likely refer to is that speaker's own, are the speaker's words retold: not said as quoted
-        (`unverified`), with the speaker's statement first among the related ones."""
+    def _retold(self, result: CheckResult) -> CheckResult:
+        """An altered quote that retells the statement it most likely refers to, in other words, is
+        that statement's words retold: not said as quoted (`unverified`), with that statement first
+        among the related ones. Retold when the quote gives it to the statement's speaker, or, given
+        to no one, when the names it puts into someone else's statement are that statement's (see
+        `_retells`)."""
         match, speaker = result.match, result.speaker
-        if result.verdict != "altered" or match is None or not speaker or not result.related:
+        if result.verdict != "altered" or match is None or not result.related:
             return result
         closest = result.related[0].statement
-        if self._is_speaker(speaker, match.named_speaker) or closest.named_speaker is None:
+        if closest.named_speaker is None or self._is_speaker(closest.named_speaker, match.named_speaker):
             return result
-        if not self._is_speaker(speaker, closest.named_speaker):
+        if speaker:
+            if self._is_speaker(speaker, match.named_speaker) or not self._is_speaker(speaker, closest.named_speaker):
+                return result
+            note = f"the nearest wording is by {match.speaker}, in other words than {speaker}'s"
+        elif _retells(result, match.id):
+            note = f"the nearest wording is by {match.speaker}; the names are those of {closest.speaker}'s statement, in other words"
+        else:
             return result
-        note = f"the nearest wording is by {match.speaker}, in other words than {speaker}'s"
         return replace(result, verdict="unverified", match=None, differences=(), note=note)
 
     def _is_source(self, c: _Candidate[K]) -> bool:
@@ -406,6 +414,29 @@ class BaseMatcher(Generic[K]):
             alternatives=(Alternative(second, quote_score(pieces, match_text(second.text))),),
             note=f"words spliced together from two different statements (the other: {second.id})",
         )
+
+
+# How far (0-100) the statement a quote retells must rank above the one it alters (see `_retells`).
+_RETOLD_AHEAD = 10.0
+
+
+def _retells(result: CheckResult, match_id: str | None) -> bool:
+    """Whether a quote given to no one, altering its match, retells the first related statement
+    instead: it changed a name of the match, the words it put in (two at least, function words
+    aside) are all in that statement, and that statement ranks clearly above the match among the related ones. A name
+    swapped into a statement ("Texas" for "Ohio") is found in other statements too: one word is no
+    evidence, nor is a related statement barely ahead of the one the quote alters."""
+    related = result.related or ()
+    closest = related[0]
+    of_match = next((r.score for r in related if r.statement.id == match_id), 0.0)
+    if closest.score < of_match + _RETOLD_AHEAD:
+        return False
+    changes = [d for d in result.differences if d.meaningful]
+    reasons = {d.reason for d in changes}
+    if "name" not in reasons or "splice" in reasons:  # words of two statements joined: altered, not retold
+        return False
+    brought = {k for d in changes if d.kind in ("replace", "insert") for k in keys(d.quoted)} - FUNCTION_WORDS
+    return len(brought) >= 2 and brought <= set(keys(closest.statement.text))
 
 
 def _may_be_held_closer(found: Sequence[_Candidate[K]]) -> bool:

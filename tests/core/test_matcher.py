@@ -116,9 +116,21 @@ def test_a_speakers_words_retold_are_not_someone_elses_altered_statement(matcher
     assert retold.verdict == "unverified" and retold.match is None and not retold.differences
     assert retold.related and retold.related[0].statement.text == PUTIN
     assert retold.note and "Ronald Reagan" in retold.note
-    # Given to the statement's own speaker, or to nobody, the changed names are an alteration.
+    # Given to the statement's own speaker, the changed names are an alteration of it.
     assert matcher.check(claim, speaker="Ronald Reagan").verdict == "altered"
-    assert matcher.check(claim).verdict == "altered"
+
+
+def test_names_of_another_statement_put_into_a_statement_retell_that_one(matcher: Matcher) -> None:
+    afghanistan = "The Soviet Union says it wants a peaceful settlement in Afghanistan, yet it continues a brutal war."
+    matcher.add(record(9, afghanistan, "Ronald Reagan", SOTU))
+    # Given to no one: the names it puts into Reagan's frame ("Russia", "Ukraine") are Putin's statement's.
+    retold = matcher.check("Russia wants a peaceful settlement in Ukraine")
+    assert retold.verdict == "unverified" and retold.match is None and not retold.differences
+    assert retold.related and retold.related[0].statement.text == PUTIN
+    assert retold.note and "Ronald Reagan" in retold.note and "Vladimir Putin" in retold.note
+    # Reagan's own words with a name changed stay an alteration of them, whatever else shares the name.
+    altered = matcher.check("The Soviet Union says it wants a peaceful settlement in Ukraine, yet it continues a brutal war.")
+    assert altered.verdict == "altered" and altered.match is not None and altered.match.speaker == "Ronald Reagan"
 
 
 def test_earliest_primary_source_is_preferred(matcher: Matcher) -> None:
