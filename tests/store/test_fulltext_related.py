@@ -104,3 +104,20 @@ def test_statements_stored_before_the_full_text_column_are_filled_on_start(pg_ur
         assert related and "peaceful settlement" in related[0].statement.text
     finally:
         trigram.close()
+
+
+def test_names_of_putins_statement_put_into_reagans_are_putins_words_retold_on_either_backend(
+    both: tuple[QuoteService, QuoteService],
+) -> None:
+    memory, trigram = both
+    afghanistan = "The Soviet Union says it wants a peaceful settlement in Afghanistan, yet it continues a brutal war."
+    source = SourceInfo(title="Address on the State of the Union (1987)", kind="speech", date="1987-01-27")
+    memory.add(StatementRecord(text=afghanistan, speaker="Ronald Reagan", source=source), actor="test", guild_id=None)
+    for service in (memory, trigram):
+        retold = service.check("Russia wants a peaceful settlement in Ukraine", log_lookup=False)
+        assert retold.verdict == "unverified" and retold.match is None, service.settings.matching.backend
+        assert retold.related and retold.related[0].statement.speaker == "Vladimir Putin"
+        assert retold.note and "Ronald Reagan" in retold.note
+        altered = service.check("The Soviet Union says it wants a peaceful settlement in Ukraine, yet it continues a brutal war.",
+                                log_lookup=False)
+        assert altered.verdict == "altered" and altered.match is not None and altered.match.speaker == "Ronald Reagan"
