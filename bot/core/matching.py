@@ -423,9 +423,9 @@ _RETOLD_AHEAD = 10.0
 def _retells(result: CheckResult, match_id: str | None) -> bool:
     """Whether a quote given to no one, altering its match, retells the first related statement
     instead: it changed a name of the match, the words it put in (two at least, function words
-    aside) are all in that statement, and that statement ranks clearly above the match among the related ones. A name
-    swapped into a statement ("Texas" for "Ohio") is found in other statements too: one word is no
-    evidence, nor is a related statement barely ahead of the one the quote alters."""
+    aside) are all in that statement, and that statement ranks clearly above the match among the
+    related ones. A name swapped into a statement ("Texas" for "Ohio") is found in other statements
+    too: one word is no evidence, nor is a related statement barely ahead of the one it alters."""
     related = result.related or ()
     closest = related[0]
     of_match = next((r.score for r in related if r.statement.id == match_id), 0.0)
