@@ -86,8 +86,9 @@ class QuoteService:
 
         Memory backend: the index comes from the snapshot on disk when it belongs to this database
         and to a state of it the audit log still holds (then only the changes since are applied),
-        else it is built from every live statement and saved in the background. pg_trgm backend: nothing is loaded;
-        candidates come from the database (StoreError on SQLite or without the extension)."""
+        else it is built from every live statement and saved in the background. pg_trgm backend:
+        nothing is loaded; candidates come from the database (StoreError on SQLite or without the
+        extension)."""
         settings = settings or Settings()
         backend = settings.matching.backend.strip().lower()
         if backend == "pg_trgm":
