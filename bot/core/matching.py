@@ -249,7 +249,7 @@ class BaseMatcher(Generic[K]):
             if self._is_speaker(speaker, match.named_speaker) or not self._is_speaker(speaker, closest.named_speaker):
                 return result
             note = f"the nearest wording is by {match.speaker}, in other words than {speaker}'s"
-        elif _retells(result, match.id):
+        elif _retells(result):
             note = f"the nearest wording is by {match.speaker}; the names are those of {closest.speaker}'s statement, in other words"
         else:
             return result
@@ -420,7 +420,7 @@ class BaseMatcher(Generic[K]):
 _RETOLD_AHEAD = 10.0
 
 
-def _retells(result: CheckResult, match_id: str | None) -> bool:
+def _retells(result: CheckResult) -> bool:
     """Whether a quote given to no one, altering its match, retells the first related statement
     instead: it changed a name of the match, the words it put in (two at least, function words
     aside) are all in that statement, and that statement ranks clearly above the match among the
@@ -428,6 +428,7 @@ def _retells(result: CheckResult, match_id: str | None) -> bool:
     too: one word is no evidence, nor is a related statement barely ahead of the one it alters."""
     related = result.related or ()
     closest = related[0]
+    match_id = result.match.id if result.match is not None else None
     of_match = next((r.score for r in related if r.statement.id == match_id), 0.0)
     if closest.score < of_match + _RETOLD_AHEAD:
         return False
