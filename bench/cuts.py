@@ -39,11 +39,7 @@ BEFORE_CONDITION = "stops right before a condition"
 INSIDE_NUMBER = "cuts a number in two"
 INSIDE_CONDITION = "stops inside a condition"
 # Number words that go on a number ("37 million", "twenty five"): a cut between two of them changes it.
-_NUMBER_PARTS = frozenset(
-    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
-    eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion
-    trillion""".split()
-)
+_NUMBER_PARTS = NUMBERS - {"percent", "half", "twice", "double", "triple"}
 
 
 def bare(word: str) -> str:
