@@ -362,22 +362,23 @@ def test_a_slip_in_the_only_rare_word_still_finds_the_statement() -> None:
     assert [d.kind for d in result.differences] == ["typo"]
 
 
-def test_an_exact_quote_of_common_words_held_by_thousands_of_statements_is_found() -> None:
-    # Every statement holds all the words of "at the time of the Civil War", in another order.
-    others = [record(100 + n, f"The war at {n} of the clock was civil, the time is over.", f"Speaker {n}") for n in range(6000)]
-    target = record(1, "The tax imposed at the time of the Civil War was not a direct tax.", "A. Justice")
-    m = crowded(others, target, at=4000)
-    result = m.check("at the time of the Civil War")
-    assert result.verdict == "verified" and result.match is not None and result.match.id == "s1"
-
-
-def test_an_exact_quote_is_not_called_altered_when_a_statement_that_alters_it_ranks_first() -> None:
-    # Thousands of statements hold every word of the quote, with "end" where it says "time".
-    others = [record(100 + n, f"And they said that at the end of the Civil War, {n} of them came home at a time of need.",
-                     f"Speaker {n}") for n in range(6000)]
-    target = record(1, "And they said that at the time of the Civil War the tax was not a direct tax.", "A. Justice")
-    m = crowded(others, target, at=4000)
-    result = m.check("and they said that at the time of the Civil War")
+@pytest.mark.parametrize(
+    ("other", "held", "quote"),
+    [
+        # Every statement holds all the words of "at the time of the Civil War", in another order.
+        ("The war at {n} of the clock was civil, the time is over.",
+         "The tax imposed at the time of the Civil War was not a direct tax.", "at the time of the Civil War"),
+        # Thousands of statements hold every word of the quote, with "end" where it says "time": one
+        # that alters it ranks first, and the quote is still not called altered.
+        ("And they said that at the end of the Civil War, {n} of them came home at a time of need.",
+         "And they said that at the time of the Civil War the tax was not a direct tax.",
+         "and they said that at the time of the Civil War"),
+    ],
+)
+def test_an_exact_quote_of_common_words_held_by_thousands_of_statements_is_found(other: str, held: str, quote: str) -> None:
+    others = [record(100 + n, other.format(n=n), f"Speaker {n}") for n in range(6000)]
+    m = crowded(others, record(1, held, "A. Justice"), at=4000)
+    result = m.check(quote)
     assert result.verdict == "verified" and result.match is not None and result.match.id == "s1"
 
 
