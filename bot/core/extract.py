@@ -27,8 +27,11 @@ from dataclasses import dataclass
 from bot.core.lexicon import (
     ANSWER_VERBS,
     ATTRIBUTION_ADVERBS,
+    CALENDAR_WORDS,
+    GENERIC_ORGANISATION_HEADS,
     LEADING_ONLY_VERBS,
     NAME_PARTICLES,
+    NATIONALITY_NOUNS,
     NEGATIONS,
     ORGANISATION_NAMES,
     ORGANISATION_NOUNS,
@@ -46,7 +49,7 @@ from bot.core.lexicon import (
 from bot.core.quotemarks import QuoteRegion, quote_regions
 from bot.core.sentences import paragraph_spans, split_sentences
 from bot.core.speaker_kinds import Description, SpeakerKind, describe, gender_fits, role_matches
-from bot.core.speakers import ABBREVIATED_TITLES, CAP_TOKEN, Mention, PeopleIndex, name_runs, parse_run
+from bot.core.speakers import ABBREVIATED_TITLES, CAP_TOKEN, FUNCTION_WORDS, NOT_NAME_WORDS, Mention, PeopleIndex, name_runs, parse_run
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +159,7 @@ _DETERMINER = re.compile(r"(?:a|an|the|one|his|her|their|its|another|some|severa
 _DASH_NAME = re.compile(rf"\s*[—–―-]+\s*(?P<subj>{CAP_TOKEN}(?:\s+{CAP_TOKEN}){{0,3}})\s*(?:[,.]|$)")
 _NAME_AFTER_COMMA = re.compile(rf"\s*(?P<subj>(?:{CAP_TOKEN}\s+){{0,5}}{CAP_TOKEN})\s*,")
 _ORGANISATION_WORDS = frozenset(ORGANISATION_NAMES) | frozenset(ORGANISATION_NOUNS) | {"Street"}
+_ORGANISATION_TOKENS = frozenset(w.lower() for w in _ORGANISATION_WORDS) | frozenset(NOT_NAME_WORDS)
 _ORGANISATION_NAME = re.compile(
     r"(?:[A-Z][\w&.'’-]*\s+)*[A-Z][\w&.'’-]*(?:\s+(?:of|for|on)\s+(?:the\s+)?[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*)?"
 )
@@ -171,7 +175,23 @@ _ING_VERB = re.compile(r"ing\b")
 _NEGATED = re.compile(rf"(?:\b(?:{alternation(NEGATIONS)})|n['’]t)\s+(?:\w+\s+)?$")
 _PRONOUN_SUBJECT = re.compile(r"\s*(?P<p>He|She)\b")
 _RELATIVE = re.compile(r"\b(?:who|whose|whom|whos|who['’]s)\b")
+_IT = re.compile(r"\s*[Ii]t\s*")
+# The subject opening a clause, then a verb: a name ("GM said", "The IAAF has warned", "LG Group
+# says") or a description ("The committee reached").
+_ORGANISATION_SUBJECT = re.compile(
+    r"(?:(?<=^)|(?<=[.!?;:\"”’]\s)|(?<=[.!?;:\"”’]\s\s)|(?<=\n)|(?<=\sbut\s))\s*(?:(?:But|And|However|Meanwhile|Now),?\s+)?"
+    r"(?:(?:[Tt]he\s+)?(?!(?:It|Its|This|That|These|Those|They|He|She|We|I|You|There|His|Her|Their)\b)"
+    r"(?P<name>[A-Z][\w&'’.-]*(?:\s+(?:of|for|and|&)?\s*[A-Z][\w&'’.-]*){0,4})"
+    r"|[Tt]he\s+(?P<described>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}?))"
+    # then a verb: any lower-case word but a preposition, conjunction or relative ("The EU sought")
+    r"(?=\s+(?!(?:of|in|on|at|for|to|and|or|the|a|an|with|from|by|as|who|which|that)\b)[a-z]{2,}\b)"
+)
+_SUBJECT_VERB = re.compile(
+    r"\s+(?:also\s+|now\s+)?(?:has|have|had|is|was|will|would|said|says|added|reported|announced|agreed|warned|"
+    r"expects|plans|wants|confirmed|insisted|denied)\b"
+)
 _PRONOUN_REACH = 6  # sentences searched back for the person a pronoun stands for
+_ORGANISATION_REACH = 3  # sentences searched back for the organisation "it" or "the company" stands for
 _WINDOW = 600  # characters of narration searched for an attribution on either side of a quote
 
 
@@ -264,6 +284,8 @@ class _Article:
         pronoun = _PRONOUN_ONLY.fullmatch(subject)
         if pronoun:
             return _Attribution(None, pronoun.group("p").lower(), offset + pronoun.start("p"))
+        if _IT.fullmatch(subject):  # "It said": the organisation the narration was about, never "It"
+            return self.organisation_before(offset) or _NOBODY
         described = describe(subject)
         if described is not None:  # "a ministry spokesman", "the airline", "the Ohio congresswoman"
             return self.described_speaker(described, offset)
@@ -299,6 +321,10 @@ class _Article:
             named = self.organisation_named(described.head, offset)
             if named:
                 return _Attribution(named, kind="organisation")
+            if described.head in GENERIC_ORGANISATION_HEADS:  # "the company": the one just written about
+                before = self.organisation_before(offset)
+                if before is not None and before.kind == "organisation":
+                    return before
         return _Attribution(described.text, kind=described.kind)
 
     def organisation_named(self, head: str, offset: int) -> str | None:
@@ -310,6 +336,62 @@ class _Article:
             if head in match.group(0).lower().replace(" ", "").replace("'", ""):
                 last = match.group(0)
         return last
+
+    def organisation_before(self, offset: int) -> _Attribution | None:
+        """The organisation "it" or "the company" stands for: the latest subject of a verb ("GM said",
+        "The IAAF has warned", "the committee found") in the sentence before `offset` or the few before
+        it, when it is an organisation, a described one or a document; None when it is a person (the
+        narration moved on from any organisation before it)."""
+        sentence = self.sentence_index(offset)
+        for index in range(sentence, max(-1, sentence - _ORGANISATION_REACH), -1):
+            lo, hi = self.sentences[index]
+            found = list(_ORGANISATION_SUBJECT.finditer(self.masked, lo, min(hi, offset)))
+            for subject in reversed(found):
+                if subject.group("described"):  # "The committee reached …. It warned": as "the committee said"
+                    described = describe("the " + subject.group("described"))
+                    if described is None:
+                        continue  # "The deal was announced": no speaker
+                    if described.kind in ("role", "unnamed"):
+                        return None
+                    return self.described_speaker(described, subject.start("described"))
+                if subject.group("name").lower() in FUNCTION_WORDS:
+                    continue
+                if not self._organisation(subject):
+                    return None
+                return _Attribution(subject.group("name").rstrip("'’"), kind="organisation")  # "Siemens' …" → "Siemens"
+        return None
+
+    def _organisation(self, match: re.Match[str]) -> bool:
+        """Whether a capitalised subject is an organisation's name: not a person the article names,
+        a calendar word, a possessive ("Kraft's sales") or a word capitalised only as a sentence's first."""
+        name = match.group("name")
+        words = name.split()
+        first = words[0].lower()
+        if first in CALENDAR_WORDS or first in FUNCTION_WORDS or name.endswith(("'s", "’s")):
+            return False
+        if len(words) == 1:
+            if words[0].isupper() and len(words[0]) > 1:
+                return True  # "GM", "EMI": not a person's name
+            if first in NATIONALITY_NOUNS:
+                return False
+            if not _SUBJECT_VERB.match(self.masked, match.end("name")) and not self._capitalised_within(words[0], match.start("name")):
+                return False  # "Weak sales hit Next": a sentence's first word, not a name before its verb
+            mentions = parse_run(name, match.start("name"))
+            return not any(self.people.named_in_full(m.tokens) or m.titled for m in mentions)
+        # Several words: an organisation's when one is an organisation word, an acronym or in CamelCase
+        # ("LG Group", "UK Coal", "AstraZeneca"); two plain capitalised words are taken for a person.
+        return any(
+            w.lower().strip("'’") in _ORGANISATION_TOKENS or w.isupper() or re.search(r"[a-z][A-Z]", w) or w in ("&", "of", "for")
+            for w in words
+        )
+
+    def _capitalised_within(self, word: str, at: int) -> bool:
+        """Whether the article writes `word` capitalised inside a sentence, not only at its start."""
+        for found in re.finditer(rf"\b{re.escape(word)}\b", self.text):
+            before = self.text[max(0, found.start() - 8) : found.start()].rstrip()
+            if found.start() != at and before and before[-1] not in ".!?\"“”'‘’:\n":
+                return True
+        return False
 
     def role_person(self, described: Description, offset: int) -> str | None:
         """The person a role noun stands for: the latest person before it written with that role
@@ -446,8 +528,8 @@ class _Article:
                 continue  # "Clinton's remarks": a possessive, not a subject
             if run:
                 found = self.speaker_of(run.group(0), start + run.start())
-                if found.person:
-                    return found
+                if found.person or _IT.fullmatch(run.group(0)):
+                    return found  # "It said" with no organisation before: nobody, not the next name
                 appositive_person = self._appositive_person(start, start + len(before))
                 if appositive_person:
                     return _Attribution(appositive_person, person=True)

@@ -156,7 +156,22 @@ ORGANISATION_HEADS: tuple[str, ...] = (
     "school", "panel", "caucus", "bureau", "army", "military", "embassy", "city", "county", "district", "fund",
     "site", "publication", "website", "retailer", "maker", "manufacturer", "insurer", "hospital", "prosecutors",
     "regulator", "regulators", "authority", "authorities", "watchdog", "federation", "league", "charity", "lobby",
-    "bloc", "alliance", "parliament", "cabinet",
+    "bloc", "alliance", "parliament", "cabinet", "carmaker", "automaker", "drugmaker", "chain", "lender", "label",
+    "supermarket", "business",
+)
+
+# Organisation heads that name no kind of body an article would spell out ("the company" after "GM
+# said", not "General Motors Company"): they stand for the organisation the narration is about.
+GENERIC_ORGANISATION_HEADS: tuple[str, ...] = (
+    "company", "firm", "group", "corporation", "business", "carmaker", "automaker", "drugmaker", "maker",
+    "manufacturer", "retailer", "insurer", "lender", "bank", "airline", "chain", "label", "supermarket",
+    "organisation", "organization",
+)
+
+# Days and months: capitalised, never an organisation's name.
+CALENDAR_WORDS: tuple[str, ...] = (
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+    "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
 )
 
 # Head nouns that describe one person: titles, jobs, plain person words (`the Ohio congresswoman`).

@@ -136,7 +136,7 @@ FEMALE_TITLES = frozenset("mrs ms miss dame lady queen princess congresswoman ch
 MALE_TITLES = frozenset("mr sir lord king prince congressman chairman spokesman councilman assemblyman".split())
 
 # Words that never belong to a person's name: places, organisations, calendar words.
-_NOT_NAME = frozenset(
+NOT_NAME_WORDS = frozenset(
     """
     house senate congress court council commission union party department ministry office agency
     committee administration government campaign news times post journal press network bank fund
@@ -152,7 +152,7 @@ _NOT_NAME = frozenset(
     """.split()
 )
 # Capitalised words that start a run only because they start a sentence.
-_FUNCTION_WORDS = frozenset(
+FUNCTION_WORDS = frozenset(
     """
     a an the and but or nor so yet for if as at by in on of to from with without into onto over under
     after before since until while when whenever where wherever why how what which who whom whose that
@@ -301,9 +301,9 @@ def could_be_person(name: str) -> bool:
         return False  # "America--as Abraham Lincoln": a name run into other words
     for word in words:
         bare = fold(word).replace(" ", "").replace("'", "")
-        if bare in _NOBODY_IN_PARTICULAR or bare in _FUNCTION_WORDS or bare in TITLE_WORDS or bare in PERSON_TITLES:
+        if bare in _NOBODY_IN_PARTICULAR or bare in FUNCTION_WORDS or bare in TITLE_WORDS or bare in PERSON_TITLES:
             return False
-        if bare in QUALIFIERS or bare in _NOT_NAME or bare in _PLACES:
+        if bare in QUALIFIERS or bare in NOT_NAME_WORDS or bare in _PLACES:
             return False
     # A plural people word ("Canadians", "Democrats"): a group, not someone who said the words.
     return not (len(words) == 1 and re.search(r"(?:ians|cans|ese|ists|crats)$", words[0]) is not None)
@@ -337,7 +337,7 @@ def parse_run(run: str, offset: int) -> list[Mention]:
     pieces: list[list[tuple[int, int, str]]] = [[]]
     for word in words:
         bare = word[2].rstrip(".").lower()
-        if bare in _FUNCTION_WORDS and not (len(bare) == 1 and word[2].endswith(".")):  # "James A. Baker"
+        if bare in FUNCTION_WORDS and not (len(bare) == 1 and word[2].endswith(".")):  # "James A. Baker"
             pieces.append([])
         else:
             pieces[-1].append(word)
@@ -386,7 +386,7 @@ def _piece_mention(piece: list[tuple[int, int, str]]) -> Mention | None:
         words[-1] = words[-1][:-1]  # the sentence's period, not an abbreviation: "Cruz."
     words[-1] = _POSSESSIVE.sub("", words[-1]) if words[-1][-2:] in {"'s", "’s"} else words[-1]
     lowered = [w.rstrip(".").lower() for w in words]
-    if any(w in _NOT_NAME or w in _PLACES for w in lowered):
+    if any(w in NOT_NAME_WORDS or w in _PLACES for w in lowered):
         return None
     if any(len(w) > 1 and w.isupper() and not w.endswith(".") and w not in ("II", "III", "IV") for w in words):
         return None  # acronyms: NPR, NATO, FBI
@@ -408,6 +408,11 @@ def _piece_mention(piece: list[tuple[int, int, str]]) -> Mention | None:
 def _known_first(word: str) -> bool:
     lowered = word.lower()
     return lowered in _MALE_NAMES or lowered in _FEMALE_NAMES
+
+
+def _known_first_name(word: str) -> bool:
+    first = word.lower()
+    return first in _FEMALE_NAMES or first in _MALE_NAMES
 
 
 class PeopleIndex:
@@ -435,6 +440,12 @@ class PeopleIndex:
         for mention in mentions:
             if mention.gender:
                 self._gender.setdefault(self.canonical_tokens(mention.tokens), mention.gender)
+
+    def named_in_full(self, tokens: tuple[str, ...]) -> bool:
+        """Whether these words name someone the article names in full with a known first name ("Tony
+        Blair", or "Blair" alone there); "General Motors" is not such a name."""
+        people = [form for form in self._full.get(fold(tokens[-1]), ()) if _known_first_name(form[0])]
+        return bool(people) and (len(tokens) == 1 or _known_first_name(tokens[0]) or tokens in people)
 
     def is_person(self, mention: Mention) -> bool:
         """Full names, titled names and surnames of people named in full are people."""

@@ -197,7 +197,26 @@ def test_organisation_noun_is_the_organisation_named_before():
         "Delta Air Lines cancelled 40 flights on Friday. \"The flights were cancelled because of a "
         "technical fault,\" the airline said. \"Customers will be rebooked at no cost,\" the company added."
     )
-    assert kinds(body) == [("Delta Air Lines", "organisation"), ("the company", "organisation")]
+    assert kinds(body) == [("Delta Air Lines", "organisation"), ("Delta Air Lines", "organisation")]
+
+
+def test_the_company_and_it_stand_for_the_organisation_the_narration_is_about():
+    body = (
+        "Novartis has agreed to buy a rival drugmaker for $2bn. The deal was announced on Monday.\n\n"
+        "\"This acquisition is a perfect fit for our portfolio,\" the company said in a statement.\n\n"
+        "EMI said sales fell sharply last year. \"We are disappointed with the music division,\" the firm said.\n\n"
+        "The IAAF said explanations from the pair were unacceptable. It added that they had been "
+        "\"warned many times about the tests\"."
+    )
+    assert kinds(body) == [("Novartis", "organisation"), ("EMI", "organisation"), ("IAAF", "organisation")]
+
+
+def test_it_after_a_person_or_a_sentence_opening_word_is_nobody():
+    body = (
+        "Tony Blair spoke to reporters on Monday. It said the plans were \"a step too far for the country\".\n\n"
+        "Weak sales hit the high street. \"Trading over the holiday was well below our plans,\" the company said."
+    )
+    assert kinds(body) == [(None, "person"), ("the company", "organisation")]
 
 
 def test_unnamed_people_and_documents():
