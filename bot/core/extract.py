@@ -180,15 +180,11 @@ _IT = re.compile(r"\s*[Ii]t\s*")
 # says") or a description ("The committee reached").
 _ORGANISATION_SUBJECT = re.compile(
     r"(?:(?<=^)|(?<=[.!?;:\"”’]\s)|(?<=[.!?;:\"”’]\s\s)|(?<=\n)|(?<=\sbut\s))\s*(?:(?:But|And|However|Meanwhile|Now),?\s+)?"
-    r"(?:(?:[Tt]he\s+)?(?!(?:It|Its|This|That|These|Those|They|He|She|We|I|You|There|His|Her|Their)\b)"
+    r"(?:(?:[Tt]he\s+)?"
     r"(?P<name>[A-Z][\w&'’.-]*(?:\s+(?:of|for|and|&)?\s*[A-Z][\w&'’.-]*){0,4})"
     r"|[Tt]he\s+(?P<described>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}?))"
     # then a verb: any lower-case word but a preposition, conjunction or relative ("The EU sought")
     r"(?=\s+(?!(?:of|in|on|at|for|to|and|or|the|a|an|with|from|by|as|who|which|that)\b)[a-z]{2,}\b)"
-)
-_SUBJECT_VERB = re.compile(
-    r"\s+(?:also\s+|now\s+)?(?:has|have|had|is|was|will|would|said|says|added|reported|announced|agreed|warned|"
-    r"expects|plans|wants|confirmed|insisted|denied)\b"
 )
 _PRONOUN_REACH = 6  # sentences searched back for the person a pronoun stands for
 _ORGANISATION_REACH = 3  # sentences searched back for the organisation "it" or "the company" stands for
@@ -355,7 +351,7 @@ class _Article:
                         return None
                     return self.described_speaker(described, subject.start("described"))
                 if subject.group("name").lower() in FUNCTION_WORDS:
-                    continue
+                    continue  # "It has", "The deal": not a name
                 if not self._organisation(subject):
                     return None
                 return _Attribution(subject.group("name").rstrip("'’"), kind="organisation")  # "Siemens' …" → "Siemens"
@@ -374,7 +370,8 @@ class _Article:
                 return True  # "GM", "EMI": not a person's name
             if first in NATIONALITY_NOUNS:
                 return False
-            if not _SUBJECT_VERB.match(self.masked, match.end("name")) and not self._capitalised_within(words[0], match.start("name")):
+            before_verb = _VERB_AFTER.match(self.masked, match.end("name")) or _PAST_AFTER.match(self.masked, match.end("name"))
+            if not before_verb and not self._capitalised_within(words[0], match.start("name")):
                 return False  # "Weak sales hit Next": a sentence's first word, not a name before its verb
             mentions = parse_run(name, match.start("name"))
             return not any(self.people.named_in_full(m.tokens) or m.titled for m in mentions)

@@ -410,11 +410,6 @@ def _known_first(word: str) -> bool:
     return lowered in _MALE_NAMES or lowered in _FEMALE_NAMES
 
 
-def _known_first_name(word: str) -> bool:
-    first = word.lower()
-    return first in _FEMALE_NAMES or first in _MALE_NAMES
-
-
 class PeopleIndex:
     """The people of one article, keyed so any mention resolves to its canonical full name.
 
@@ -444,8 +439,8 @@ class PeopleIndex:
     def named_in_full(self, tokens: tuple[str, ...]) -> bool:
         """Whether these words name someone the article names in full with a known first name ("Tony
         Blair", or "Blair" alone there); "General Motors" is not such a name."""
-        people = [form for form in self._full.get(fold(tokens[-1]), ()) if _known_first_name(form[0])]
-        return bool(people) and (len(tokens) == 1 or _known_first_name(tokens[0]) or tokens in people)
+        people = [form for form in self._full.get(fold(tokens[-1]), ()) if _known_first(form[0])]
+        return bool(people) and (len(tokens) == 1 or _known_first(tokens[0]) or tokens in people)
 
     def is_person(self, mention: Mention) -> bool:
         """Full names, titled names and surnames of people named in full are people."""
