@@ -49,7 +49,7 @@ from bot.core.lexicon import (
 from bot.core.quotemarks import QuoteRegion, quote_regions
 from bot.core.sentences import paragraph_spans, split_sentences
 from bot.core.speaker_kinds import Description, SpeakerKind, describe, gender_fits, role_matches
-from bot.core.speakers import ABBREVIATED_TITLES, CAP_TOKEN, FUNCTION_WORDS, NOT_NAME_WORDS, Mention, PeopleIndex, name_runs, parse_run
+from bot.core.speakers import ABBREVIATED_TITLES, CAP_TOKEN, NOT_NAME_WORDS, SENTENCE_OPENERS, Mention, PeopleIndex, name_runs, parse_run
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,7 +350,7 @@ class _Article:
                     if described.kind in ("role", "unnamed"):
                         return None
                     return self.described_speaker(described, subject.start("described"))
-                if subject.group("name").lower() in FUNCTION_WORDS:
+                if subject.group("name").lower() in SENTENCE_OPENERS:
                     continue  # "It has", "The deal": not a name
                 if not self._organisation(subject):
                     return None
@@ -363,7 +363,7 @@ class _Article:
         name = match.group("name")
         words = name.split()
         first = words[0].lower()
-        if first in CALENDAR_WORDS or first in FUNCTION_WORDS or name.endswith(("'s", "’s")):
+        if first in CALENDAR_WORDS or first in SENTENCE_OPENERS or name.endswith(("'s", "’s")):
             return False
         if len(words) == 1:
             if words[0].isupper() and len(words[0]) > 1:

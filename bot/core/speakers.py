@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.core.invisible import remove_invisible
+from bot.core.lexicon import CALENDAR_WORDS
 
 # Titles and roles that precede a name in news copy ("Russian President Vladimir Putin").
 TITLE_WORDS = frozenset(
@@ -144,15 +145,14 @@ NOT_NAME_WORDS = frozenset(
     group forces force army navy guard police church club league center centre museum council
     airlines airport street avenue county city state states kingdom republic federation nations
     international national federal supreme reserve security intelligence affairs foreign
-    monday tuesday wednesday thursday friday saturday sunday january february march april june
-    july august september october november december christmas easter
+    christmas easter
     god america europe africa asia twitter facebook instagram youtube google microsoft apple
     democrat democrats republican republicans gop democratic conservative conservatives liberal
     liberals muslim muslims christians jewish catholic isis obamacare
     """.split()
-)
+) | (frozenset(CALENDAR_WORDS) - {"may"})  # "May" is a name too
 # Capitalised words that start a run only because they start a sentence.
-FUNCTION_WORDS = frozenset(
+SENTENCE_OPENERS = frozenset(
     """
     a an the and but or nor so yet for if as at by in on of to from with without into onto over under
     after before since until while when whenever where wherever why how what which who whom whose that
@@ -301,7 +301,7 @@ def could_be_person(name: str) -> bool:
         return False  # "America--as Abraham Lincoln": a name run into other words
     for word in words:
         bare = fold(word).replace(" ", "").replace("'", "")
-        if bare in _NOBODY_IN_PARTICULAR or bare in FUNCTION_WORDS or bare in TITLE_WORDS or bare in PERSON_TITLES:
+        if bare in _NOBODY_IN_PARTICULAR or bare in SENTENCE_OPENERS or bare in TITLE_WORDS or bare in PERSON_TITLES:
             return False
         if bare in QUALIFIERS or bare in NOT_NAME_WORDS or bare in _PLACES:
             return False
@@ -337,7 +337,7 @@ def parse_run(run: str, offset: int) -> list[Mention]:
     pieces: list[list[tuple[int, int, str]]] = [[]]
     for word in words:
         bare = word[2].rstrip(".").lower()
-        if bare in FUNCTION_WORDS and not (len(bare) == 1 and word[2].endswith(".")):  # "James A. Baker"
+        if bare in SENTENCE_OPENERS and not (len(bare) == 1 and word[2].endswith(".")):  # "James A. Baker"
             pieces.append([])
         else:
             pieces[-1].append(word)
